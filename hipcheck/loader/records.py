@@ -1,0 +1,243 @@
+"""Read one content file into a Record: kind, values, positions, and the loader's own issues.
+
+Nothing here raises for bad input: unreadable, binary, non-UTF-8 and empty files, YAML syntax
+errors and unclosed front matter all become one located LoaderIssue each.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+from typing import Any
+
+from yaml.nodes import MappingNode, Node, SequenceNode
+
+from hipcheck.diagnostics import Span
+from hipcheck.loader.yaml_tree import (
+    LoaderIssue,
+    Path,
+    YamlDocument,
+    find_node,
+    parse_yaml,
+)
+
+KIND_FOLDERS = {
+    "exercises": "exercise",
+    "muscles": "muscle",
+    "references": "reference",
+    "articles": "article",
+}
+KIND_SUFFIXES = {
+    "exercise": (".yaml", ".yml"),
+    "muscle": (".yaml", ".yml"),
+    "reference": (".yaml", ".yml"),
+    "article": (".md", ".markdown"),
+}
+_FRONT_MATTER_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
+
+
+@dataclass(slots=True)
+class Record:
+    kind: str
+    path: str  # display path: relative to the working directory, forward slashes, no leading ./
+    stem: str
+    text: str = ""
+    doc: YamlDocument | None = None  # the YAML file, or an article's front matter
+    data: dict[str, Any] = field(default_factory=dict)
+    body: str = ""  # an article's Markdown body
+    body_line: int = 1  # 1-based line where the body starts
+    body_offset: int = 0  # character offset where the body starts
+    issues: list[LoaderIssue] = field(default_factory=list)
+
+    @property
+    def id(self) -> str | None:
+        key = "slug" if self.kind == "article" else "id"
+        value = self.data.get(key)
+        if self.kind == "article" and value is None:
+            return self.stem
+        return value if isinstance(value, str) else None
+
+    @property
+    def loaded(self) -> bool:
+        """True when there is a mapping of fields to check (the file parsed)."""
+        return self.doc is not None and self.doc.root is not None and isinstance(self.doc.value, dict)
+
+    # --- positions ---------------------------------------------------------------------------
+
+    def nodes(self, path: Path) -> tuple[Node | None, Node] | None:
+        return find_node(self.doc.root, path) if self.doc is not None else None
+
+    def span(self, path: Path = ()) -> Span:
+        """Span of the value at `path`; where its parent is reported when the value is missing."""
+        found = self.nodes(path)
+        if found is None or self.doc is None:
+            return self.anchor(path)
+        return self.doc.span(found[1])
+
+    def key_span(self, path: Path) -> Span:
+        """Span of the key that holds `path` (where unknown or duplicate fields are reported)."""
+        found = self.nodes(path)
+        if found is not None and found[0] is not None and self.doc is not None:
+            return self.doc.span(found[0])
+        return self.span(path)
+
+    def anchor(self, path: Path) -> Span:
+        """Where to report something missing at `path`: the key of its nearest existing parent."""
+        for depth in range(len(path) - 1, 0, -1):
+            found = self.nodes(path[:depth])
+            if found is not None and self.doc is not None:
+                key, node = found
+                return self.doc.span(key) if key is not None else _first_line(self.doc.span(node), self.text)
+        return self.top_span()
+
+    def top_span(self) -> Span:
+        """The record's first line: a YAML file's first field, or an article's opening `---`."""
+        if self.kind != "article" and self.doc is not None and self.doc.root is not None:
+            return _first_line(self.doc.span(self.doc.root), self.text)
+        return _first_line(Span.start_of_file(), self.text)
+
+
+def _first_line(span: Span, text: str) -> Span:
+    end = text.find("\n", span.offset)
+    end = len(text) if end == -1 else end
+    if end > span.offset and text[end - 1] == "\r":
+        end -= 1
+    return Span(
+        span.line,
+        span.column,
+        span.line,
+        span.column + (end - span.offset),
+        span.offset,
+        end,
+    )
+
+
+def kind_of(path: FsPath, root: FsPath) -> str | None:
+    """The record kind of `path`, decided by its top folder under the content root."""
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        return None
+    if len(parts) < 2:
+        return None
+    kind = KIND_FOLDERS.get(parts[0])
+    if kind is None or not path.name.endswith(KIND_SUFFIXES[kind]) or path.name.startswith("."):
+        return None
+    return kind
+
+
+def read_record(path: FsPath, kind: str, display: str) -> Record:
+    stem = path.name
+    for suffix in KIND_SUFFIXES[kind]:
+        stem = stem.removesuffix(suffix)
+    record = Record(kind=kind, path=display, stem=stem)
+    text = _read_text(path, record)
+    if text is None:
+        return record
+    record.text = text
+    if not text.strip():
+        record.issues.append(
+            LoaderIssue(
+                "HC007",
+                f"empty file: {_a(kind)} record needs its fields",
+                Span.start_of_file(),
+            )
+        )
+        return record
+    if kind == "article":
+        _load_article(record)
+    else:
+        record.doc = parse_yaml(text)
+        _take_mapping(record, record.doc, f"{_a(kind)} record")
+    return record
+
+
+def _read_text(path: FsPath, record: Record) -> str | None:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        record.issues.append(
+            LoaderIssue(
+                "HC006",
+                f"cannot read file: {error.strerror or error}",
+                Span.start_of_file(),
+            )
+        )
+        return None
+    if b"\x00" in raw[:8192]:
+        record.issues.append(
+            LoaderIssue(
+                "HC006",
+                "binary file: a content record must be UTF-8 text",
+                Span.start_of_file(),
+            )
+        )
+        return None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        span = Span(line, column, line, column + 1, error.start, error.start + 1)
+        message = f"not UTF-8: byte 0x{raw[error.start]:02x} cannot be decoded; save the file as UTF-8"
+        record.issues.append(LoaderIssue("HC006", message, span))
+        return None
+
+
+def _load_article(record: Record) -> None:
+    text = record.text
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip("\r\n").rstrip() != "---":
+        record.issues.append(
+            LoaderIssue(
+                "HC005",
+                "article has no YAML front matter: start the file with a '---' line, the fields, and a closing '---'",
+                _first_line(Span.start_of_file(), text),
+            )
+        )
+        record.body = text
+        return
+    offset = len(lines[0])
+    for number, line in enumerate(lines[1:], start=2):
+        if _FRONT_MATTER_FENCE.match(line.rstrip("\r\n")):
+            front = text[len(lines[0]) : offset]
+            record.doc = parse_yaml(front, line_offset=1, char_offset=len(lines[0]))
+            if record.doc.root is None and not record.doc.issues:
+                record.doc.value = {}  # `---` directly followed by `---`: empty front matter
+            record.body_line = number + 1
+            record.body_offset = offset + len(line)
+            record.body = text[record.body_offset :]
+            _take_mapping(record, record.doc, "front matter")
+            return
+        offset += len(line)
+    record.issues.append(
+        LoaderIssue(
+            "HC005",
+            "front matter never closes: add a '---' line after the last field",
+            _first_line(Span.start_of_file(), text),
+        )
+    )
+
+
+def _take_mapping(record: Record, doc: YamlDocument, what: str) -> None:
+    record.issues.extend(doc.issues)
+    if doc.root is None and doc.value is None:
+        if not doc.issues:
+            record.issues.append(LoaderIssue("HC007", f"empty {what}: no fields", Span.start_of_file()))
+        return
+    if isinstance(doc.value, dict):
+        record.data = doc.value
+        return
+    found = {list: "a list", str: "a single value"}.get(type(doc.value), f"a {type(doc.value).__name__} value")
+    if isinstance(doc.root, SequenceNode):
+        found = "a list"
+    elif not isinstance(doc.root, MappingNode):
+        found = "a single value"
+    span = doc.span(doc.root) if doc.root is not None else Span.start_of_file()
+    record.issues.append(LoaderIssue("HC008", f"{what} must be a mapping of fields, found {found}", span))
+
+
+def _a(word: str) -> str:
+    return ("an " if word[0] in "aeiou" else "a ") + word

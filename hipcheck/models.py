@@ -1,0 +1,278 @@
+"""Pydantic models of the four record kinds: the single source of truth for `schemas/`.
+
+Models describe *shape* only. Publishing policy (an article needs a reviewer, an exercise needs a
+dosage) lives in rules, so drafts still load and every gap gets its own precise message. Models
+carry no validators that JSON Schema cannot express, so hipcheck and `jsonschema` always agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+REFERENCE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
+
+
+def _calendar_date(value: str) -> str:
+    dt.date.fromisoformat(value)  # raises ValueError on 2024-02-30, as format "date" does
+    return value
+
+
+IsoDate = Annotated[
+    str,
+    Field(pattern=r"^\d{4}-\d{2}-\d{2}$", json_schema_extra={"format": "date"}),
+    AfterValidator(_calendar_date),
+]
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
+ReferenceId = Annotated[str, Field(pattern=REFERENCE_ID_PATTERN)]
+Text = Annotated[str, Field(description="Free text.")]
+
+
+class Strict(BaseModel):
+    """Base: strict types (no "5" -> 5 coercion) and unknown keys forbidden, as in the schemas."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", populate_by_name=False)
+
+
+# --- exercises -------------------------------------------------------------------------------
+
+
+Level = Literal["beginner", "intermediate", "advanced"]
+Equipment = Literal[
+    "none",
+    "band",
+    "barbell",
+    "dumbbell",
+    "kettlebell",
+    "cable",
+    "machine",
+    "ez-bar",
+    "medicine-ball",
+    "exercise-ball",
+    "foam-roller",
+    "bench",
+    "box",
+    "mat",
+    "wall",
+    "chair",
+    "other",
+]
+
+
+EQUIPMENT: tuple[str, ...] = get_args(Equipment)
+LOADED_EQUIPMENT = frozenset({"barbell", "dumbbell", "kettlebell"})
+
+JointAction = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z]+(?:-[a-z]+)+$",
+        description="A joint and its movement, kebab-case: hip-flexion, hip-abduction, knee-extension.",
+    ),
+]
+
+
+class RepRange(Strict):
+    min: int = Field(ge=1)
+    max: int = Field(ge=1)
+
+
+class Dosage(Strict):
+    sets: int | None = Field(None, ge=1)
+    reps: Annotated[int, Field(ge=1)] | RepRange | None = Field(
+        None, description="A count, or a range such as {min: 8, max: 10}."
+    )
+    hold_seconds: float | None = Field(None, gt=0)
+    duration_seconds: float | None = Field(None, gt=0)
+    rest_seconds: float | None = Field(None, ge=0)
+    per_side: bool | None = Field(None, description="True when the reps, hold or duration apply to each side.")
+
+
+class MuscleRoles(Strict):
+    primary: list[Slug] = Field(default_factory=list, description="Muscle or group ids that drive the movement.")
+    secondary: list[Slug] = Field(default_factory=list, description="Muscle or group ids that assist.")
+
+
+class Exercise(Strict):
+    """An exercise record: `exercises/<id>.yaml`."""
+
+    model_config = ConfigDict(title="hipcheck exercise")
+
+    id: Slug
+    name: str
+    summary: str | None = None
+    level: Level | None = None
+    equipment: list[Equipment] = Field(default_factory=list)
+    unilateral: bool | None = Field(None, description="True when the exercise works one side at a time.")
+    actions: list[JointAction] = Field(default_factory=list, description="Joint actions the exercise trains.")
+    starting_position: str | None = None
+    steps: list[str] = Field(default_factory=list)
+    muscles: MuscleRoles | None = None
+    dosage: Dosage | None = None
+    safety: list[str] = Field(default_factory=list)
+    references: list[ReferenceId] = Field(default_factory=list)
+
+
+# --- muscles ---------------------------------------------------------------------------------
+
+
+MuscleKind = Literal["muscle", "group"]
+Grouping = Literal["structural", "functional"]
+
+
+class OntologyIds(Strict):
+    uberon: str | None = Field(None, pattern=r"^UBERON:\d{7}$")
+    fma: str | None = Field(None, pattern=r"^FMA:\d+$")
+    ta98: str | None = Field(None, pattern=r"^A\d{2}\.\d\.\d{2}\.\d{3}$")
+
+
+class Muscle(Strict):
+    """A muscle or muscle group: `muscles/<id>.yaml`."""
+
+    model_config = ConfigDict(title="hipcheck muscle")
+
+    id: Slug
+    kind: MuscleKind
+    name: str = Field(description="The canonical name, as prose should spell it.")
+    grouping: Grouping | None = Field(None, description="For groups: anatomical (structural) or by action.")
+    aliases: list[str] = Field(default_factory=list)
+    abbreviations: list[str] = Field(default_factory=list)
+    members: list[Slug] = Field(default_factory=list)
+    part_of: list[Slug] = Field(default_factory=list)
+    crosses: list[str] = Field(default_factory=list, description="Joints the muscle crosses, e.g. hip, knee.")
+    ids: OntologyIds | None = None
+    actions: list[JointAction] = Field(default_factory=list)
+    notes: str | None = None
+
+
+# --- articles --------------------------------------------------------------------------------
+
+
+class Image(Strict):
+    src: str
+    alt: str | None = None
+    credit: str | None = None
+    caption: str | None = None
+
+
+class ArticleFrontMatter(Strict):
+    """The YAML front matter of an article: `articles/<slug>.md`."""
+
+    model_config = ConfigDict(title="hipcheck article front matter")
+
+    title: str | None = None
+    slug: Slug | None = None
+    summary: str | None = None
+    authors: list[str] = Field(default_factory=list)
+    reviewed_by: list[str] = Field(default_factory=list)
+    published: IsoDate | None = None
+    updated: IsoDate | None = None
+    last_reviewed: IsoDate | None = None
+    disclosure: str | None = None
+    exercises: list[Slug] = Field(default_factory=list)
+    images: list[Image] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+
+
+# --- references (CSL items) -------------------------------------------------------------------
+# Field names and types follow the CSL-JSON input schema (citation-style-language/schema), so a
+# record hipcheck accepts is a valid CSL item. `id` is narrowed to a string: it names the file.
+
+CSL_TYPES = (
+    "article article-journal article-magazine article-newspaper bill book broadcast chapter classic "
+    "collection dataset document entry entry-dictionary entry-encyclopedia event figure graphic "
+    "hearing interview legal_case legislation manuscript map motion_picture musical_score pamphlet "
+    "paper-conference patent performance periodical personal_communication post post-weblog "
+    "regulation report review review-book software song speech standard thesis treaty webpage"
+).split()
+CslType = Literal[tuple(CSL_TYPES)]  # type: ignore[valid-type]
+
+CSL_NAME_FIELDS = (
+    "author chair collection-editor compiler composer container-author contributor curator director "
+    "editor editorial-director executive-producer guest host interviewer illustrator narrator "
+    "organizer original-author performer producer recipient reviewed-author script-writer "
+    "series-creator translator"
+).split()
+CSL_DATE_FIELDS = "accessed available-date event-date issued original-date submitted".split()
+CSL_STRING_FIELDS = (
+    "citation-key language journalAbbreviation shortTitle abstract annote archive archive_collection "
+    "archive_location archive-place authority call-number citation-label collection-title "
+    "container-title container-title-short dimensions division DOI event event-title event-place "
+    "genre ISBN ISSN jurisdiction keyword medium note original-publisher original-publisher-place "
+    "original-title part-title PMCID PMID publisher publisher-place references reviewed-genre "
+    "reviewed-title scale section source status title title-short URL version volume-title "
+    "volume-title-short year-suffix"
+).split()
+CSL_STRING_OR_NUMBER_FIELDS = (
+    "chapter-number citation-number collection-number edition first-reference-note-number issue "
+    "locator number number-of-pages number-of-volumes page page-first part printing supplement volume"
+).split()
+
+StrOrNum = str | int | float
+Flag = str | int | float | bool
+
+
+class CslName(Strict):
+    family: str | None = None
+    given: str | None = None
+    dropping_particle: str | None = Field(None, alias="dropping-particle")
+    non_dropping_particle: str | None = Field(None, alias="non-dropping-particle")
+    suffix: str | None = None
+    comma_suffix: Flag | None = Field(None, alias="comma-suffix")
+    static_ordering: Flag | None = Field(None, alias="static-ordering")
+    literal: str | None = Field(None, description="A group or institution as author, e.g. 'StatPearls'.")
+    parse_names: Flag | None = Field(None, alias="parse-names")
+
+
+DateParts = Annotated[
+    list[Annotated[list[StrOrNum], Field(min_length=1, max_length=3)]],
+    Field(min_length=1, max_length=2),
+]
+
+
+class CslDate(Strict):
+    date_parts: DateParts | None = Field(None, alias="date-parts", description="[[year, month, day]]")
+    season: StrOrNum | None = None
+    circa: Flag | None = None
+    literal: str | None = None
+    raw: str | None = None
+
+
+def _python_name(csl_name: str) -> str:
+    return csl_name.replace("-", "_").lower()
+
+
+def _csl_fields() -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for name in CSL_NAME_FIELDS:
+        fields[_python_name(name)] = (list[CslName] | None, Field(None, alias=name))
+    for name in CSL_DATE_FIELDS:
+        fields[_python_name(name)] = (CslDate | None, Field(None, alias=name))
+    for name in CSL_STRING_FIELDS:
+        fields[_python_name(name)] = (str | None, Field(None, alias=name))
+    for name in CSL_STRING_OR_NUMBER_FIELDS:
+        fields[_python_name(name)] = (StrOrNum | None, Field(None, alias=name))
+    fields["categories"] = (list[str] | None, Field(None, alias="categories"))
+    fields["custom"] = (dict[str, Any] | None, Field(None, alias="custom"))
+    return fields
+
+
+Reference = create_model(  # type: ignore[call-overload]
+    "Reference",
+    __base__=Strict,
+    __doc__="A CSL item: `references/<id>.yaml`.",
+    id=(ReferenceId, ...),
+    type=(CslType, ...),
+    **_csl_fields(),
+)
+Reference.model_config["title"] = "hipcheck reference (CSL item)"
+Reference.model_rebuild(force=True)
+
+MODELS: dict[str, type[BaseModel]] = {
+    "exercise": Exercise,
+    "muscle": Muscle,
+    "reference": Reference,
+    "article": ArticleFrontMatter,
+}
