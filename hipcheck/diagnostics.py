@@ -56,7 +56,8 @@ class Finding:
     span: Span
     path: str | None = None  # defaults to the record being checked
     fix: Fix | None = None
-    related: tuple[str, ...] = ()  # ids this finding depends on (for reporting on changed files)
+    related: tuple[str, ...] = ()  # "kind:id" keys this finding depends on (reporting on changed files)
+    code: str | None = None  # which of its check's rules, when a check serves several
 
 
 @dataclass(frozen=True, slots=True)

@@ -150,7 +150,8 @@ class _Converter:
         if tag not in CORE_TAGS:
             self.issue(
                 "HC004",
-                f"tag '{tag.replace(TAG, '!!')}' is not in YAML's safe core set; hipcheck reads the value as plain data. Remove the tag",
+                f"tag '{tag.replace(TAG, '!!')}' is not in YAML's safe core set; "
+                "hipcheck reads the value as plain data. Remove the tag",
                 node,
             )
         if isinstance(node, ScalarNode):

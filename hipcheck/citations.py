@@ -1,0 +1,87 @@
+"""Pandoc citations in Markdown prose: `[@key]`, `[see @a; @b, p. 4]`, `[-@key]`, narrative `@key`.
+
+Code (blocks, fences, spans), raw HTML, link destinations, autolinks, bare URLs and e-mail
+addresses are masked first, with offsets preserved, so `@` in them is never a citation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from markdown_it import MarkdownIt
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    key: str
+    start: int  # character offsets of `@key` in the file (the body offset is added)
+    end: int
+    bracketed: bool
+
+
+# Pandoc: a key starts with a letter, digit or _, and may contain internal punctuation :.#$%&-+?<>~/
+# when followed by a key character; `@{...}` braces allow anything else.
+_KEY = re.compile(
+    r"(?<![\w@.:/+])@(?:\{(?P<braced>[^}\s]+)\}|(?P<key>[\w](?:[\w]|[:.#$%&\-+?<>~/](?=\w))*))",
+    re.UNICODE,
+)
+_INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
+_MASKED_INLINE = re.compile(
+    r"<!--.*?-->"  # HTML comments
+    r"|<[a-zA-Z][a-zA-Z0-9+.-]*:[^<>\s]*>"  # autolinks <https://...>
+    r"|<[^<>\s@]+@[^<>\s]+>"  # e-mail autolinks
+    r"|(?<=\])\([^)]*\)"  # link and image destinations: ](https://...)
+    r"|^\s{0,3}\[[^\]]+\]:.*$"  # link reference definitions
+    r"|\b(?:https?|ftp)://[^\s<>\])]+"  # bare URLs
+    r"|\bwww\.[^\s<>\])]+"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+",  # bare e-mail addresses
+    re.S | re.M,
+)
+
+
+@cache
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark")
+
+
+def prose_mask(body: str) -> str:
+    """The body with everything that is not prose replaced by spaces (newlines kept)."""
+    chars = list(body)
+    lines = body.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    for token in _parser().parse(body):
+        if token.type in ("fence", "code_block", "html_block") and token.map:
+            _blank(chars, starts[token.map[0]], starts[min(token.map[1], len(lines))])
+    masked = "".join(chars)
+    for pattern in (_INLINE_CODE, _MASKED_INLINE):
+        for match in pattern.finditer(masked):
+            _blank(chars, match.start(), match.end())
+        masked = "".join(chars)
+    return masked
+
+
+def _blank(chars: list[str], start: int, end: int) -> None:
+    for i in range(start, end):
+        if chars[i] != "\n":
+            chars[i] = " "
+
+
+def find_citations(body: str, offset: int = 0) -> list[Citation]:
+    masked = prose_mask(body)
+    found = []
+    for match in _KEY.finditer(masked):
+        key = match.group("braced") or match.group("key")
+        start = match.start()
+        bracketed = _inside_brackets(masked, start)
+        found.append(Citation(key, start + offset, match.end() + offset, bracketed))
+    return found
+
+
+def _inside_brackets(text: str, position: int) -> bool:
+    opening = text.rfind("[", 0, position)
+    closing = text.rfind("]", 0, position)
+    return opening > closing and "\n\n" not in text[opening:position]

@@ -1,0 +1,111 @@
+"""Configuration: `[tool.hipcheck]` in pyproject.toml, or a `hipcheck.toml`, found upward from a path."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+DEFAULT_COMMERCIAL_TERMS = [
+    "products",
+    "buy now",
+    "shop now",
+    "our shop",
+    "our store",
+    "discount",
+    "coupon",
+    "promo code",
+    "use code",
+    "affiliate",
+    "sponsored",
+    "free shipping",
+]
+
+
+class ConfigError(Exception):
+    """A configuration problem; the message names the file, the key and the line."""
+
+
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, title="hipcheck configuration")
+
+    content_root: str | None = Field(None, alias="content-root", description="Folder holding the content kinds.")
+    select: list[str] = Field(default_factory=list, description="Rule codes, names or code prefixes to run.")
+    ignore: list[str] = Field(default_factory=list, description="Rule codes, names or code prefixes to skip.")
+    severity: dict[str, Literal["error", "warning", "info"]] = Field(
+        default_factory=dict, description="Per-rule severity overrides, by code or name."
+    )
+    exclude: list[str] = Field(default_factory=list, description="Glob patterns, relative to the content root.")
+    commercial_terms: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_COMMERCIAL_TERMS),
+        alias="commercial-terms",
+        description="Words that mark an article as promoting products (it then needs a disclosure).",
+    )
+
+    # Where this configuration was read from (not a configuration key).
+    source: Path | None = Field(None, exclude=True)
+
+    @property
+    def base(self) -> Path | None:
+        return self.source.parent if self.source else None
+
+    @property
+    def root_dir(self) -> Path | None:
+        if self.content_root is None or self.base is None:
+            return None
+        return (self.base / self.content_root).resolve()
+
+
+def find_config_file(start: Path) -> Path | None:
+    """The nearest hipcheck.toml, or pyproject.toml with a [tool.hipcheck] table, from `start` up."""
+    directory = start if start.is_dir() else start.parent
+    for folder in (directory, *directory.parents):
+        candidate = folder / "hipcheck.toml"
+        if candidate.is_file():
+            return candidate
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and re.search(r"^\[tool\.hipcheck[\].]", pyproject.read_text("utf-8"), re.M):
+            return pyproject
+    return None
+
+
+def load_config(start: Path) -> Config:
+    path = find_config_file(start.resolve())
+    if path is None:
+        return Config()
+    return read_config(path)
+
+
+def read_config(path: Path) -> Config:
+    try:
+        text = path.read_text(encoding="utf-8")
+        data: dict[str, Any] = tomllib.loads(text)
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("hipcheck", {})
+        prefix = "tool.hipcheck."
+    else:
+        table, prefix = data, ""
+    try:
+        config = Config.model_validate(table)
+    except ValidationError as error:
+        first = error.errors()[0]
+        key = ".".join(str(p) for p in first["loc"])
+        line = _line_of(text, str(first["loc"][0]))
+        where = f"{path}:{line}" if line else str(path)
+        message = "unknown key" if first["type"] == "extra_forbidden" else first["msg"]
+        raise ConfigError(f"{where}: {prefix}{key}: {message}") from None
+    config.source = path
+    return config
+
+
+def _line_of(text: str, key: str) -> int | None:
+    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=|^\s*\[(?:tool\.hipcheck\.)?{re.escape(key)}\]", re.M)
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None

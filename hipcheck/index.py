@@ -1,0 +1,36 @@
+"""The content index: every record of a content root, by kind and id, for cross-record rules."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import cached_property
+
+from hipcheck.citations import Citation, find_citations
+from hipcheck.loader.records import Record
+
+
+class ContentIndex:
+    def __init__(self, records: list[Record]) -> None:
+        self.records = records
+        self.by_kind: dict[str, dict[str, list[Record]]] = defaultdict(lambda: defaultdict(list))
+        for record in records:
+            if record.id is not None:
+                self.by_kind[record.kind][record.id].append(record)
+
+    def has(self, kind: str, record_id: str) -> bool:
+        return record_id in self.by_kind.get(kind, {})
+
+    def get(self, kind: str, record_id: str) -> Record | None:
+        found = self.by_kind.get(kind, {}).get(record_id)
+        return found[0] if found else None
+
+    def ids(self, kind: str) -> list[str]:
+        return sorted(self.by_kind.get(kind, {}))
+
+    def of_kind(self, kind: str) -> list[Record]:
+        return [r for r in self.records if r.kind == kind]
+
+    @cached_property
+    def citations(self) -> dict[str, list[Citation]]:
+        """Citations in each article body, by article path."""
+        return {r.path: find_citations(r.body, r.body_offset) for r in self.records if r.kind == "article"}

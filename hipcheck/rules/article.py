@@ -1,0 +1,301 @@
+"""Article completeness: metadata readers and regulators expect, images, and disclosures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+from hipcheck.citations import prose_mask
+from hipcheck.context import Context
+from hipcheck.diagnostics import Finding, Severity
+from hipcheck.loader.records import Record
+from hipcheck.rules.registry import record_check, rule
+from hipcheck.textpos import LineIndex
+
+ARTICLE = ("article",)
+
+MISSING_METADATA = rule(
+    "HC301",
+    "article-missing-metadata",
+    Severity.ERROR,
+    """
+    An article lacks a title, summary, author or publication date.
+
+    ## What it does
+    Requires non-empty `title`, `summary`, at least one entry in `authors`, and `published`.
+
+    ## Why it matters
+    Readers and search engines judge health content by who wrote it and when; an anonymous,
+    undated article is the first thing a medical reviewer or a platform policy rejects.
+
+    ## Example
+    ```markdown
+    ---
+    title: Are the hips and flat feet connected?
+    ---
+    ```
+
+    ## Fix
+    Add `summary`, `authors: [Name]` and `published: 2026-11-20` to the front matter.
+    """,
+    kinds=ARTICLE,
+)
+
+MISSING_REVIEW = rule(
+    "HC302",
+    "article-missing-review",
+    Severity.ERROR,
+    """
+    An article has no reviewer or no last-reviewed date.
+
+    ## What it does
+    Requires at least one entry in `reviewed_by` and a `last_reviewed` date.
+
+    ## Why it matters
+    Health advice must be checked by a qualified reviewer and re-checked over time; readers are
+    told who did it and when.
+
+    ## Example
+    ```yaml
+    authors: [Jane Doe]
+    published: 2026-11-20
+    ```
+
+    ## Fix
+    Add `reviewed_by: [Reviewer Name]` and `last_reviewed: 2026-11-20`.
+    """,
+    kinds=ARTICLE,
+)
+
+DATE_ORDER = rule(
+    "HC303",
+    "article-date-order",
+    Severity.ERROR,
+    """
+    An article's dates are out of order or in the future.
+
+    ## What it does
+    Requires `published` ≤ `updated`, and `updated` and `last_reviewed` not after today.
+
+    ## Why it matters
+    An update before publication, or a review dated next month, is a typo that tells readers the
+    article is fresher than it is.
+
+    ## Example
+    ```yaml
+    published: 2026-03-01
+    updated: 2025-03-01
+    ```
+
+    ## Fix
+    Correct the date that is wrong (often a year typo).
+    """,
+    kinds=ARTICLE,
+)
+
+IMAGE_CREDIT = rule(
+    "HC304",
+    "image-missing-credit",
+    Severity.ERROR,
+    """
+    An image has no credit.
+
+    ## What it does
+    Requires a non-empty `credit` on every entry of `images`, and reports body lines such as
+    "Photo source:" or "Image credit:" with nothing after them.
+
+    ## Why it matters
+    Publishing a photo without its credit breaks most image licences and is the first thing a
+    rights holder's claim cites.
+
+    ## Example
+    ```yaml
+    images:
+      - src: images/foot-arches.jpg
+        alt: The three arches of the foot
+        credit: ""
+    ```
+
+    ## Fix
+    Write the photographer or source and licence in `credit`, or remove the image.
+    """,
+    kinds=ARTICLE,
+)
+
+IMAGE_ALT = rule(
+    "HC305",
+    "image-missing-alt",
+    Severity.WARNING,
+    """
+    An image has no alternative text.
+
+    ## What it does
+    Requires a non-empty `alt` on every entry of `images` and on every Markdown image in the body.
+
+    ## Why it matters
+    Screen-reader users get nothing from an image without alt text; accessibility rules (WCAG
+    1.1.1) require it.
+
+    ## Example
+    ```markdown
+    ![](images/hip-muscles.jpg)
+    ```
+
+    ## Fix
+    Describe what the image shows: `![The muscles of the hip, front view](images/hip-muscles.jpg)`.
+    """,
+    kinds=ARTICLE,
+)
+
+UNDISCLOSED_PROMOTION = rule(
+    "HC306",
+    "undisclosed-promotion",
+    Severity.ERROR,
+    """
+    An article promotes products without a disclosure.
+
+    ## What it does
+    Looks for commercial terms (configurable as `commercial-terms`; by default "products", "buy
+    now", "discount", "promo code", "affiliate", "sponsored", ...) and trademark signs in the
+    title, summary and body prose, and requires a non-empty `disclosure` when it finds one.
+
+    ## Why it matters
+    Advertising rules (the FTC's endorsement guides, the UK's CAP code) require readers to be told
+    when content promotes the publisher's own or paid-for products, and health claims next to
+    products draw the most scrutiny.
+
+    ## Example
+    ```markdown
+    But what if your foot strength is good because you've been regularly using your
+    Toe Spacer products (Toe Spacers + Mobility Band + Rock Mat)?
+    ```
+
+    ## Fix
+    Add `disclosure: This article mentions products sold by the publisher.` (in your words) to
+    the front matter, or remove the promotion.
+    """,
+    kinds=ARTICLE,
+)
+
+_CREDIT_LINE = re.compile(r"^[ \t]*(?:photo|image|picture)[ \t]+(?:source|credit)s?[ \t]*:[ \t]*$", re.I | re.M)
+_BODY_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]*)[^)]*\)")
+
+
+def _filled(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _list_filled(value: Any) -> bool:
+    return isinstance(value, list) and any(_filled(v) for v in value)
+
+
+@record_check(MISSING_METADATA)
+def check_metadata(record: Record, ctx: Context) -> Iterator[Finding]:
+    data = record.data
+    for key, ok, what in (
+        ("title", _filled(data.get("title")), "a title"),
+        ("summary", _filled(data.get("summary")), "a summary"),
+        ("authors", _list_filled(data.get("authors")), "an author"),
+        ("published", _filled(data.get("published")), "a published date"),
+    ):
+        if not ok:
+            yield Finding(f"article has no {key}: add {what} to the front matter", record.span((key,)))
+
+
+@record_check(MISSING_REVIEW)
+def check_review(record: Record, ctx: Context) -> Iterator[Finding]:
+    data = record.data
+    if not _list_filled(data.get("reviewed_by")):
+        yield Finding("article has no reviewer: add reviewed_by", record.span(("reviewed_by",)))
+    if not _filled(data.get("last_reviewed")):
+        yield Finding("article has no last_reviewed date", record.span(("last_reviewed",)))
+
+
+def _date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None  # reported by the schema rule
+
+
+@record_check(DATE_ORDER)
+def check_dates(record: Record, ctx: Context) -> Iterator[Finding]:
+    published = _date(record.data.get("published"))
+    updated = _date(record.data.get("updated"))
+    if published and updated and updated < published:
+        yield Finding(f"updated ({updated}) is before published ({published})", record.span(("updated",)))
+    for key in ("updated", "last_reviewed"):
+        value = _date(record.data.get(key))
+        if value and value > ctx.today:
+            yield Finding(f"{key} ({value}) is in the future (today is {ctx.today})", record.span((key,)))
+
+
+def _images(record: Record) -> list[tuple[int, dict[str, Any]]]:
+    images = record.data.get("images")
+    if not isinstance(images, list):
+        return []
+    return [(i, image) for i, image in enumerate(images) if isinstance(image, dict)]
+
+
+@record_check(IMAGE_CREDIT)
+def check_image_credit(record: Record, ctx: Context) -> Iterator[Finding]:
+    for i, image in _images(record):
+        if not _filled(image.get("credit")):
+            name = image.get("src") or f"images[{i}]"
+            path = ("images", i, "credit") if "credit" in image else ("images", i, "src")
+            yield Finding(f"image '{name}' has no credit", record.span(path))
+    lines = LineIndex(record.text)
+    for match in _CREDIT_LINE.finditer(record.body):
+        start = record.body_offset + match.start()
+        line = match.group(0).strip()
+        yield Finding(f"'{line}' names no source", lines.span(start, record.body_offset + match.end()))
+
+
+@record_check(IMAGE_ALT)
+def check_image_alt(record: Record, ctx: Context) -> Iterator[Finding]:
+    for i, image in _images(record):
+        if not _filled(image.get("alt")):
+            path = ("images", i, "alt") if "alt" in image else ("images", i, "src")
+            yield Finding(f"image '{image.get('src') or i}' has no alt text", record.span(path))
+    lines = LineIndex(record.text)
+    masked = prose_mask(record.body)
+    for match in _BODY_IMAGE.finditer(masked):
+        if not match.group("alt").strip():
+            start = record.body_offset + match.start()
+            yield Finding(
+                f"image '{match.group('src')}' has no alt text",
+                lines.span(start, record.body_offset + match.end()),
+            )
+
+
+@cache
+def _promotion_pattern(terms: tuple[str, ...]) -> re.Pattern[str]:
+    words = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in sorted(terms, key=len, reverse=True))
+    # Up to three capitalised words before the term name the product ("Toe Spacer products").
+    return re.compile(rf"(?:[A-Z][\w'-]*\s+){{0,3}}\b(?i:{words})\b|\b\w+[™®]")
+
+
+@record_check(UNDISCLOSED_PROMOTION)
+def check_promotion(record: Record, ctx: Context) -> Iterator[Finding]:
+    if _filled(record.data.get("disclosure")) or not ctx.config.commercial_terms:
+        return
+    pattern = _promotion_pattern(tuple(ctx.config.commercial_terms))
+    for key in ("title", "summary"):
+        value = record.data.get(key)
+        if isinstance(value, str) and (match := pattern.search(value)):
+            yield Finding(_promotion_message(match.group(0)), record.span((key,)))
+            return
+    masked = prose_mask(record.body)
+    match = pattern.search(masked)
+    if match:
+        lines = LineIndex(record.text)
+        start, end = record.body_offset + match.start(), record.body_offset + match.end()
+        yield Finding(_promotion_message(record.text[start:end]), lines.span(start, end))
+
+
+def _promotion_message(phrase: str) -> str:
+    phrase = " ".join(phrase.split())
+    return f"article promotes products ('{phrase}') but has no disclosure in the front matter"

@@ -1,0 +1,424 @@
+"""Structure: schema violations, unknown fields, YAML 1.1 traps, ids and file names, duplicate ids.
+
+Records are validated with the pydantic models in strict mode; the models are what `schemas/`
+publishes, so this verdict equals jsonschema's. Each error is mapped back to the YAML node it
+concerns, and an error caused by YAML 1.1 reading a string as something else is explained as that.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+from yaml.nodes import MappingNode, ScalarNode
+
+from hipcheck.context import Context
+from hipcheck.diagnostics import Edit, Finding, Fix, Severity
+from hipcheck.index import ContentIndex
+from hipcheck.loader.records import Record
+from hipcheck.loader.yaml_tree import Path
+from hipcheck.models import MODELS, REFERENCE_ID_PATTERN, SLUG_PATTERN
+from hipcheck.rules.registry import index_check, record_check, rule
+from hipcheck.schemas import describe_expected, expected_at, expected_types
+from hipcheck.suggest import closest
+
+SCHEMA = rule(
+    "HC101",
+    "schema-violation",
+    Severity.ERROR,
+    """
+    A field has the wrong type or a value the schema does not allow.
+
+    ## What it does
+    Validates every record against its kind's schema (the files in `schemas/`, generated from
+    hipcheck's models) and reports each violation at the offending value: wrong types, values
+    outside an allowed list, ids that are not kebab-case, numbers out of range, impossible dates,
+    and missing required fields.
+
+    ## Why it matters
+    The site, the editor plugins and every other tool read these records with the same schema.
+    A value of the wrong shape breaks the page, or is silently dropped.
+
+    ## Example
+    ```yaml
+    level: expert
+    dosage:
+      sets: 0
+    ```
+
+    ## Fix
+    Use a value the message lists (`level: advanced`) or one in range (`sets: 1` or more).
+    """,
+)
+
+UNKNOWN_FIELD = rule(
+    "HC102",
+    "unknown-field",
+    Severity.ERROR,
+    """
+    A record has a field its schema does not define.
+
+    ## What it does
+    Reports keys that are not part of the record kind's schema, with the closest known field
+    name when one is near (`primay` → `primary`, `doi` → `DOI`).
+
+    ## Why it matters
+    A misspelt field is silently ignored by the site: the safety notes or the reviewer the author
+    wrote never appear.
+
+    ## Example
+    ```yaml
+    muscles:
+      primay: [gluteus-medius]
+    ```
+
+    ## Fix
+    Rename the key to the field meant (`primary`), or remove it.
+    """,
+    fixable=True,
+)
+
+IMPLICIT_TYPE = rule(
+    "HC003",
+    "yaml-implicit-type",
+    Severity.ERROR,
+    """
+    YAML 1.1 read text as a boolean, number, null or mapping where text is expected.
+
+    ## What it does
+    Reports a value where the schema expects text but YAML's implicit typing produced something
+    else: `no`, `yes`, `on` and `off` become booleans, `1:30` a base-60 number, `017` an octal
+    number, an empty item null, and a list item containing `: ` (`- Step 1: keep hips level`)
+    a one-entry mapping. The message says what YAML read and how to quote it.
+
+    ## Why it matters
+    The author wrote words; the site would receive `false`, `90` or `{"Step 1": "keep hips
+    level"}`.
+
+    ## Example
+    ```yaml
+    steps:
+      - Step 1: keep hips level
+      - no
+    ```
+
+    ## Fix
+    Quote the value: `- "Step 1: keep hips level"`, `- "no"`. The fix quotes it for you.
+    """,
+    fixable=True,
+)
+
+AMBIGUOUS_SCALAR = rule(
+    "HC009",
+    "yaml-ambiguous-scalar",
+    Severity.WARNING,
+    """
+    A value means one thing to YAML 1.1 tools and another to YAML 1.2 tools.
+
+    ## What it does
+    Reports unquoted values whose type depends on the YAML version reading them: `yes`/`no`/
+    `on`/`off` used as booleans, base-60 numbers such as `1:30`, octal-looking `017`, and dates
+    written unquoted in fields that hold plain text.
+
+    ## Why it matters
+    hipcheck, PyYAML and many pipelines read YAML 1.1; editors (yaml-language-server) and newer
+    libraries read YAML 1.2. The same file then holds `true` for one and the word `yes` for the
+    other, so the record changes meaning between tools.
+
+    ## Example
+    ```yaml
+    dosage:
+      per_side: yes
+      hold_seconds: 0:30
+    ```
+
+    ## Fix
+    Write the unambiguous form: `per_side: true`, `hold_seconds: 30`, or quote text.
+    """,
+    fixable=True,
+)
+
+ID_MISMATCH = rule(
+    "HC103",
+    "id-mismatch",
+    Severity.ERROR,
+    """
+    A record's id (an article's slug) differs from its file name.
+
+    ## What it does
+    Compares `id` (for articles, `slug` when present) with the file name without its extension.
+
+    ## Why it matters
+    Other records find a record by its id, and people find it by its file name; when the two
+    differ, one of them points at nothing.
+
+    ## Example
+    ```yaml
+    # exercises/hip-bridges.yaml
+    id: glute-bridges
+    ```
+
+    ## Fix
+    Rename the file to the id, or set the id to the file name (and update what refers to it).
+    """,
+    fixable=True,
+)
+
+DUPLICATE_ID = rule(
+    "HC104",
+    "duplicate-id",
+    Severity.ERROR,
+    """
+    Two records of the same kind share an id.
+
+    ## What it does
+    Reports every record whose id another record of the same kind also uses, naming the other
+    file and line.
+
+    ## Why it matters
+    A reference to that id is ambiguous: which exercise, muscle or source is meant depends on
+    file order.
+
+    ## Example
+    `exercises/hips/bridges.yaml` and `exercises/bridges.yaml` both say `id: bridges`.
+
+    ## Fix
+    Give one of the records a new id (and file name), or merge the two.
+    """,
+)
+
+_PATTERN_HINTS = {
+    SLUG_PATTERN: "an id is lowercase words joined by hyphens, e.g. 'banded-walks'",
+    REFERENCE_ID_PATTERN: "a reference id is letters, digits and . _ : -, e.g. 'ikezoe2021'",
+    r"^UBERON:\d{7}$": "an Uberon id looks like 'UBERON:0001370'",
+    r"^FMA:\d+$": "an FMA id looks like 'FMA:22314'",
+    r"^A\d{2}\.\d\.\d{2}\.\d{3}$": "a TA98 id looks like 'A04.7.02.006'",
+    r"^\d{4}-\d{2}-\d{2}$": "a date is written YYYY-MM-DD",
+    r"^[a-z]+(?:-[a-z]+)+$": "a joint action is kebab-case, e.g. 'hip-abduction'",
+}
+_TYPE_ERRORS = re.compile(r"_type$|^is_instance_of$|^model_attributes_type$|^union_tag")
+
+
+@record_check(SCHEMA, UNKNOWN_FIELD, IMPLICIT_TYPE, AMBIGUOUS_SCALAR)
+def check_schema(record: Record, ctx: Context) -> Iterator[Finding]:
+    if not record.loaded:
+        return
+    errors = _validate(record)
+    by_path: dict[Path, list[ErrorDetails]] = {}
+    for error in errors:
+        by_path.setdefault(_data_path(record.data, error), []).append(error)
+    explained = yield from _yaml_traps(record, by_path)
+    for path, group in by_path.items():
+        if path in explained:
+            continue
+        if any(e["type"] == "extra_forbidden" for e in group):
+            yield _unknown_field(record, path)
+        rest = [e for e in group if e["type"] != "extra_forbidden"]
+        if rest:
+            yield Finding(_message(record, path, rest), _error_span(record, path, rest), code=SCHEMA.code)
+
+
+def _validate(record: Record) -> list[ErrorDetails]:
+    try:
+        MODELS[record.kind].__pydantic_validator__.validate_python(record.data, strict=True)
+    except ValidationError as error:
+        return error.errors(include_url=False)
+    return []
+
+
+def _data_path(data: Any, error: ErrorDetails) -> Path:
+    """Drop pydantic's union-branch labels ('constrained-int', 'RepRange') from an error's loc."""
+    path: list[str | int] = []
+    current = data
+    loc = error["loc"]
+    for i, part in enumerate(loc):
+        if (isinstance(current, dict) and part in current) or (
+            isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        ):
+            current = current[part]
+        elif i == len(loc) - 1 and error["type"] == "missing":
+            pass
+        else:
+            continue
+        path.append(part)
+    return tuple(path)
+
+
+def _value_at(data: Any, path: Path) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _path_name(path: Path) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "record"
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"text '{value[:40]}…'" if len(value) > 40 else f"text '{value}'"
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping"
+
+
+def _message(record: Record, path: Path, errors: list[ErrorDetails]) -> str:
+    name = _path_name(path)
+    if len(errors) > 1 or _TYPE_ERRORS.search(errors[0]["type"]):
+        found = _describe(_value_at(record.data, path))
+        return f"{name} should be {describe_expected(record.kind, path)}, found {found}"
+    error = errors[0]
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind == "missing":
+        return f"missing required field '{path[-1]}'"
+    if kind == "literal_error":
+        value = _value_at(record.data, path)
+        options = [v for s in expected_at(record.kind, path) for v in s.get("enum", [])]
+        hint = closest(str(value), [str(o) for o in options])
+        suggestion = f"; did you mean '{hint}'?" if hint else ""
+        return f"{name}: '{value}' is not allowed; use one of: {', '.join(map(str, options))}{suggestion}"
+    if kind == "string_pattern_mismatch":
+        hint = _PATTERN_HINTS.get(str(ctx.get("pattern")), f"it must match {ctx.get('pattern')}")
+        return f"{name}: '{_value_at(record.data, path)}' is not valid: {hint}"
+    if kind == "value_error" and "date" in describe_expected(record.kind, path):
+        return f"{name}: '{_value_at(record.data, path)}' is not a real calendar date"
+    return f"{name}: {error['msg'].replace('Input should', 'should')}"
+
+
+def _error_span(record: Record, path: Path, errors: list[ErrorDetails]) -> Any:
+    if any(e["type"] == "missing" for e in errors):
+        return record.anchor(path)
+    return record.span(path)
+
+
+def _unknown_field(record: Record, path: Path) -> Finding:
+    key = str(path[-1])
+    known = [k for s in expected_at(record.kind, path[:-1]) for k in s.get("properties", {})]
+    where = f"in {_path_name(path[:-1])}" if len(path) > 1 else f"for {record.kind} records"
+    hint = closest(key, known, case_sensitive=False)
+    fix = None
+    message = f"unknown field '{key}' {where}"
+    if hint:
+        message += f"; did you mean '{hint}'?"
+        span = record.key_span(path)
+        fix = Fix(f"rename '{key}' to '{hint}'", (Edit(span.offset, span.end_offset, hint),), safe=False)
+    return Finding(message, record.key_span(path), fix=fix, code=UNKNOWN_FIELD.code)
+
+
+_BOOLEAN_WORDS = {"true", "false"}
+
+
+def _yaml_traps(record: Record, by_path: dict[Path, list[ErrorDetails]]) -> Iterator[Finding]:
+    """Explain schema errors that YAML 1.1 implicit typing caused; returns the paths explained."""
+    explained: set[Path] = set()
+    assert record.doc is not None
+    for item in record.doc.implicit:
+        expected = expected_types(record.kind, item.path)
+        if not expected:
+            continue
+        text = item.node.value
+        span = record.doc.span(item.node)
+        quote = Fix(f"quote {text!r}", (Edit(span.offset, span.end_offset, _quoted(text)),))
+        if item.resolved == "timestamp":
+            if "string" in expected and "date" not in expected:
+                message = f"unquoted '{text}' is a date to YAML 1.1 tools but text to YAML 1.2 tools; quote it"
+                yield Finding(message, span, fix=quote, code=AMBIGUOUS_SCALAR.code)
+            continue
+        if item.path in by_path and ({"string", "date"} & expected):
+            explained.add(item.path)
+            message = f"{_path_name(item.path)}: YAML 1.1 reads '{text}' as {_describe(item.value)}, not text; quote it"
+            yield Finding(message, span, fix=quote, code=IMPLICIT_TYPE.code)
+        elif item.path not in by_path:
+            yield from _non_portable(item.resolved, item.value, text, span)
+    for path in by_path:
+        found = record.nodes(path)
+        node = found[1] if found else None
+        if path not in explained and _colon_trap(node, expected_types(record.kind, path)):
+            assert isinstance(node, MappingNode)
+            explained.add(path)
+            span = record.doc.span(node)
+            raw = record.text[span.offset : span.end_offset]
+            key = node.value[0][0].value
+            message = f"{_path_name(path)}: the ': ' after '{key}' made this a mapping, not text; quote the whole item"
+            fix = Fix("quote the item", (Edit(span.offset, span.end_offset, _quoted(raw)),))
+            yield Finding(message, span, fix=fix, code=IMPLICIT_TYPE.code)
+    return explained
+
+
+def _non_portable(resolved: str, value: Any, text: str, span: Any) -> Iterator[Finding]:
+    if resolved == "bool" and text.lower() not in _BOOLEAN_WORDS:
+        word = "true" if value else "false"
+        message = f"'{text}' is {word} in YAML 1.1 but the text '{text}' in YAML 1.2; write {word}"
+        yield Finding(
+            message,
+            span,
+            fix=Fix(f"write {word}", (Edit(span.offset, span.end_offset, word),)),
+            code=AMBIGUOUS_SCALAR.code,
+        )
+    elif resolved in ("int", "float") and (":" in text or re.match(r"^[-+]?0[0-7_]+$", text)):
+        how = "base-60" if ":" in text else "octal"
+        message = f"YAML 1.1 reads '{text}' as the {how} number {value}; YAML 1.2 reads it otherwise; write {value}"
+        fix = Fix(f"write {value}", (Edit(span.offset, span.end_offset, str(value)),))
+        yield Finding(message, span, fix=fix, code=AMBIGUOUS_SCALAR.code)
+
+
+def _colon_trap(node: Any, expected: set[str]) -> bool:
+    if not isinstance(node, MappingNode) or "string" not in expected or "object" in expected or len(node.value) != 1:
+        return False
+    key, value = node.value[0]
+    return (
+        isinstance(key, ScalarNode)
+        and isinstance(value, ScalarNode)
+        and not key.style
+        and not value.style
+        and key.start_mark.line == value.end_mark.line
+    )
+
+
+def _quoted(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+@record_check(ID_MISMATCH)
+def check_id_matches_file(record: Record, ctx: Context) -> Iterator[Finding]:
+    key = "slug" if record.kind == "article" else "id"
+    value = record.data.get(key)
+    if not isinstance(value, str) or value == record.stem:
+        return
+    span = record.span((key,))
+    fix = Fix(f"set {key} to '{record.stem}'", (Edit(span.offset, span.end_offset, record.stem),), safe=False)
+    message = f"{key} '{value}' does not match the file name '{record.stem}'"
+    yield Finding(message, span, fix=fix)
+
+
+@index_check(DUPLICATE_ID)
+def check_duplicate_ids(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
+    for kind, ids in index.by_kind.items():
+        for record_id, records in ids.items():
+            if len(records) < 2:
+                continue
+            for record in records:
+                others = ", ".join(f"{o.path}:{o.span((_id_key(o),)).line}" for o in records if o is not record)
+                yield Finding(
+                    f"duplicate {kind} id '{record_id}': also defined in {others}",
+                    record.span((_id_key(record),)),
+                    path=record.path,
+                    related=(f"{kind}:{record_id}",),
+                )
+
+
+def _id_key(record: Record) -> str:
+    return "slug" if record.kind == "article" else "id"

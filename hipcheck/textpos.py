@@ -1,0 +1,22 @@
+"""Offsets to 1-based line/column spans, for rules that find things in raw text."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from hipcheck.diagnostics import Span
+
+
+class LineIndex:
+    def __init__(self, text: str) -> None:
+        self.starts = [0]
+        self.starts.extend(i + 1 for i, ch in enumerate(text) if ch == "\n")
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
+
+    def span(self, start: int, end: int) -> Span:
+        line, column = self.position(start)
+        end_line, end_column = self.position(end)
+        return Span(line, column, end_line, end_column, start, end)
