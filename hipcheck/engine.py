@@ -54,11 +54,17 @@ class RunResult:
         }
 
 
-def check_paths(paths: Iterable[str], cwd: Path | None = None, today: dt.date | None = None) -> RunResult:
+def check_paths(
+    paths: Iterable[str],
+    cwd: Path | None = None,
+    today: dt.date | None = None,
+    select: list[str] | None = None,
+) -> RunResult:
+    """Check files and folders; `select` overrides the configured rule selection."""
     cwd = (cwd or Path.cwd()).resolve()
     result = RunResult()
     for target in plan_targets(list(paths), cwd):
-        check_target(target, cwd, today or dt.date.today(), result)
+        check_target(target, cwd, today or dt.date.today(), result, select)
     result.diagnostics.sort(key=lambda d: d.sort_key)
     return result
 
@@ -136,8 +142,10 @@ def _discover(root: Path, within: Path | None = None, exclude: Iterable[str] = (
 # --- running the rules -----------------------------------------------------------------------
 
 
-def check_target(target: Target, cwd: Path, today: dt.date, result: RunResult) -> None:
+def check_target(target: Target, cwd: Path, today: dt.date, result: RunResult, select: list[str] | None = None) -> None:
     config = load_config(target.root)
+    if select is not None:
+        config = config.model_copy(update={"select": select, "ignore": []})
     files = _discover(target.root, exclude=config.exclude)
     records = [read_record(path, kind_of(path, target.root) or "", display_path(path, cwd)) for path in files]
     index = ContentIndex(records)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 REFERENCE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
@@ -26,6 +26,12 @@ IsoDate = Annotated[
     Field(pattern=r"^\d{4}-\d{2}-\d{2}$", json_schema_extra={"format": "date"}),
     AfterValidator(_calendar_date),
 ]
+def _integral(value: Any) -> Any:
+    # JSON Schema counts 2.0 as an integer; so must we, or the two verdicts would differ.
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+Count = Annotated[int, Field(ge=1), BeforeValidator(_integral)]
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
 ReferenceId = Annotated[str, Field(pattern=REFERENCE_ID_PATTERN)]
 Text = Annotated[str, Field(description="Free text.")]
@@ -34,7 +40,8 @@ Text = Annotated[str, Field(description="Free text.")]
 class Strict(BaseModel):
     """Base: strict types (no "5" -> 5 coercion) and unknown keys forbidden, as in the schemas."""
 
-    model_config = ConfigDict(strict=True, extra="forbid", populate_by_name=False)
+    # python-re: patterns behave exactly as in jsonschema (Python's `re`), `$` included.
+    model_config = ConfigDict(strict=True, extra="forbid", populate_by_name=False, regex_engine="python-re")
 
 
 # --- exercises -------------------------------------------------------------------------------
@@ -75,13 +82,13 @@ JointAction = Annotated[
 
 
 class RepRange(Strict):
-    min: int = Field(ge=1)
-    max: int = Field(ge=1)
+    min: Count
+    max: Count
 
 
 class Dosage(Strict):
-    sets: int | None = Field(None, ge=1)
-    reps: Annotated[int, Field(ge=1)] | RepRange | None = Field(
+    sets: Count | None = None
+    reps: Count | RepRange | None = Field(
         None, description="A count, or a range such as {min: 8, max: 10}."
     )
     hold_seconds: float | None = Field(None, gt=0)

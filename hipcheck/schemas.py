@@ -14,7 +14,6 @@ from hipcheck.models import MODELS
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_FILES = {kind: f"{kind}.schema.json" for kind in MODELS}
-SCHEMA_BASE_URI = "https://hipcheck.dev/schemas/"
 
 
 class _Generator(GenerateJsonSchema):
@@ -26,7 +25,7 @@ class _Generator(GenerateJsonSchema):
 @cache
 def schema_for(kind: str) -> dict[str, Any]:
     schema = MODELS[kind].model_json_schema(by_alias=True, schema_generator=_Generator)
-    schema["$id"] = SCHEMA_BASE_URI + SCHEMA_FILES[kind]
+    schema["$id"] = f"urn:hipcheck:schema:{kind}"
     return schema
 
 

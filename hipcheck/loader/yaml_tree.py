@@ -177,6 +177,8 @@ class _Converter:
                 value = _constructor.construct_yaml_int(node)
             elif tag == TAG + "float":
                 value = _constructor.construct_yaml_float(node)
+                if value != value or value in (float("inf"), float("-inf")):
+                    return node.value  # .nan and .inf are not JSON numbers: keep the text
             else:  # timestamp: keep the text, JSON has no dates
                 value = node.value
         except (ConstructorError, ValueError):

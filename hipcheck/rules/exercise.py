@@ -23,6 +23,8 @@ TOO_FEW_STEPS = rule(
 
     ## What it does
     Counts the non-empty entries of `steps` and reports an exercise with fewer than two.
+    (An entry of the wrong type still counts as a step here; `yaml-implicit-type` or
+    `schema-violation` reports its type.)
 
     ## Why it matters
     One sentence is not instructions: readers need the setup, the movement, and the return, or
@@ -209,7 +211,10 @@ def _present(value: Any) -> bool:
 
 @record_check(TOO_FEW_STEPS)
 def check_steps(record: Record, ctx: Context) -> Iterator[Finding]:
-    steps = _texts(record.data.get("steps"))
+    raw = record.data.get("steps")
+    steps = (
+        [s for s in raw if _present(s) and not (isinstance(s, str) and not s.strip())] if isinstance(raw, list) else []
+    )
     if len(steps) < 2:
         count = "no steps" if not steps else "only one step"
         yield Finding(f"exercise has {count}; write at least two", record.span(("steps",)))

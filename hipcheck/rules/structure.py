@@ -369,8 +369,8 @@ def _non_portable(resolved: str, value: Any, text: str, span: Any) -> Iterator[F
             code=AMBIGUOUS_SCALAR.code,
         )
     elif resolved in ("int", "float") and (":" in text or re.match(r"^[-+]?0[0-7_]+$", text)):
-        how = "base-60" if ":" in text else "octal"
-        message = f"YAML 1.1 reads '{text}' as the {how} number {value}; YAML 1.2 reads it otherwise; write {value}"
+        how, other = ("base-60", f"the text '{text}'") if ":" in text else ("octal", f"{int(text, 10)}")
+        message = f"YAML 1.1 reads '{text}' as the {how} number {value}, YAML 1.2 as {other}; write {value}"
         fix = Fix(f"write {value}", (Edit(span.offset, span.end_offset, str(value)),))
         yield Finding(message, span, fix=fix, code=AMBIGUOUS_SCALAR.code)
 

@@ -1,0 +1,82 @@
+"""Every rule's data fixtures (tests/fixtures/rules/HCnnn.yaml), run by one parametrized test.
+
+A case writes `files` into a fresh content root, runs hipcheck with only that rule selected, and
+compares `expect` (each "path:line:col", optionally with a message fragment) with what it reports.
+A case with `fixed` also applies every fix the rule offers and compares the files afterwards.
+"""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from hipcheck.engine import check_paths
+from hipcheck.fixes import apply_fixes
+from hipcheck.rules import RULES
+
+from helpers import TODAY, write_tree
+
+FIXTURES = Path(__file__).parent / "fixtures" / "rules"
+
+
+def _cases() -> list[Any]:
+    params = []
+    for path in sorted(FIXTURES.glob("HC*.yaml")):
+        data = yaml.safe_load(path.read_text("utf-8"))
+        for case in data["cases"]:
+            params.append(pytest.param(data["rule"], case, id=f"{data['rule']}-{case['name']}"))
+    return params
+
+
+CASES = _cases()
+
+
+def _run(root: Path, code: str) -> list[Any]:
+    return check_paths([str(root)], cwd=root, today=TODAY, select=[code]).diagnostics
+
+
+@pytest.mark.parametrize(("code", "case"), CASES)
+def test_rule_fixture(tmp_path: Path, code: str, case: dict[str, Any]) -> None:
+    root = tmp_path / "content"
+    write_tree(root, case.get("files", {}))
+    for relative, encoded in case.get("binary_files", {}).items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_bytes(base64.b64decode(encoded))
+    diagnostics = _run(root, code)
+    assert all(d.code == code for d in diagnostics)
+
+    expected = [e if isinstance(e, dict) else {"at": e} for e in case.get("expect", [])]
+    got = [f"{d.path}:{d.span.line}:{d.span.column}" for d in diagnostics]
+    assert got == [e["at"] for e in expected], [d.message for d in diagnostics]
+    for want, diagnostic in zip(expected, diagnostics, strict=True):
+        if "message" in want:
+            assert want["message"] in diagnostic.message
+
+    if "fixed" in case:
+        by_file: dict[str, list[Any]] = {}
+        for d in diagnostics:
+            if d.fix is not None:
+                by_file.setdefault(d.path, []).append(d.fix)
+        assert by_file, "a fix case must offer a fix"
+        for relative, want_text in case["fixed"].items():
+            text = (root / relative).read_text("utf-8")
+            fixed, _ = apply_fixes(text, by_file.get(relative, []))
+            assert fixed == want_text
+            (root / relative).write_text(fixed, "utf-8")
+        assert not [d for d in _run(root, code) if d.path in case["fixed"]], "fixing must clear the finding"
+
+
+def test_every_rule_has_passing_and_failing_fixtures() -> None:
+    seen: dict[str, set[str]] = {code: set() for code in RULES}
+    for param in CASES:
+        code, case = param.values
+        seen[code].add("fail" if case.get("expect") else "pass")
+        if "fixed" in case:
+            seen[code].add("fix")
+    for code, rule in RULES.items():
+        needed = {"pass", "fail"} | ({"fix"} if rule.fixable else set())
+        assert needed <= seen[code], f"{code} {rule.name} lacks fixture cases: {sorted(needed - seen[code])}"
