@@ -26,6 +26,8 @@ IsoDate = Annotated[
     Field(pattern=r"^\d{4}-\d{2}-\d{2}$", json_schema_extra={"format": "date"}),
     AfterValidator(_calendar_date),
 ]
+
+
 def _integral(value: Any) -> Any:
     # JSON Schema counts 2.0 as an integer; so must we, or the two verdicts would differ.
     return int(value) if isinstance(value, float) and value.is_integer() else value
@@ -88,9 +90,7 @@ class RepRange(Strict):
 
 class Dosage(Strict):
     sets: Count | None = None
-    reps: Count | RepRange | None = Field(
-        None, description="A count, or a range such as {min: 8, max: 10}."
-    )
+    reps: Count | RepRange | None = Field(None, description="A count, or a range such as {min: 8, max: 10}.")
     hold_seconds: float | None = Field(None, gt=0)
     duration_seconds: float | None = Field(None, gt=0)
     rest_seconds: float | None = Field(None, ge=0)

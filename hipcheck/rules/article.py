@@ -180,7 +180,8 @@ UNDISCLOSED_PROMOTION = rule(
     kinds=ARTICLE,
 )
 
-_CREDIT_LINE = re.compile(r"^[ \t]*(?:photo|image|picture)[ \t]+(?:source|credit)s?[ \t]*:[ \t]*$", re.I | re.M)
+# `[^\S\n]` is any whitespace but a newline: the seed's empty credit ends in a non-breaking space.
+_CREDIT_LINE = re.compile(r"^[^\S\n]*(?:photo|image|picture)[^\S\n]+(?:source|credit)s?[^\S\n]*:[^\S\n]*$", re.I | re.M)
 _BODY_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]*)[^)]*\)")
 
 
@@ -196,22 +197,24 @@ def _list_filled(value: Any) -> bool:
 def check_metadata(record: Record, ctx: Context) -> Iterator[Finding]:
     data = record.data
     for key, ok, what in (
-        ("title", _filled(data.get("title")), "a title"),
-        ("summary", _filled(data.get("summary")), "a summary"),
-        ("authors", _list_filled(data.get("authors")), "an author"),
-        ("published", _filled(data.get("published")), "a published date"),
+        ("title", _filled(data.get("title")), "title"),
+        ("summary", _filled(data.get("summary")), "summary"),
+        ("authors", _list_filled(data.get("authors")), "author"),
+        ("published", _filled(data.get("published")), "published date"),
     ):
         if not ok:
-            yield Finding(f"article has no {key}: add {what} to the front matter", record.span((key,)))
+            yield Finding(f"article has no {what}: add '{key}' to the front matter", record.span((key,)))
 
 
 @record_check(MISSING_REVIEW)
 def check_review(record: Record, ctx: Context) -> Iterator[Finding]:
     data = record.data
     if not _list_filled(data.get("reviewed_by")):
-        yield Finding("article has no reviewer: add reviewed_by", record.span(("reviewed_by",)))
+        yield Finding("article has no reviewer: add 'reviewed_by' to the front matter", record.span(("reviewed_by",)))
     if not _filled(data.get("last_reviewed")):
-        yield Finding("article has no last_reviewed date", record.span(("last_reviewed",)))
+        yield Finding(
+            "article has no review date: add 'last_reviewed' to the front matter", record.span(("last_reviewed",))
+        )
 
 
 def _date(value: Any) -> dt.date | None:

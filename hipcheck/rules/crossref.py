@@ -140,7 +140,8 @@ NEVER_MERGE = (
 
 
 def _words(text: str) -> set[str]:
-    return set(re.split(r"[^a-z]+", text.lower()))
+    # Singular forms, so "hip-abductors" still collides with "adductor".
+    return {w.removesuffix("s") for w in re.split(r"[^a-z]+", text.lower())}
 
 
 def crosses_never_merge(a: str, b: str) -> bool:
