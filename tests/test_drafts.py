@@ -1,0 +1,86 @@
+"""The first drafts keep the seeds' real defects; each one must be reported at its place."""
+
+from __future__ import annotations
+
+import pytest
+
+from hipcheck.engine import check_paths
+
+from helpers import REPO, TODAY
+
+DRAFTS = "examples/drafts"
+
+
+@pytest.fixture(scope="module")
+def report() -> list[tuple[str, int, str]]:
+    result = check_paths([DRAFTS], cwd=REPO, today=TODAY)
+    return [(d.path.removeprefix(DRAFTS + "/"), d.span.line, d.code) for d in result.diagnostics]
+
+
+def _line_of(relative: str, needle: str, occurrence: int = 1) -> int:
+    seen = 0
+    for number, line in enumerate((REPO / DRAFTS / relative).read_text("utf-8").splitlines(), start=1):
+        if needle in line:
+            seen += 1
+            if seen == occurrence:
+                return number
+    raise AssertionError(f"{needle!r} not in {relative}")
+
+
+FLAT_FEET = "articles/hips-and-flat-feet.md"
+INSOLES = "articles/hip-pain-and-the-feet.md"
+
+
+@pytest.mark.parametrize(
+    ("path", "needle", "occurrence", "code"),
+    [
+        # the seed's two empty "Photo source:" lines, in the body and as front-matter images
+        (FLAT_FEET, "Photo source:", 1, "HC304"),
+        (FLAT_FEET, "Photo source:", 2, "HC304"),
+        (FLAT_FEET, "credit: ''", 1, "HC304"),
+        (FLAT_FEET, "credit: ''", 2, "HC304"),
+        # the product plug without a disclosure
+        (FLAT_FEET, "Toe Spacer products", 1, "HC306"),
+        # missing cross-references: an exercise id, a citation key, muscle ids, a reference id
+        (FLAT_FEET, "glute-bridges", 1, "HC403"),
+        (FLAT_FEET, "@babu2021", 1, "HC404"),
+        ("exercises/banded-walks.yaml", "glute-medius", 1, "HC401"),
+        ("exercises/hip-bridges.yaml", "secondary: [hamstrings]", 1, "HC401"),
+        ("exercises/side-lying-abductions.yaml", "pelvic-stabilization", 1, "HC402"),
+    ],
+)
+def test_located_defect_is_reported(
+    report: list[tuple[str, int, str]], path: str, needle: str, occurrence: int, code: str
+) -> None:
+    assert (path, _line_of(path, needle, occurrence), code) in report
+
+
+@pytest.mark.parametrize(
+    ("path", "code", "count"),
+    [
+        # no authors, published date, reviewer or review date in either article; no title in one
+        (INSOLES, "HC301", 4),
+        (FLAT_FEET, "HC301", 3),
+        (INSOLES, "HC302", 2),
+        (FLAT_FEET, "HC302", 2),
+        # banded walks and deadlifts have no dosage at all; the barbell deadlift no safety notes
+        ("exercises/banded-walks.yaml", "HC203", 1),
+        ("exercises/deadlifts.yaml", "HC203", 1),
+        ("exercises/deadlifts.yaml", "HC206", 1),
+        # the seed doses side-lying abductions "on each left and switch" but never says per side
+        ("exercises/side-lying-abductions.yaml", "HC204", 1),
+    ],
+)
+def test_missing_fields_are_reported(report: list[tuple[str, int, str]], path: str, code: str, count: int) -> None:
+    assert sum(1 for p, _, c in report if p == path and c == code) == count
+
+
+def test_never_suggests_a_confusable_muscle() -> None:
+    result = check_paths([DRAFTS], cwd=REPO, today=TODAY)
+    abductors = [d for d in result.diagnostics if "'hip-abductors'" in d.message]
+    assert abductors and all("adductor" not in d.message for d in abductors)
+
+
+def test_content_is_clean() -> None:
+    result = check_paths(["content"], cwd=REPO, today=TODAY)
+    assert [f"{d.path}:{d.span.line} {d.code} {d.message}" for d in result.diagnostics] == []
