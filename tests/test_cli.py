@@ -93,6 +93,7 @@ def test_text_lines_have_the_documented_shape(tmp_path: Path) -> None:
     assert lines[0].startswith("exercises/banded-walks.yaml:1:1: HC")
     path, line, column, rest = lines[0].split(":", 3)
     code, severity, _message = rest.strip().split(" ", 2)
+    assert (path, line.isdigit(), column.isdigit()) == ("exercises/banded-walks.yaml", True, True)
     assert severity in ("error", "warning", "info") and code in RULES
     assert lines[-1].startswith("Checked 1 file:")
 

@@ -99,9 +99,7 @@ def test_verdicts_equal_jsonschema_on_every_record(tmp_path: Path) -> None:
     records = _all_records(tmp_path)
     assert len(records) > 50
     disagreements = [
-        (r.path, r.data)
-        for r in records
-        if hipcheck_accepts(r.kind, r.data) != jsonschema_accepts(r.kind, r.data)
+        (r.path, r.data) for r in records if hipcheck_accepts(r.kind, r.data) != jsonschema_accepts(r.kind, r.data)
     ]
     assert disagreements == []
     verdicts = {hipcheck_accepts(r.kind, r.data) for r in records}
