@@ -36,8 +36,12 @@ class Target:
 @dataclass
 class RunResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    files: int = 0
+    checked: list[str] = field(default_factory=list)  # display paths of the files reported on
     internal_errors: list[str] = field(default_factory=list)
+
+    @property
+    def files(self) -> int:
+        return len(self.checked)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity is severity)
@@ -168,9 +172,9 @@ def check_target(target: Target, cwd: Path, today: dt.date, result: RunResult, s
     reported = emit.diagnostics
     if target.files is not None:
         reported = _scope_to_changed(reported, target, records, cwd)
-        result.files += len(target.files)
+        result.checked.extend(sorted(display_path(p, cwd) for p in target.files))
     else:
-        result.files += len(records)
+        result.checked.extend(r.path for r in records)
     result.diagnostics.extend(reported)
 
 
