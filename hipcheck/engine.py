@@ -17,7 +17,7 @@ from hipcheck.config import Config, load_config
 from hipcheck.context import Context
 from hipcheck.diagnostics import Diagnostic, Finding, Severity
 from hipcheck.index import ContentIndex
-from hipcheck.loader.records import KIND_FOLDERS, Record, kind_of, read_record
+from hipcheck.loader.records import KIND_FOLDERS, Record, kind_of, read_records
 from hipcheck.rules.registry import CHECKS, RULES, Check, Rule
 
 
@@ -151,7 +151,11 @@ def check_target(target: Target, cwd: Path, today: dt.date, result: RunResult, s
     if select is not None:
         config = config.model_copy(update={"select": select, "ignore": []})
     files = _discover(target.root, exclude=config.exclude)
-    records = [read_record(path, kind_of(path, target.root) or "", display_path(path, cwd)) for path in files]
+    records = [
+        record
+        for path in files
+        for record in read_records(path, kind_of(path, target.root) or "", display_path(path, cwd))
+    ]
     index = ContentIndex(records)
     ctx = Context(config=config, today=today, index=index)
     enabled = enabled_rules(config)
@@ -174,7 +178,7 @@ def check_target(target: Target, cwd: Path, today: dt.date, result: RunResult, s
         reported = _scope_to_changed(reported, target, records, cwd)
         result.checked.extend(sorted(display_path(p, cwd) for p in target.files))
     else:
-        result.checked.extend(r.path for r in records)
+        result.checked.extend(display_path(p, cwd) for p in files)
     result.diagnostics.extend(reported)
 
 

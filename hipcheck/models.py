@@ -33,6 +33,7 @@ def _integral(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
+Integer = Annotated[int, BeforeValidator(_integral)]
 Count = Annotated[int, Field(ge=1), BeforeValidator(_integral)]
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
 ReferenceId = Annotated[str, Field(pattern=REFERENCE_ID_PATTERN)]
@@ -270,7 +271,7 @@ Reference = create_model(  # type: ignore[call-overload]
     "Reference",
     __base__=Strict,
     __doc__="A CSL item: `references/<id>.yaml`.",
-    id=(ReferenceId, ...),
+    id=(str | Integer, Field(..., description="The citation key (CSL allows a number); a one-item file is named by it.")),
     type=(CslType, ...),
     **_csl_fields(),
 )

@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 import yaml
 
-from hipcheck.loader.records import Record, kind_of, read_record
+from hipcheck.loader.records import Record, kind_of, read_records
 from hipcheck.models import MODELS
 from hipcheck.schemas import SCHEMA_FILES, render, schema_for
 
@@ -38,7 +38,7 @@ def _records_under(root: Path) -> Iterator[Record]:
     for path in sorted(root.rglob("*")):
         kind = kind_of(path, root) if path.is_file() else None
         if kind:
-            yield read_record(path, kind, path.relative_to(root).as_posix())
+            yield from read_records(path, kind, path.relative_to(root).as_posix())
 
 
 def _fixture_records(tmp: Path) -> Iterator[Record]:

@@ -31,7 +31,7 @@ KIND_FOLDERS = {
 KIND_SUFFIXES = {
     "exercise": (".yaml", ".yml"),
     "muscle": (".yaml", ".yml"),
-    "reference": (".yaml", ".yml"),
+    "reference": (".yaml", ".yml", ".json"),
     "article": (".md", ".markdown"),
 }
 _FRONT_MATTER_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
@@ -49,24 +49,29 @@ class Record:
     body_line: int = 1  # 1-based line where the body starts
     body_offset: int = 0  # character offset where the body starts
     issues: list[LoaderIssue] = field(default_factory=list)
+    prefix: Path = ()  # where this record sits in the file: () or, in a file of many items, its path
+    loaded: bool = False  # True when there is a mapping of fields to check
 
     @property
     def id(self) -> str | None:
-        key = "slug" if self.kind == "article" else "id"
-        value = self.data.get(key)
-        if self.kind == "article" and value is None:
-            return self.stem
+        if self.kind == "article":
+            value = self.data.get("slug", self.stem)
+        elif self.kind == "reference":
+            value = self.data.get("citation-key", self.data.get("id"))  # pandoc cites by citation-key
+            value = str(value) if isinstance(value, (int, str)) and not isinstance(value, bool) else None
+        else:
+            value = self.data.get("id")
         return value if isinstance(value, str) else None
 
     @property
-    def loaded(self) -> bool:
-        """True when there is a mapping of fields to check (the file parsed)."""
-        return self.doc is not None and self.doc.root is not None and isinstance(self.doc.value, dict)
+    def in_collection(self) -> bool:
+        """True for one item of a file holding many (a CSL-JSON array, a `references:` list)."""
+        return bool(self.prefix)
 
     # --- positions ---------------------------------------------------------------------------
 
     def nodes(self, path: Path) -> tuple[Node | None, Node] | None:
-        return find_node(self.doc.root, path) if self.doc is not None else None
+        return find_node(self.doc.root, self.prefix + path) if self.doc is not None else None
 
     def span(self, path: Path = ()) -> Span:
         """Span of the value at `path`; where its parent is reported when the value is missing."""
@@ -93,8 +98,9 @@ class Record:
 
     def top_span(self) -> Span:
         """The record's first line: a YAML file's first field, or an article's opening `---`."""
-        if self.kind != "article" and self.doc is not None and self.doc.root is not None:
-            return _first_line(self.doc.span(self.doc.root), self.text)
+        found = self.nodes(())
+        if self.kind != "article" and self.doc is not None and found is not None:
+            return _first_line(self.doc.span(found[1]), self.text)
         return _first_line(Span.start_of_file(), self.text)
 
 
@@ -125,6 +131,41 @@ def kind_of(path: FsPath, root: FsPath) -> str | None:
     if kind is None or not path.name.endswith(KIND_SUFFIXES[kind]) or path.name.startswith("."):
         return None
     return kind
+
+
+def read_records(path: FsPath, kind: str, display: str) -> list[Record]:
+    """The records in one file: one, or for a reference collection file, one per item."""
+    record = read_record(path, kind, display)
+    if kind != "reference" or record.doc is None:
+        return [record]
+    items = _collection_items(record.doc)
+    if items is None:
+        return [record]
+    if not items:
+        record.issues.append(LoaderIssue("HC007", "empty reference collection: no items", record.top_span()))
+        return [record]
+    records = []
+    for prefix, item in items:
+        records.append(
+            Record(kind=kind, path=display, stem=record.stem, text=record.text, doc=record.doc, prefix=prefix)
+        )
+        records[-1].data, records[-1].loaded = (item, True) if isinstance(item, dict) else ({}, False)
+        if not isinstance(item, dict):
+            records[-1].issues.append(
+                LoaderIssue("HC008", "a reference item must be a mapping of CSL fields", records[-1].span())
+            )
+    records[0].issues[:0] = [i for i in record.issues if i.code != "HC008"]
+    return records
+
+
+def _collection_items(doc: YamlDocument) -> list[tuple[Path, Any]] | None:
+    """Items of a CSL-JSON array or a CSL-YAML `references:` list (pandoc, Zotero); None otherwise."""
+    value = doc.value
+    if isinstance(value, list):
+        return [((i,), item) for i, item in enumerate(value)]
+    if isinstance(value, dict) and set(value) == {"references"} and isinstance(value["references"], list):
+        return [(("references", i), item) for i, item in enumerate(value["references"])]
+    return None
 
 
 def read_record(path: FsPath, kind: str, display: str) -> Record:
@@ -229,6 +270,7 @@ def _take_mapping(record: Record, doc: YamlDocument, what: str) -> None:
         return
     if isinstance(doc.value, dict):
         record.data = doc.value
+        record.loaded = True
         return
     found = {list: "a list", str: "a single value"}.get(type(doc.value), f"a {type(doc.value).__name__} value")
     if isinstance(doc.root, SequenceNode):

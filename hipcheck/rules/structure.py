@@ -325,8 +325,12 @@ def _yaml_traps(record: Record, by_path: dict[Path, list[ErrorDetails]]) -> Iter
     """Explain schema errors that YAML 1.1 implicit typing caused; returns the paths explained."""
     explained: set[Path] = set()
     assert record.doc is not None
+    depth = len(record.prefix)
     for item in record.doc.implicit:
-        expected = expected_types(record.kind, item.path)
+        if item.path[:depth] != record.prefix:
+            continue  # another item of the same collection file
+        path = item.path[depth:]
+        expected = expected_types(record.kind, path)
         if not expected:
             continue
         text = item.node.value
@@ -337,11 +341,11 @@ def _yaml_traps(record: Record, by_path: dict[Path, list[ErrorDetails]]) -> Iter
                 message = f"unquoted '{text}' is a date to YAML 1.1 tools but text to YAML 1.2 tools; quote it"
                 yield Finding(message, span, fix=quote, code=AMBIGUOUS_SCALAR.code)
             continue
-        if item.path in by_path and ({"string", "date"} & expected):
-            explained.add(item.path)
-            message = f"{_path_name(item.path)}: YAML 1.1 reads '{text}' as {_describe(item.value)}, not text; quote it"
+        if path in by_path and ({"string", "date"} & expected):
+            explained.add(path)
+            message = f"{_path_name(path)}: YAML 1.1 reads '{text}' as {_describe(item.value)}, not text; quote it"
             yield Finding(message, span, fix=quote, code=IMPLICIT_TYPE.code)
-        elif item.path not in by_path:
+        elif path not in by_path:
             yield from _non_portable(item.resolved, item.value, text, span)
     for path in by_path:
         found = record.nodes(path)
@@ -394,8 +398,12 @@ def _quoted(text: str) -> str:
 
 @record_check(ID_MISMATCH)
 def check_id_matches_file(record: Record, ctx: Context) -> Iterator[Finding]:
+    if record.in_collection:
+        return  # items of a collection file are named by their ids, not by the file
     key = "slug" if record.kind == "article" else "id"
     value = record.data.get(key)
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
     if not isinstance(value, str) or value == record.stem:
         return
     span = record.span((key,))
