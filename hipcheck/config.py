@@ -25,6 +25,16 @@ DEFAULT_COMMERCIAL_TERMS = [
 ]
 
 
+# Per CSL type, the fields a reference needs; "A|B" means one of them. "*" applies to every type.
+DEFAULT_REQUIRED_REFERENCE_FIELDS: dict[str, list[str]] = {
+    "*": ["title"],
+    "article-journal": ["author", "container-title", "issued", "DOI|PMID|URL"],
+    "webpage": ["URL", "accessed"],
+    "book": ["publisher", "issued"],
+    "report": ["publisher|author"],
+}
+
+
 class ConfigError(Exception):
     """A configuration problem; the message names the file, the key and the line."""
 
@@ -43,6 +53,18 @@ class Config(BaseModel):
         default_factory=lambda: list(DEFAULT_COMMERCIAL_TERMS),
         alias="commercial-terms",
         description="Words that mark an article as promoting products (it then needs a disclosure).",
+    )
+
+    reference_required_fields: dict[str, list[str]] = Field(
+        default_factory=lambda: {k: list(v) for k, v in DEFAULT_REQUIRED_REFERENCE_FIELDS.items()},
+        alias="reference-required-fields",
+        description='Per CSL type (or "*" for all), the fields a reference needs; "A|B" means one of them.',
+    )
+    source_max_age: int = Field(
+        25,
+        ge=0,
+        alias="source-max-age",
+        description="Report (as info) cited sources older than this many years; 0 turns it off.",
     )
 
     # Where this configuration was read from (not a configuration key).

@@ -171,7 +171,7 @@ def check_target(target: Target, cwd: Path, today: dt.date, result: RunResult, s
                 emit.run(check, record.path, lambda c=check, r=record: c.fn(r, ctx))
     for check in CHECKS:
         if check.scope == "index" and any(r.code in enabled for r in check.rules):
-            emit.run(check, str(target.root), lambda c=check: c.fn(index, ctx))
+            emit.run(check, display_path(target.root, cwd), lambda c=check: c.fn(index, ctx))
 
     reported = emit.diagnostics
     if target.files is not None:

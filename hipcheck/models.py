@@ -271,7 +271,10 @@ Reference = create_model(  # type: ignore[call-overload]
     "Reference",
     __base__=Strict,
     __doc__="A CSL item: `references/<id>.yaml`.",
-    id=(str | Integer, Field(..., description="The citation key (CSL allows a number); a one-item file is named by it.")),
+    id=(
+        str | Integer,
+        Field(..., description="The citation key (CSL allows a number); a one-item file is named by it."),
+    ),
     type=(CslType, ...),
     **_csl_fields(),
 )

@@ -21,7 +21,7 @@ from hipcheck.diagnostics import Edit, Finding, Fix, Severity
 from hipcheck.index import ContentIndex
 from hipcheck.loader.records import Record
 from hipcheck.loader.yaml_tree import Path
-from hipcheck.models import MODELS, REFERENCE_ID_PATTERN, SLUG_PATTERN
+from hipcheck.models import CSL_DATE_FIELDS, MODELS, REFERENCE_ID_PATTERN, SLUG_PATTERN
 from hipcheck.rules.registry import index_check, record_check, rule
 from hipcheck.schemas import describe_expected, expected_at, expected_types
 from hipcheck.suggest import closest
@@ -213,13 +213,21 @@ def check_schema(record: Record, ctx: Context) -> Iterator[Finding]:
         by_path.setdefault(_data_path(record.data, error), []).append(error)
     explained = yield from _yaml_traps(record, by_path)
     for path, group in by_path.items():
-        if path in explained:
+        if path in explained or _csl_date_text(record, path):
             continue
         if any(e["type"] == "extra_forbidden" for e in group):
             yield _unknown_field(record, path)
         rest = [e for e in group if e["type"] != "extra_forbidden"]
         if rest:
             yield Finding(_message(record, path, rest), _error_span(record, path, rest), code=SCHEMA.code)
+
+
+def _csl_date_text(record: Record, path: Path) -> bool:
+    """A reference date written as text or a year: csl-date-string (HC510) reports it, with a fix."""
+    if record.kind != "reference" or len(path) != 1 or path[0] not in CSL_DATE_FIELDS:
+        return False
+    value = record.data.get(path[0])
+    return isinstance(value, str | int) and not isinstance(value, bool)
 
 
 def _validate(record: Record) -> list[ErrorDetails]:

@@ -1,0 +1,569 @@
+"""References: complete, well-formed CSL items that are actually cited, dated sensibly, never duplicated."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from hipcheck.context import Context
+from hipcheck.diagnostics import Edit, Finding, Fix, Severity
+from hipcheck.index import ContentIndex
+from hipcheck.loader.records import Record
+from hipcheck.loader.yaml_tree import Path
+from hipcheck.models import CSL_DATE_FIELDS, CSL_NAME_FIELDS
+from hipcheck.rules.registry import index_check, record_check, rule
+
+REFERENCE = ("reference",)
+
+UNUSED = rule(
+    "HC501",
+    "unused-reference",
+    Severity.WARNING,
+    """
+    A reference record is never cited.
+
+    ## What it does
+    Reports a reference that no article cites (`[@key]`) and no exercise lists in `references`.
+
+    ## Why it matters
+    Uncited references pile up and go stale unreviewed; often the citation that should point at
+    it has a typo in its key.
+
+    ## Example
+    `references/reiman2013.yaml` exists, but no article or exercise cites `reiman2013`.
+
+    ## Fix
+    Cite it where the text relies on it, or delete the record.
+    """,
+    kinds=REFERENCE,
+)
+
+DUPLICATE_WORK = rule(
+    "HC502",
+    "duplicate-work",
+    Severity.ERROR,
+    """
+    The same work is recorded under two keys.
+
+    ## What it does
+    Compares DOIs (case-insensitively, prefixes removed), PMIDs and PMCIDs across all references
+    and reports every record that shares one with another.
+
+    ## Why it matters
+    Two keys for one paper split its citations, number it twice in a bibliography, and let the
+    two copies drift apart when one is corrected.
+
+    ## Example
+    `ikezoe2021` and `ikezoe2021b` both have `DOI: 10.1016/j.archger.2021.104499`.
+
+    ## Fix
+    Keep one record, and point the other key's citations at it.
+    """,
+    kinds=REFERENCE,
+)
+
+EMPTY_VALUE = rule(
+    "HC503",
+    "empty-reference-value",
+    Severity.ERROR,
+    """
+    A reference field is empty, or is a label with nothing after it.
+
+    ## What it does
+    Reports fields whose value is empty or blank (`URL: ""`), and values that are only a label
+    copied from a citation whose content is missing (`Available from:`, `Retrieved from`, `doi:`).
+
+    ## Why it matters
+    An empty field renders as a dangling label in the bibliography and hides that the source
+    cannot be found (the seed's StatPearls item ends in "Available from:" and nothing else).
+
+    ## Example
+    ```yaml
+    URL: ""
+    note: "Available from:"
+    ```
+
+    ## Fix
+    Fill in the value from the source itself, or remove the field.
+    """,
+    kinds=REFERENCE,
+)
+
+TITLE_ONLY = rule(
+    "HC504",
+    "title-only-reference",
+    Severity.ERROR,
+    """
+    A reference has nothing but a title.
+
+    ## What it does
+    Reports a reference with no author, no date, no container, no publisher and no identifier or
+    URL: only `id`, `type` and `title`.
+
+    ## Why it matters
+    A bare title ("National Foot Health Assessment 2012") cannot be found, checked or trusted;
+    readers cannot tell whether it exists.
+
+    ## Example
+    ```yaml
+    id: nfha2012
+    type: report
+    title: National Foot Health Assessment 2012
+    ```
+
+    ## Fix
+    Add who published it, when, and where to find it (DOI, PMID or URL), or remove the citation.
+    """,
+    kinds=REFERENCE,
+)
+
+MISSING_FIELD = rule(
+    "HC505",
+    "missing-reference-field",
+    Severity.ERROR,
+    """
+    A reference lacks a field its CSL type needs.
+
+    ## What it does
+    Checks each reference against the fields required for its `type`, configurable as
+    `reference-required-fields`. By default every type needs a `title`; a journal article needs
+    `author`, `container-title`, `issued` and one of `DOI`, `PMID` or `URL`; a web page `URL` and
+    `accessed`; a book `publisher` and `issued`; a report `publisher` or `author`.
+
+    ## Why it matters
+    These are the fields a reader needs to find the source, and the ones a style guide prints.
+
+    ## Example
+    ```yaml
+    id: reiman2013
+    type: article-journal
+    title: "Restricted hip mobility: clinical suggestions for self-mobilization and muscle re-education"
+    container-title: Int J Sports Phys Ther
+    issued: {date-parts: [[2013]]}
+    ```
+
+    ## Fix
+    Add the missing fields (here an author list and a DOI, PMID or URL) from the source itself.
+    """,
+    kinds=REFERENCE,
+)
+
+BAD_DATE = rule(
+    "HC509",
+    "invalid-reference-date",
+    Severity.ERROR,
+    """
+    A reference date is impossible or in the future.
+
+    ## What it does
+    Checks every CSL date (`issued`, `accessed`, ...): year, month (1-12) and day must form a
+    real date, and none may be after today.
+
+    ## Why it matters
+    A typo in a year misdates the evidence; a date in the future is always a typo.
+
+    ## Example
+    ```yaml
+    issued: {date-parts: [[2021, 13, 1]]}
+    ```
+
+    ## Fix
+    Correct the date from the source.
+    """,
+    kinds=REFERENCE,
+)
+
+DATE_STRING = rule(
+    "HC510",
+    "csl-date-string",
+    Severity.ERROR,
+    """
+    A reference date is written as a string or a number, not as CSL date-parts.
+
+    ## What it does
+    Accepts ISO dates such as `issued: 2021-08-11` (or a bare year) when reading, and reports
+    them with the CSL form as a safe fix: `issued: {"date-parts": [[2021, 8, 11]]}`.
+
+    ## Why it matters
+    CSL processors (pandoc, Zotero, citeproc) expect `date-parts`; a plain string is dropped or
+    misread, and the reference loses its year in the bibliography.
+
+    ## Example
+    ```yaml
+    issued: 2021-08-11
+    ```
+
+    ## Fix
+    `issued: {"date-parts": [[2021, 8, 11]]}` (the fix writes it for you).
+    """,
+    kinds=REFERENCE,
+    fixable=True,
+)
+
+NEWER_THAN_ARTICLE = rule(
+    "HC511",
+    "source-after-article",
+    Severity.ERROR,
+    """
+    An article cites a source issued after the article was published.
+
+    ## What it does
+    Compares an article's `published` date with the `issued` date of every source it cites.
+
+    ## Why it matters
+    An article cannot rely on evidence that did not exist yet: either the citation points at the
+    wrong source, or one of the dates is wrong.
+
+    ## Example
+    An article `published: 2020-05-01` cites `[@ikezoe2021]`, issued in 2021.
+
+    ## Fix
+    Correct the citation or the date; if the article was revised, set `updated` and keep
+    `published`.
+    """,
+    kinds=("article",),
+)
+
+OLD_SOURCE = rule(
+    "HC512",
+    "old-source",
+    Severity.INFO,
+    """
+    A cited source is older than the configured age.
+
+    ## What it does
+    Reports references issued more than `source-max-age` years ago (default 25; 0 turns the rule
+    off), as information for the reviewer.
+
+    ## Why it matters
+    Health guidance changes; old evidence may have been superseded and deserves a second look at
+    review time.
+
+    ## Example
+    With `source-max-age = 10`, a source issued in 2005 is reported in 2026.
+
+    ## Fix
+    Check for newer evidence; keep the source if it still stands.
+    """,
+    kinds=REFERENCE,
+)
+
+AUTHOR_SHAPE = rule(
+    "HC513",
+    "author-shape",
+    Severity.WARNING,
+    """
+    An author name is not split the way CSL needs.
+
+    ## What it does
+    Reports a group or institution written as a person (`family: Nagahama Study group`), which
+    should be `literal`, and a person whose whole name sits in `family` ("Ikezoe T") or who has a
+    `given` name but no `family`.
+
+    ## Why it matters
+    Citation styles sort, abbreviate and invert names by their parts; a mis-split name prints as
+    "Group NS" or sorts under the initials.
+
+    ## Example
+    ```yaml
+    author:
+      - family: Ikezoe T
+      - family: Nagahama Study group
+    ```
+
+    ## Fix
+    `- {family: Ikezoe, given: T}` and `- {literal: Nagahama Study group}`.
+    """,
+    kinds=REFERENCE,
+    fixable=True,
+)
+
+_LABEL_ONLY = re.compile(
+    r"^\s*(?:available\s+(?:from|at)|retrieved\s+from|accessed(?:\s+on)?|url|doi|pmid|from|see)\s*:?\s*$", re.I
+)
+_GROUP_WORDS = re.compile(
+    r"\b(?:group|society|association|committee|organi[sz]ation|institute|team|consortium|collaboration|"
+    r"council|department|agency|foundation|college|academy|federation|network|board|centre|center|"
+    r"publishing|investigators)\b",
+    re.I,
+)
+_FAMILY_WITH_INITIALS = re.compile(r"^(?P<family>[^\s,]+(?:[ -][^\s,]+)*?)[ ,]+(?P<given>[A-Z]{1,3})$")
+_CONTENT_FIELDS = frozenset({"id", "type", "title", "title-short", "shortTitle", "note", "citation-key", "language"})
+
+
+def _is_blank(value: Any) -> bool:
+    return isinstance(value, str) and not value.strip()
+
+
+def _walk(value: Any, path: Path = ()) -> Iterator[tuple[Path, Any]]:
+    yield path, value
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from _walk(child, (*path, key))
+    elif isinstance(value, list):
+        for i, child in enumerate(value):
+            yield from _walk(child, (*path, i))
+
+
+def _name(path: Path) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(path))
+
+
+@record_check(EMPTY_VALUE)
+def check_empty_values(record: Record, ctx: Context) -> Iterator[Finding]:
+    for path, value in _walk(record.data):
+        if not path or not isinstance(value, str):
+            continue
+        if not value.strip():
+            yield Finding(f"{_name(path)} is empty: fill it in from the source or remove it", record.span(path))
+        elif _LABEL_ONLY.match(value):
+            yield Finding(f"{_name(path)} is only the label '{value.strip()}' with nothing after it", record.span(path))
+
+
+@record_check(TITLE_ONLY)
+def check_title_only(record: Record, ctx: Context) -> Iterator[Finding]:
+    filled = {k for k, v in record.data.items() if v not in (None, "", [], {}) and not _is_blank(v)}
+    if "title" in filled and filled <= _CONTENT_FIELDS:
+        yield Finding(
+            "reference has only a title: add authors, a date, and a DOI, PMID or URL so readers can find it",
+            record.span(("title",)),
+        )
+
+
+def _has(record: Record, field: str) -> bool:
+    value = record.data.get(field)
+    if value is None or _is_blank(value) or value in ([], {}):
+        return False
+    return not (isinstance(value, str) and _LABEL_ONLY.match(value))
+
+
+@record_check(MISSING_FIELD)
+def check_required_fields(record: Record, ctx: Context) -> Iterator[Finding]:
+    kind = record.data.get("type")
+    required = ctx.config.reference_required_fields
+    needs = [*required.get("*", []), *(required.get(kind, []) if isinstance(kind, str) else [])]
+    title_only = any(True for _ in check_title_only(record, ctx))
+    for need in dict.fromkeys(needs):
+        options = need.split("|")
+        if any(_has(record, option) for option in options):
+            continue
+        if title_only and need != "title":
+            continue  # the title-only rule already says everything is missing
+        what = ", ".join(options[:-1]) + " or " + options[-1] if len(options) > 1 else options[0]
+        yield Finding(f"{kind} reference has no {what}", record.top_span())
+
+
+def date_parts(value: Any) -> tuple[int, ...] | None:
+    """The first (start) date of a CSL date as integers, or None if there is none."""
+    if not isinstance(value, dict):
+        return None
+    parts = value.get("date-parts")
+    if not isinstance(parts, list) or not parts or not isinstance(parts[0], list):
+        return None
+    numbers = []
+    for part in parts[0][:3]:
+        if isinstance(part, bool):
+            return None
+        whole = isinstance(part, int | float) and float(part).is_integer()
+        if not (whole or (isinstance(part, str) and part.strip().isdigit())):
+            return None
+        numbers.append(int(part))
+    return tuple(numbers) or None
+
+
+def _date_problem(parts: tuple[int, ...], today: dt.date) -> str | None:
+    year, month, day = (*parts, 1, 1)[:3]
+    if not 1000 <= year <= 9999:
+        return f"year {year} is not a four-digit year"
+    if len(parts) > 1 and not 1 <= month <= 12:
+        return f"month {month} is not 1-12"
+    try:
+        when = dt.date(year, month, day)
+    except ValueError:
+        return f"{year}-{month:02d}-{day:02d} is not a real date"
+    if (len(parts) == 1 and year > today.year) or when > today:
+        return f"{'-'.join(str(p) for p in parts)} is in the future"
+    return None
+
+
+@record_check(BAD_DATE)
+def check_dates(record: Record, ctx: Context) -> Iterator[Finding]:
+    for field in CSL_DATE_FIELDS:
+        value = record.data.get(field)
+        for i, parts in enumerate(value.get("date-parts", []) if isinstance(value, dict) else []):
+            numbers = date_parts({"date-parts": [parts]})
+            if numbers is None:
+                continue
+            problem = _date_problem(numbers, ctx.today)
+            if problem:
+                yield Finding(f"{field}: {problem}", record.span((field, "date-parts", i)))
+
+
+_ISO = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*$")
+
+
+@record_check(DATE_STRING)
+def check_date_strings(record: Record, ctx: Context) -> Iterator[Finding]:
+    for field in CSL_DATE_FIELDS:
+        value = record.data.get(field)
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            continue
+        span = record.span((field,))
+        match = _ISO.match(str(value))
+        if match:
+            parts = [int(g) for g in match.groups() if g]
+            replacement = json.dumps({"date-parts": [parts]})
+            fix = Fix(f"write {replacement}", (Edit(span.offset, span.end_offset, replacement),))
+            message = f"{field} '{value}' is not a CSL date; write {replacement}"
+        else:
+            replacement = json.dumps({"raw": str(value)})
+            fix = Fix(f"write {replacement}", (Edit(span.offset, span.end_offset, replacement),), safe=False)
+            message = f"{field} '{value}' is not a CSL date; write date-parts, or {replacement} to keep the text"
+        yield Finding(message, span, fix=fix)
+
+
+@record_check(AUTHOR_SHAPE)
+def check_author_shape(record: Record, ctx: Context) -> Iterator[Finding]:
+    for field in CSL_NAME_FIELDS:
+        names = record.data.get(field)
+        for i, name in enumerate(names if isinstance(names, list) else []):
+            if not isinstance(name, dict) or "literal" in name:
+                continue
+            family, given = name.get("family"), name.get("given")
+            path = (field, i)
+            if isinstance(family, str) and _GROUP_WORDS.search(family) and not given:
+                fix = _rewrite(record, path, {"literal": family})
+                yield Finding(f"'{family}' is a group, not a person: write it as literal", record.span(path), fix=fix)
+            elif isinstance(family, str) and not given and (match := _FAMILY_WITH_INITIALS.match(family.strip())):
+                split = {"family": match["family"], "given": match["given"]}
+                fix = _rewrite(record, path, split)
+                message = f"'{family}' holds family and given names together: split it into family and given"
+                yield Finding(message, record.span(path), fix=fix)
+            elif given and not family:
+                yield Finding(f"name with given '{given}' has no family name", record.span(path))
+
+
+def _rewrite(record: Record, path: Path, value: dict[str, str]) -> Fix:
+    span = record.span(path)
+    text = "{" + ", ".join(f"{json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in value.items()) + "}"
+    return Fix(f"write {text}", (Edit(span.offset, span.end_offset, text),))
+
+
+def cited_keys(index: ContentIndex) -> dict[str, list[tuple[Record, Path | None]]]:
+    """Every reference key cited, with where: an article (path None) or an exercise's references[i]."""
+    cited: dict[str, list[tuple[Record, Path | None]]] = defaultdict(list)
+    for record in index.of_kind("article"):
+        for citation in index.citations.get(record.path, []):
+            cited[citation.key].append((record, None))
+    for record in index.of_kind("exercise"):
+        refs = record.data.get("references")
+        for i, key in enumerate(refs if isinstance(refs, list) else []):
+            if isinstance(key, str):
+                cited[key].append((record, ("references", i)))
+    return cited
+
+
+@index_check(UNUSED)
+def check_unused(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
+    cited = cited_keys(index)
+    for record in index.of_kind("reference"):
+        if record.loaded and record.id is not None and record.id not in cited:
+            yield Finding(
+                f"reference '{record.id}' is never cited",
+                record.span(("id",)),
+                path=record.path,
+                related=(f"reference:{record.id}",),
+            )
+
+
+def _work_keys(record: Record) -> Iterator[tuple[str, str]]:
+    from hipcheck.identifiers import doi_key
+
+    for field, normalize in (
+        ("DOI", doi_key),
+        ("PMID", lambda v: v.strip().removeprefix("PMID:").strip()),
+        ("PMCID", lambda v: v.strip().upper()),
+    ):
+        value = record.data.get(field)
+        if isinstance(value, str) and value.strip():
+            key = normalize(value)
+            if key:
+                yield field, key
+
+
+@index_check(DUPLICATE_WORK)
+def check_duplicate_works(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
+    seen: dict[tuple[str, str], list[Record]] = defaultdict(list)
+    for record in index.of_kind("reference"):
+        for key in _work_keys(record):
+            seen[key].append(record)
+    for (field, value), records in seen.items():
+        ids = {r.id for r in records}
+        if len(ids) < 2:
+            continue  # the same id twice is duplicate-id's finding
+        for record in records:
+            others = ", ".join(f"'{o.id}' ({o.path}:{o.span((field,)).line})" for o in records if o is not record)
+            yield Finding(
+                f"{field} {value} is also recorded as {others}: one work, two keys",
+                record.span((field,)),
+                path=record.path,
+                related=tuple(f"reference:{r.id}" for r in records),
+            )
+
+
+def _issued(record: Record | None) -> tuple[int, ...] | None:
+    return date_parts(record.data.get("issued")) if record is not None else None
+
+
+@index_check(NEWER_THAN_ARTICLE)
+def check_source_dates(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
+    from hipcheck.textpos import LineIndex
+
+    for record in index.of_kind("article"):
+        published = record.data.get("published")
+        try:
+            day = dt.date.fromisoformat(published) if isinstance(published, str) else None
+        except ValueError:
+            day = None
+        if day is None:
+            continue
+        lines = None
+        for citation in index.citations.get(record.path, []):
+            issued = _issued(index.get("reference", citation.key))
+            if issued is None:
+                continue
+            year, month, dom = (*issued, 1, 1)[:3]
+            precise = len(issued) == 3
+            after = (year, month, dom) > (day.year, day.month, day.day) if precise else year > day.year
+            if after:
+                lines = lines or LineIndex(record.text)
+                when = "-".join(map(str, issued))
+                yield Finding(
+                    f"'{citation.key}' was issued {when}, after this article was published ({day})",
+                    lines.span(citation.start, citation.end),
+                    path=record.path,
+                    related=(f"reference:{citation.key}",),
+                )
+
+
+@index_check(OLD_SOURCE)
+def check_old_sources(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
+    limit = ctx.config.source_max_age
+    if not limit:
+        return
+    cited = cited_keys(index)
+    for record in index.of_kind("reference"):
+        issued = _issued(record)
+        if issued is None or record.id not in cited:
+            continue
+        age = ctx.today.year - issued[0]
+        if age > limit:
+            yield Finding(
+                f"source issued {issued[0]} is {age} years old (more than {limit}): check for newer evidence",
+                record.span(("issued",)),
+                path=record.path,
+            )
