@@ -5,13 +5,17 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from hipcheck import __version__
 from hipcheck.config import ConfigError
 from hipcheck.engine import RunResult, UsageError, check_paths
+from hipcheck.reporters import REPORTERS, STATISTICS, ReportContext, should_color
+from hipcheck.reporters import render as render_report
+from hipcheck.reporters.jsonfmt import document_data
 from hipcheck.rules import RULES, find_rule
 from hipcheck.schemas import SCHEMA_FILES, render, write_schemas
 
@@ -25,6 +29,16 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
+def _count(text: str) -> int:
+    if not text.isdecimal():
+        raise argparse.ArgumentTypeError(f"not a whole number >= 0: {text!r}")
+    return int(text)
+
+
+FORMAT_ALIASES = {"text": "concise"}  # the name of the one-line format before there were several
+DEFAULT_FORMAT = "full"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hipcheck", description=__doc__)
     parser.add_argument("--version", action="version", version=f"hipcheck {__version__}")
@@ -32,8 +46,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="check content files and folders")
     check.add_argument("paths", nargs="*", help="files or folders (default: the configured content root)")
-    check.add_argument("--format", choices=("text", "json"), default="text", help="report format")
+    check.add_argument(
+        "--format",
+        choices=(*REPORTERS, *FORMAT_ALIASES),
+        help="report format (default: full; github when GITHUB_ACTIONS=true); text is the old name of concise",
+    )
     check.add_argument("--today", type=_date, help="the date to check dates against (default: today)")
+    check.add_argument("--output-file", "-o", type=Path, metavar="PATH", help="write the report to PATH, not stdout")
+    check.add_argument("--statistics", action="store_true", help="count findings per rule instead of listing them")
+    check.add_argument("--show-fixes", action="store_true", help="list the available fixes after the findings")
+    check.add_argument("--quiet", "-q", action="store_true", help="only the findings: no summary, nothing when clean")
+    status = check.add_argument_group("exit status")
+    status.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are errors")
+    status.add_argument("--strict", action="store_true", help="warnings fail the run too")
+    status.add_argument("--max-warnings", type=_count, metavar="N", help="fail when there are more than N warnings")
 
     schema = commands.add_parser("schema", help="write the JSON Schemas generated from the models")
     schema.add_argument("--output", type=Path, default=Path("schemas"), help="folder (default: schemas)")
@@ -68,36 +94,67 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    name = choose_format(args.format, os.environ)
+    if args.statistics and name not in STATISTICS:
+        raise UsageError(f"--statistics works with the {', '.join(STATISTICS)} formats, not {name}")
     result = check_paths(args.paths, today=args.today)
-    if args.format == "json":
-        print(json.dumps(json_report(result), indent=2, ensure_ascii=False))
-    else:
-        print(text_report(result))
+    ctx = ReportContext(
+        # Colour is for a person at a terminal; a report file never gets escape codes.
+        color=args.output_file is None and should_color(sys.stdout, os.environ),
+        show_fixes=args.show_fixes,
+        quiet=args.quiet,
+        strict=args.strict,
+    )
+    report = render_report(name, result, ctx, with_statistics=args.statistics)
+    write_report(report, args.output_file)
     for message in result.internal_errors:
         print(f"hipcheck: {message}", file=sys.stderr)
+    warnings = result.summary()["warnings"]
+    if args.max_warnings is not None and warnings > args.max_warnings and not args.exit_zero:
+        print(f"hipcheck: {warnings} warnings, more than --max-warnings {args.max_warnings}", file=sys.stderr)
+    return exit_status(result, exit_zero=args.exit_zero, strict=args.strict, max_warnings=args.max_warnings)
+
+
+def choose_format(given: str | None, environ: Mapping[str, str]) -> str:
+    if given is not None:
+        return FORMAT_ALIASES.get(given, given)
+    # In a GitHub Actions job, annotations on the pull request are what a reader sees first.
+    return "github" if environ.get("GITHUB_ACTIONS") == "true" else DEFAULT_FORMAT
+
+
+def write_report(report: str, output_file: Path | None) -> None:
+    text = report + "\n" if report else ""  # nothing at all when there is nothing to say (--quiet, clean)
+    if output_file is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        output_file.parent.mkdir(parents=True, exist_ok=True)
+        output_file.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"{output_file}: cannot write the report: {error.strerror or error}") from None
+
+
+def exit_status(
+    result: RunResult, *, exit_zero: bool = False, strict: bool = False, max_warnings: int | None = None
+) -> int:
+    """2 when hipcheck could not check everything (whatever the options), else 1 when the findings fail."""
     if result.internal_errors:
         return EXIT_FAILURE
-    return EXIT_ERRORS if result.count_errors() else EXIT_OK
+    if exit_zero:
+        return EXIT_OK
+    s = result.summary()
+    too_many_warnings = (strict and s["warnings"] > 0) or (max_warnings is not None and s["warnings"] > max_warnings)
+    return EXIT_ERRORS if s["errors"] or too_many_warnings else EXIT_OK
 
 
 def text_report(result: RunResult) -> str:
-    lines = [
-        f"{d.path}:{d.span.line}:{d.span.column}: {d.code} {d.severity.value} {d.message}" for d in result.diagnostics
-    ]
-    s = result.summary()
-    plural = "" if s["files"] == 1 else "s"
-    lines.append(
-        f"Checked {s['files']} file{plural}: {s['errors']} errors, {s['warnings']} warnings, {s['infos']} infos."
-    )
-    return "\n".join(lines)
+    """The concise report without colour: one line per finding, then the summary (README shows it)."""
+    return REPORTERS["concise"](result, ReportContext())
 
 
 def json_report(result: RunResult) -> dict[str, object]:
-    return {
-        "version": 1,
-        "diagnostics": [d.to_json() for d in result.diagnostics],
-        "summary": result.summary(),
-    }
+    return document_data(result)
 
 
 def run_schema(args: argparse.Namespace) -> int:
