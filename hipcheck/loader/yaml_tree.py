@@ -8,6 +8,7 @@ the structure stage can tell the author when YAML read a string as something els
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -61,9 +62,31 @@ class YamlDocument:
     implicit: list[ImplicitScalar] = field(default_factory=list)
     line_offset: int = 0  # lines before the YAML text (front matter starts after `---`)
     char_offset: int = 0
+    text: str = ""  # the YAML text itself
 
     def span(self, node: Node) -> Span:
-        return node_span(node, self.line_offset, self.char_offset)
+        """The node's span, without its `&anchor` and `!tag`: edits replace the value, keep the anchor."""
+        span = node_span(node, self.line_offset, self.char_offset)
+        start = span.offset - self.char_offset
+        if start >= len(self.text) or self.text[start] not in "&!":
+            return span
+        value_start = _after_properties(self.text, start)
+        if value_start >= span.end_offset - self.char_offset:
+            return span  # an empty value after the anchor: keep pointing at the anchor
+        skipped = self.text[start:value_start]
+        lines = skipped.count("\n")
+        column = len(skipped) - skipped.rfind("\n") if lines else span.column + len(skipped)
+        return Span(
+            span.line + lines, column, span.end_line, span.end_column, value_start + self.char_offset, span.end_offset
+        )
+
+
+_PROPERTY = re.compile(r"(?:[&!][^\s,\[\]{}]*[ \t\r\n]+)+")
+
+
+def _after_properties(text: str, start: int) -> int:
+    match = _PROPERTY.match(text, start)
+    return match.end() if match else start
 
 
 def node_span(node: Node, line_offset: int = 0, char_offset: int = 0) -> Span:
@@ -95,7 +118,7 @@ def mark_span(mark: Any, line_offset: int = 0, char_offset: int = 0) -> Span:
 
 def parse_yaml(text: str, line_offset: int = 0, char_offset: int = 0) -> YamlDocument:
     """Compose one YAML document; syntax errors become a located issue and a `None` value."""
-    doc = YamlDocument(root=None, value=None, line_offset=line_offset, char_offset=char_offset)
+    doc = YamlDocument(root=None, value=None, line_offset=line_offset, char_offset=char_offset, text=text)
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:

@@ -47,28 +47,34 @@ INVALID = rule(
 
 UNUSUAL_DOI = rule(
     "HC507",
-    "unusual-doi",
+    "nonstandard-identifier",
     Severity.WARNING,
     """
-    A DOI is valid but does not match Crossref's recommended pattern.
+    An identifier is usable but not written in its standard form.
 
     ## What it does
-    Reports DOIs that pass the basic `10.<registrant>/<suffix>` syntax but not Crossref's pattern
-    for modern DOIs (`10.NNNN/` followed by letters, digits and `-._;()/:`).
+    Reports identifiers that work but are written unusually: a DOI that passes the basic
+    `10.<registrant>/<suffix>` syntax but not Crossref's pattern for modern DOIs, a lowercase
+    `pmc`, an ISSN without its hyphen, a `(pbk.)` qualifier in an ISBN, an `http://` ORCID URL.
+    Where the standard form is certain, a safe fix writes it.
 
     ## Why it matters
-    Most such DOIs are copy errors (a stray space, a smart quote, a trailing character); a few
-    older DOIs legitimately fail the pattern, which is why this is a warning.
+    Non-standard forms defeat exact matching (duplicate detection, lookups, link checkers), and
+    an odd DOI is often a copy error (a stray character or smart quote); a few older DOIs
+    legitimately fail Crossref's pattern, which is why this is a warning.
 
     ## Example
     ```yaml
-    DOI: 10.1097/00042752-200501000-00004”
+    PMCID: pmc1234567
+    ISSN: "03785955"
     ```
 
     ## Fix
-    Re-copy the DOI from the publisher's page or doi.org; keep it if it resolves as written.
+    `PMCID: PMC1234567`, `ISSN: 0378-5955`; re-copy an odd DOI from doi.org and keep it if it
+    resolves as written.
     """,
     kinds=REFERENCE,
+    fixable=True,
 )
 
 WRONG_FIELD = rule(
@@ -110,27 +116,27 @@ def _orcid_values(value: Any, path: Path) -> Iterator[tuple[Path, str]]:
             yield from _orcid_values(child, (*path, i))
 
 
-def _checks(record: Record) -> Iterator[tuple[Path, IdCheck]]:
+def _checks(record: Record) -> Iterator[tuple[Path, str, IdCheck]]:
+    """(where, what to call it, result) for every identifier the record carries."""
     for name in FIELDS:
         value = record.data.get(name)
         if isinstance(value, str | int) and not isinstance(value, bool) and str(value).strip():
             result = check_field(name, value)
             if result is not None:
-                yield (name,), result
+                yield (name,), name, result
     for path, value in _orcid_values(record.data.get("custom"), ("custom",)):
-        yield path, check_orcid(value)
+        yield path, "ORCID iD", check_orcid(value)
     note = record.data.get("note")
     if isinstance(note, str):
         for found in extract_orcids(note):
-            yield ("note",), check_orcid(found)
+            yield ("note",), "ORCID iD in note", check_orcid(found)
 
 
 @record_check(INVALID, UNUSUAL_DOI, WRONG_FIELD)
 def check_identifiers(record: Record, ctx: Context) -> Iterator[Finding]:
-    for path, result in _checks(record):
+    for path, label, result in _checks(record):
         if result.ok or not result.problem:
             continue
-        label = path[0] if len(path) == 1 else "ORCID iD"
         span = record.span(path)
         fix = None
         if result.fix is not None and path[0] != "note":

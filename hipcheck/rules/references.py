@@ -9,8 +9,10 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
+from hipcheck.config import DEFAULT_REQUIRED_REFERENCE_FIELDS
 from hipcheck.context import Context
 from hipcheck.diagnostics import Edit, Finding, Fix, Severity
+from hipcheck.identifiers import IdCheck, check_field, doi_key
 from hipcheck.index import ContentIndex
 from hipcheck.loader.records import Record
 from hipcheck.loader.yaml_tree import Path
@@ -130,7 +132,8 @@ MISSING_FIELD = rule(
 
     ## What it does
     Checks each reference against the fields required for its `type`, configurable as
-    `reference-required-fields`. By default every type needs a `title`; a journal article needs
+    `reference-required-fields` (a type you configure replaces that type's default list; the
+    others keep theirs). By default every type needs a `title`; a journal article needs
     `author`, `container-title`, `issued` and one of `DOI`, `PMID` or `URL`; a web page `URL` and
     `accessed`; a book `publisher` and `issued`; a report `publisher` or `author`.
 
@@ -291,7 +294,7 @@ _GROUP_WORDS = re.compile(
     r"publishing|investigators)\b",
     re.I,
 )
-_FAMILY_WITH_INITIALS = re.compile(r"^(?P<family>[^\s,]+(?:[ -][^\s,]+)*?)[ ,]+(?P<given>[A-Z]{1,3})$")
+_FAMILY_WITH_INITIALS = re.compile(r"^(?P<family>[^\s,]+(?:[ -][^\s,]+)*?)\s*[ ,]\s*(?P<given>(?:[A-Z]\.?[ -]?){1,3})$")
 _CONTENT_FIELDS = frozenset({"id", "type", "title", "title-short", "shortTitle", "note", "citation-key", "language"})
 
 
@@ -316,7 +319,12 @@ def _name(path: Path) -> str:
 @record_check(EMPTY_VALUE)
 def check_empty_values(record: Record, ctx: Context) -> Iterator[Finding]:
     for path, value in _walk(record.data):
-        if not path or not isinstance(value, str):
+        if not path:
+            continue
+        if value is None:
+            yield Finding(f"{_name(path)} has no value: fill it in from the source or remove it", record.key_span(path))
+            continue
+        if not isinstance(value, str):
             continue
         if not value.strip():
             yield Finding(f"{_name(path)} is empty: fill it in from the source or remove it", record.span(path))
@@ -344,7 +352,8 @@ def _has(record: Record, field: str) -> bool:
 @record_check(MISSING_FIELD)
 def check_required_fields(record: Record, ctx: Context) -> Iterator[Finding]:
     kind = record.data.get("type")
-    required = ctx.config.reference_required_fields
+    # Configured types replace the default list for that type; other types keep their defaults.
+    required = {**DEFAULT_REQUIRED_REFERENCE_FIELDS, **ctx.config.reference_required_fields}
     needs = [*required.get("*", []), *(required.get(kind, []) if isinstance(kind, str) else [])]
     title_only = any(True for _ in check_title_only(record, ctx))
     for need in dict.fromkeys(needs):
@@ -357,8 +366,20 @@ def check_required_fields(record: Record, ctx: Context) -> Iterator[Finding]:
         yield Finding(f"{kind} reference has no {what}", record.top_span())
 
 
+_ISO = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*$")
+
+
 def date_parts(value: Any) -> tuple[int, ...] | None:
-    """The first (start) date of a CSL date as integers, or None if there is none."""
+    """The first (start) date of a CSL date as integers, or None if there is none.
+
+    ISO strings and bare years are read too: csl-date-string reports their form, the date rules
+    still judge their content.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        return (value,)
+    if isinstance(value, str):
+        match = _ISO.match(value)
+        return tuple(int(g) for g in match.groups() if g) if match else None
     if not isinstance(value, dict):
         return None
     parts = value.get("date-parts")
@@ -394,16 +415,17 @@ def _date_problem(parts: tuple[int, ...], today: dt.date) -> str | None:
 def check_dates(record: Record, ctx: Context) -> Iterator[Finding]:
     for field in CSL_DATE_FIELDS:
         value = record.data.get(field)
-        for i, parts in enumerate(value.get("date-parts", []) if isinstance(value, dict) else []):
-            numbers = date_parts({"date-parts": [parts]})
-            if numbers is None:
-                continue
-            problem = _date_problem(numbers, ctx.today)
+        dates: list[tuple[Path, tuple[int, ...] | None]] = [((field,), date_parts(value))]
+        if isinstance(value, dict):
+            ranges = value.get("date-parts")
+            dates = [
+                ((field, "date-parts", i), date_parts({"date-parts": [parts]}))
+                for i, parts in enumerate(ranges if isinstance(ranges, list) else [])
+            ]
+        for path, numbers in dates:
+            problem = _date_problem(numbers, ctx.today) if numbers else None
             if problem:
-                yield Finding(f"{field}: {problem}", record.span((field, "date-parts", i)))
-
-
-_ISO = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*$")
+                yield Finding(f"{field}: {problem}", record.span(path))
 
 
 @record_check(DATE_STRING)
@@ -417,8 +439,10 @@ def check_date_strings(record: Record, ctx: Context) -> Iterator[Finding]:
         if match:
             parts = [int(g) for g in match.groups() if g]
             replacement = json.dumps({"date-parts": [parts]})
-            fix = Fix(f"write {replacement}", (Edit(span.offset, span.end_offset, replacement),))
             message = f"{field} '{value}' is not a CSL date; write {replacement}"
+            fix = None  # an impossible date gets no automatic rewrite: invalid-reference-date says why
+            if _date_problem(tuple(parts), dt.date.max) is None:
+                fix = Fix(f"write {replacement}", (Edit(span.offset, span.end_offset, replacement),))
         else:
             replacement = json.dumps({"raw": str(value)})
             fix = Fix(f"write {replacement}", (Edit(span.offset, span.end_offset, replacement),), safe=False)
@@ -435,11 +459,12 @@ def check_author_shape(record: Record, ctx: Context) -> Iterator[Finding]:
                 continue
             family, given = name.get("family"), name.get("given")
             path = (field, i)
+            others = {k: v for k, v in name.items() if k not in ("family", "given")}
             if isinstance(family, str) and _GROUP_WORDS.search(family) and not given:
-                fix = _rewrite(record, path, {"literal": family})
+                fix = _rewrite(record, path, {"literal": family, **others})
                 yield Finding(f"'{family}' is a group, not a person: write it as literal", record.span(path), fix=fix)
             elif isinstance(family, str) and not given and (match := _FAMILY_WITH_INITIALS.match(family.strip())):
-                split = {"family": match["family"], "given": match["given"]}
+                split = {"family": match["family"], "given": match["given"].strip(), **others}
                 fix = _rewrite(record, path, split)
                 message = f"'{family}' holds family and given names together: split it into family and given"
                 yield Finding(message, record.span(path), fix=fix)
@@ -447,7 +472,8 @@ def check_author_shape(record: Record, ctx: Context) -> Iterator[Finding]:
                 yield Finding(f"name with given '{given}' has no family name", record.span(path))
 
 
-def _rewrite(record: Record, path: Path, value: dict[str, str]) -> Fix:
+def _rewrite(record: Record, path: Path, value: dict[str, Any]) -> Fix:
+    """Rewrite a name as one flow mapping; every other key of the name is kept."""
     span = record.span(path)
     text = "{" + ", ".join(f"{json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in value.items()) + "}"
     return Fix(f"write {text}", (Edit(span.offset, span.end_offset, text),))
@@ -480,19 +506,17 @@ def check_unused(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
             )
 
 
-def _work_keys(record: Record) -> Iterator[tuple[str, str]]:
-    from hipcheck.identifiers import doi_key
+_NONE = IdCheck(kind="doi", value="", ok=False, normalized=None)
 
-    for field, normalize in (
-        ("DOI", doi_key),
-        ("PMID", lambda v: v.strip().removeprefix("PMID:").strip()),
-        ("PMCID", lambda v: v.strip().upper()),
-    ):
+
+def _work_keys(record: Record) -> Iterator[tuple[str, str]]:
+    for field in ("DOI", "PMID", "PMCID"):
         value = record.data.get(field)
-        if isinstance(value, str) and value.strip():
-            key = normalize(value)
-            if key:
-                yield field, key
+        if isinstance(value, bool) or not isinstance(value, str | int) or not str(value).strip():
+            continue
+        key = doi_key(value) if field == "DOI" else (check_field(field, value) or _NONE).normalized
+        if key:
+            yield field, key.upper() if field == "PMCID" else key
 
 
 @index_check(DUPLICATE_WORK)
@@ -536,12 +560,11 @@ def check_source_dates(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
             issued = _issued(index.get("reference", citation.key))
             if issued is None:
                 continue
-            year, month, dom = (*issued, 1, 1)[:3]
-            precise = len(issued) == 3
-            after = (year, month, dom) > (day.year, day.month, day.day) if precise else year > day.year
+            # Compare at the source's precision: a source of 2020-09 is after 2020-05-01, one of 2020 is not.
+            after = issued > (day.year, day.month, day.day)[: len(issued)]
             if after:
                 lines = lines or LineIndex(record.text)
-                when = "-".join(map(str, issued))
+                when = "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(issued))
                 yield Finding(
                     f"'{citation.key}' was issued {when}, after this article was published ({day})",
                     lines.span(citation.start, citation.end),
