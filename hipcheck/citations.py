@@ -41,6 +41,9 @@ _MASKED_INLINE = re.compile(
 )
 
 
+_BLOCKS = ("fence", "code_block", "html_block")
+
+
 @cache
 def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark")
@@ -48,16 +51,25 @@ def _parser() -> MarkdownIt:
 
 def prose_mask(body: str) -> str:
     """The body with everything that is not prose replaced by spaces (newlines kept)."""
+    return _mask(body, (_INLINE_CODE, _MASKED_INLINE))
+
+
+def code_mask(body: str) -> str:
+    """The body with code blocks, fences and inline code replaced by spaces; HTML comments kept."""
+    return _mask(body, (_INLINE_CODE,), blocks=("fence", "code_block"))
+
+
+def _mask(body: str, inline: tuple[re.Pattern[str], ...], blocks: tuple[str, ...] = _BLOCKS) -> str:
     chars = list(body)
     lines = body.splitlines(keepends=True)
     starts = [0]
     for line in lines:
         starts.append(starts[-1] + len(line))
     for token in _parser().parse(body):
-        if token.type in ("fence", "code_block", "html_block") and token.map:
+        if token.type in blocks and token.map:
             _blank(chars, starts[token.map[0]], starts[min(token.map[1], len(lines))])
     masked = "".join(chars)
-    for pattern in (_INLINE_CODE, _MASKED_INLINE):
+    for pattern in inline:
         for match in pattern.finditer(masked):
             _blank(chars, match.start(), match.end())
         masked = "".join(chars)

@@ -13,6 +13,7 @@ from pathlib import Path
 from hipcheck import __version__
 from hipcheck.config import ConfigError
 from hipcheck.engine import RunResult, UsageError, check_paths
+from hipcheck.fixing import add_ignores, diff_paths, fix_paths
 from hipcheck.reporters import REPORTERS, STATISTICS, ReportContext, should_color
 from hipcheck.reporters import render as render_report
 from hipcheck.reporters.jsonfmt import document_data
@@ -20,6 +21,10 @@ from hipcheck.rules import RULES, find_rule
 from hipcheck.schemas import SCHEMA_FILES, render, write_schemas
 
 EXIT_OK, EXIT_ERRORS, EXIT_FAILURE = 0, 1, 2
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def _date(text: str) -> dt.date:
@@ -56,6 +61,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--statistics", action="store_true", help="count findings per rule instead of listing them")
     check.add_argument("--show-fixes", action="store_true", help="list the available fixes after the findings")
     check.add_argument("--quiet", "-q", action="store_true", help="only the findings: no summary, nothing when clean")
+    fixing = check.add_argument_group("fixing")
+    fixing.add_argument("--fix", action="store_true", help="apply safe fixes to the files, then report what is left")
+    fixing.add_argument("--diff", action="store_true", help="print the edits --fix would make; change nothing")
+    fixing.add_argument(
+        "--unsafe-fixes", action="store_true", help="with --fix/--diff, also apply fixes that need judgment"
+    )
+    fixing.add_argument("--add-ignore", action="store_true", help="write a suppression for every current finding")
+    fixing.add_argument("--reason", metavar="TEXT", help="with --add-ignore, the reason written after each suppression")
     status = check.add_argument_group("exit status")
     status.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are errors")
     status.add_argument("--strict", action="store_true", help="warnings fail the run too")
@@ -97,7 +110,30 @@ def run_check(args: argparse.Namespace) -> int:
     name = choose_format(args.format, os.environ)
     if args.statistics and name not in STATISTICS:
         raise UsageError(f"--statistics works with the {', '.join(STATISTICS)} formats, not {name}")
-    result = check_paths(args.paths, today=args.today)
+    if args.fix and args.diff:
+        raise UsageError("--fix and --diff exclude each other: --diff only shows what --fix would write")
+    cwd = Path.cwd()
+    if args.add_ignore:
+        added, files = add_ignores(args.paths, cwd, args.today, args.reason)
+        print(f"Added {plural(added, 'suppression')} to {plural(len(files), 'file')}.")
+        return EXIT_OK
+    if args.diff:
+        outcome = diff_paths(args.paths, cwd, args.today, unsafe=args.unsafe_fixes)
+        sys.stdout.write(outcome.diff)
+        print(
+            f"Would fix {plural(outcome.fixed, 'finding')} in {plural(len(outcome.files), 'file')}.",
+            file=sys.stderr,
+        )
+        return EXIT_ERRORS if outcome.files else EXIT_OK
+    if args.fix:
+        outcome = fix_paths(args.paths, cwd, args.today, unsafe=args.unsafe_fixes)
+        result = outcome.result
+        print(
+            f"Fixed {plural(outcome.fixed, 'finding')} in {plural(len(outcome.files), 'file')}.",
+            file=sys.stderr,
+        )
+    else:
+        result = check_paths(args.paths, today=args.today)
     ctx = ReportContext(
         # Colour is for a person at a terminal; a report file never gets escape codes.
         color=args.output_file is None and should_color(sys.stdout, os.environ),

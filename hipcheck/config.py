@@ -67,6 +67,12 @@ class Config(BaseModel):
         description="Report (as info) cited sources older than this many years; 0 turns it off.",
     )
 
+    suppression_requires_reason: bool = Field(
+        False,
+        alias="suppression-requires-reason",
+        description="Require ' -- reason' after every inline suppression.",
+    )
+
     # Where this configuration was read from (not a configuration key).
     source: Path | None = Field(None, exclude=True)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 import hipcheck.rules  # noqa: F401  (registers every rule)
+from hipcheck import suppressions
 from hipcheck.config import Config, load_config
 from hipcheck.context import Context
 from hipcheck.diagnostics import Diagnostic, Finding, Severity
@@ -173,13 +174,41 @@ def check_target(target: Target, cwd: Path, today: dt.date, result: RunResult, s
         if check.scope == "index" and any(r.code in enabled for r in check.rules):
             emit.run(check, display_path(target.root, cwd), lambda c=check: c.fn(index, ctx))
 
-    reported = emit.diagnostics
+    reported = apply_suppressions(emit, records)
     if target.files is not None:
         reported = _scope_to_changed(reported, target, records, cwd)
         result.checked.extend(sorted(display_path(p, cwd) for p in target.files))
     else:
         result.checked.extend(display_path(p, cwd) for p in files)
     result.diagnostics.extend(reported)
+
+
+def apply_suppressions(emit: _Emitter, records: list[Record]) -> list[Diagnostic]:
+    """Drop suppressed findings; report suppressions that are unused, unknown or lack a reason."""
+    by_file: dict[str, suppressions.FileSuppressions] = {}
+    for record in records:
+        if record.path not in by_file:
+            by_file[record.path] = suppressions.collect(record)
+    kept = [d for d in emit.diagnostics if d.path not in by_file or not by_file[d.path].suppresses(d, RULES[d.code])]
+    emit.diagnostics = kept
+    for found in by_file.values():
+        for item in found.items:
+            unknown = [s for s in item.selectors if not suppressions.known_selector(s)]
+            if unknown:
+                message = f"suppression names no rule: {', '.join(unknown)} (see 'hipcheck rules')"
+                emit(Finding(message, item.span, code="HC902"), item.path)
+            elif not item.used and _all_enabled(item, emit.enabled):
+                message = f"'hipcheck: {item.directive}' suppresses nothing here"
+                emit(Finding(message, item.span, fix=suppressions.removal_fix(item), code="HC901"), item.path)
+            if emit.config.suppression_requires_reason and not item.reason and item.directive != "enable":
+                message = f"'hipcheck: {item.directive}' needs a reason: add ' -- why' after it"
+                emit(Finding(message, item.span, code="HC903"), item.path)
+    return emit.diagnostics
+
+
+def _all_enabled(item: suppressions.Suppression, enabled: dict[str, Rule]) -> bool:
+    """Judge a suppression unused only if every rule it names ran (else it may be needed elsewhere)."""
+    return all(rule.code in enabled for rule in RULES.values() if item.matches(rule))
 
 
 def _applies(check: Check, kind: str, enabled: dict[str, Rule]) -> bool:

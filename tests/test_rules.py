@@ -2,6 +2,7 @@
 
 A case writes `files` into a fresh content root, runs hipcheck with only that rule selected, and
 compares `expect` (each "path:line:col", optionally with a message fragment) with what it reports.
+A rule about other rules (unused suppressions) can name them in `also_run`; only its own findings count.
 A case with `fixed` also applies every fix the rule offers and compares the files afterwards.
 """
 
@@ -35,8 +36,9 @@ def _cases() -> list[Any]:
 CASES = _cases()
 
 
-def _run(root: Path, code: str) -> list[Any]:
-    return check_paths([str(root)], cwd=root, today=TODAY, select=[code]).diagnostics
+def _run(root: Path, code: str, also: list[str] | None = None) -> list[Any]:
+    result = check_paths([str(root)], cwd=root, today=TODAY, select=[code, *(also or [])])
+    return [d for d in result.diagnostics if d.code == code]
 
 
 @pytest.mark.parametrize(("code", "case"), CASES)
@@ -46,8 +48,7 @@ def test_rule_fixture(tmp_path: Path, code: str, case: dict[str, Any]) -> None:
     for relative, encoded in case.get("binary_files", {}).items():
         (root / relative).parent.mkdir(parents=True, exist_ok=True)
         (root / relative).write_bytes(base64.b64decode(encoded))
-    diagnostics = _run(root, code)
-    assert all(d.code == code for d in diagnostics)
+    diagnostics = _run(root, code, case.get("also_run"))
 
     expected = [e if isinstance(e, dict) else {"at": e} for e in case.get("expect", [])]
     got = [f"{d.path}:{d.span.line}:{d.span.column}" for d in diagnostics]
@@ -67,7 +68,8 @@ def test_rule_fixture(tmp_path: Path, code: str, case: dict[str, Any]) -> None:
             fixed, _ = apply_fixes(text, by_file.get(relative, []))
             assert fixed == want_text
             (root / relative).write_text(fixed, "utf-8")
-        assert not [d for d in _run(root, code) if d.path in case["fixed"]], "fixing must clear the finding"
+        remaining = _run(root, code, case.get("also_run"))
+        assert not [d for d in remaining if d.path in case["fixed"]], "fixing must clear the finding"
 
 
 def test_every_rule_has_passing_and_failing_fixtures() -> None:

@@ -1,0 +1,192 @@
+"""Inline suppressions: `# hipcheck: ignore[CODE]` in YAML, `<!-- hipcheck: ignore[CODE] -->` in Markdown.
+
+Directives:
+  ignore[CODES]       the finding on this line (trailing comment) or on the next line (own line)
+  disable[CODES] ... enable[CODES]
+                      every finding in between (to the end of the file without an enable)
+  ignore-file[CODES]  every finding in the file
+CODES are rule codes, names or code prefixes, comma-separated; without them, every rule. `=CODES`
+works as well as `[CODES]`. ` -- reason` after the directive says why (configurable as required).
+A finding inside a multi-line YAML value counts as being on the line where the value starts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from yaml.nodes import ScalarNode
+
+from hipcheck.citations import code_mask
+from hipcheck.diagnostics import Diagnostic, Edit, Fix, Span
+from hipcheck.loader.records import Record
+from hipcheck.loader.yaml_tree import YamlDocument, walk_scalars
+from hipcheck.rules.registry import RULES, Rule
+
+_DIRECTIVE = (
+    r"hipcheck:[ \t]*(?P<directive>ignore-file|ignore|disable|enable)"
+    r"(?:\[(?P<bracket>[^\]\n]*)\]|=(?P<equals>[\w,\t -]*?))?"
+    r"(?:[ \t]+--[ \t]*(?P<reason>[^\n]*?))?[ \t]*"
+)
+_YAML_COMMENT = re.compile(rf"(?:^|(?<=[ \t]))#[ \t]*{_DIRECTIVE}$", re.M)
+_HTML_COMMENT = re.compile(rf"<!--[ \t]*{_DIRECTIVE}-->")
+
+
+@dataclass
+class Suppression:
+    path: str
+    directive: str
+    selectors: tuple[str, ...]  # empty: every rule
+    line: int  # the comment's line
+    span: Span
+    removal: Edit  # deleting the comment (and its line, when it stands alone)
+    reason: str | None
+    covers: int | None = None  # `ignore`: the line it applies to
+    until: int | None = None  # `disable`: the last line of its range
+    used: bool = False
+
+    def matches(self, rule: Rule) -> bool:
+        return not self.selectors or any(_selects(s, rule) for s in self.selectors)
+
+
+def _selects(selector: str, rule: Rule) -> bool:
+    return rule.name == selector.lower() or rule.code.startswith(selector.upper())
+
+
+def known_selector(selector: str) -> bool:
+    return any(_selects(selector, rule) for rule in RULES.values())
+
+
+@dataclass
+class FileSuppressions:
+    items: list[Suppression] = field(default_factory=list)
+    logical_line: dict[int, int] = field(default_factory=dict)  # a line inside a multi-line value -> its start
+
+    def suppresses(self, diagnostic: Diagnostic, rule: Rule) -> bool:
+        line = self.logical_line.get(diagnostic.span.line, diagnostic.span.line)
+        hit = False
+        for item in self.items:
+            if not item.matches(rule):
+                continue
+            if (
+                item.directive == "ignore-file"
+                or (item.directive == "ignore" and line in (item.covers, diagnostic.span.line))
+                or (item.directive == "disable" and item.line < line <= (item.until or line))
+            ):
+                item.used = True
+                hit = True
+        return hit
+
+
+def collect(record: Record) -> FileSuppressions:
+    """The suppressions written in one file (called once per file, for its first record)."""
+    result = FileSuppressions()
+    if "hipcheck:" not in record.text:
+        return result
+    lines = record.text.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    if record.kind == "article":
+        front_end = record.body_offset if record.doc is not None else 0
+        _scan(record, _YAML_COMMENT, record.text[:front_end], 0, lines, starts, result)
+        masked = code_mask(record.body)
+        _scan(record, _HTML_COMMENT, masked, record.body_offset, lines, starts, result)
+        # A suppression right after the opening `---` also covers findings reported on that line.
+        for item in result.items:
+            if item.directive == "ignore" and item.line == 2 and record.doc is not None:
+                item.covers = 1 if _own_line(lines, item) else item.covers
+    else:
+        _scan(record, _YAML_COMMENT, record.text, 0, lines, starts, result)
+    if record.doc is not None:
+        result.logical_line = logical_lines(record.doc)
+        inside = [record.doc.span(node) for _, node in walk_scalars(record.doc.root)]
+        result.items = [i for i in result.items if not _within_value(i.span.offset, inside)]
+    _close_ranges(result.items, len(lines))
+    return result
+
+
+def _scan(
+    record: Record,
+    pattern: re.Pattern[str],
+    text: str,
+    base: int,
+    lines: list[str],
+    starts: list[int],
+    result: FileSuppressions,
+) -> None:
+    for match in pattern.finditer(text):
+        start, end = base + match.start(), base + match.end()
+        line = _line_at(starts, start)
+        raw = match.group("bracket") if match.group("bracket") is not None else match.group("equals") or ""
+        selectors = tuple(s.strip() for s in raw.split(",") if s.strip())
+        line_text = lines[line - 1]
+        column = start - starts[line - 1] + 1
+        alone = not line_text[: column - 1].strip()
+        if alone:
+            removal = Edit(starts[line - 1], starts[line], "")
+        else:
+            trimmed = len(line_text[: column - 1].rstrip(" \t"))
+            removal = Edit(starts[line - 1] + trimmed, end, "")
+        span = Span(line, column, line, column + (end - start), start, end)
+        item = Suppression(
+            record.path, match.group("directive"), selectors, line, span, removal, match.group("reason") or None
+        )
+        if item.directive == "ignore":
+            item.covers = _next_content_line(lines, line) if alone else line
+        result.items.append(item)
+
+
+def _line_at(starts: list[int], offset: int) -> int:
+    low, high = 0, len(starts) - 1
+    while low < high:
+        middle = (low + high + 1) // 2
+        if starts[middle] <= offset:
+            low = middle
+        else:
+            high = middle - 1
+    return low + 1
+
+
+def _own_line(lines: list[str], item: Suppression) -> bool:
+    return not lines[item.line - 1][: item.span.column - 1].strip()
+
+
+def _next_content_line(lines: list[str], line: int) -> int:
+    for number in range(line + 1, len(lines) + 1):
+        stripped = lines[number - 1].strip()
+        if stripped and not stripped.startswith("#"):
+            return number
+    return line + 1
+
+
+def _close_ranges(items: list[Suppression], last_line: int) -> None:
+    for i, item in enumerate(items):
+        if item.directive != "disable":
+            continue
+        item.until = last_line
+        for later in items[i + 1 :]:
+            if later.directive == "enable" and (not later.selectors or set(later.selectors) & set(item.selectors)):
+                item.until = later.line
+                later.used = True  # an enable that closes a range does its job
+                break
+
+
+def logical_lines(doc: YamlDocument) -> dict[int, int]:
+    mapping: dict[int, int] = {}
+    for _, node in walk_scalars(doc.root):
+        if isinstance(node, ScalarNode) and node.end_mark.line > node.start_mark.line:
+            span = doc.span(node)
+            for line in range(span.line + 1, span.end_line + 1):
+                mapping.setdefault(line, span.line)
+    return mapping
+
+
+def _within_value(offset: int, spans: Iterable[Span]) -> bool:
+    """A `#` inside a quoted or block value is text, not a comment."""
+    return any(s.offset <= offset < s.end_offset for s in spans)
+
+
+def removal_fix(item: Suppression) -> Fix:
+    return Fix("remove the unused suppression", (item.removal,))
