@@ -73,7 +73,7 @@ Equipment = Literal[
 
 
 EQUIPMENT: tuple[str, ...] = get_args(Equipment)
-LOADED_EQUIPMENT = frozenset({"barbell", "dumbbell", "kettlebell"})
+LOADED_EQUIPMENT = frozenset({"barbell", "dumbbell", "kettlebell", "ez-bar"})
 
 JointAction = Annotated[
     str,

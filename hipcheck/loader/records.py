@@ -6,12 +6,14 @@ errors and unclosed front matter all become one located LoaderIssue each.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
 
-from yaml.nodes import MappingNode, Node, SequenceNode
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from hipcheck.diagnostics import Span
 from hipcheck.loader.yaml_tree import (
@@ -80,6 +82,14 @@ class Record:
             return self.anchor(path)
         return self.doc.span(found[1])
 
+    def scalar_text(self, path: Path, value: str, *, key: bool = False) -> str:
+        """`value` written as the scalar (or key) at `path` is written: quoted where it was quoted,
+        JSON in a .json file, plain only where YAML reads it back as the same text."""
+        found = self.nodes(path)
+        node = (found[0] if key else found[1]) if found else None
+        style = node.style if isinstance(node, ScalarNode) else None
+        return scalar_text(value, style, json_file=self.path.endswith(".json"))
+
     def key_span(self, path: Path) -> Span:
         """Span of the key that holds `path` (where unknown or duplicate fields are reported)."""
         found = self.nodes(path)
@@ -102,6 +112,24 @@ class Record:
         if self.kind != "article" and self.doc is not None and found is not None:
             return _first_line(self.doc.span(found[1]), self.text)
         return _first_line(Span.start_of_file(), self.text)
+
+
+def scalar_text(value: str, style: str | None, *, json_file: bool = False) -> str:
+    if json_file or style == '"':
+        return json.dumps(value, ensure_ascii=False)
+    if style == "'":
+        return "'" + value.replace("'", "''") + "'"
+    if _reads_back_plain(value):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _reads_back_plain(value: str) -> bool:
+    try:
+        node = yaml.compose(value, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return False
+    return isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:str" and node.value == value
 
 
 def _first_line(span: Span, text: str) -> Span:
@@ -220,7 +248,8 @@ def _read_text(path: FsPath, record: Record) -> str | None:
     except UnicodeDecodeError as error:
         before = raw[: error.start]
         line = before.count(b"\n") + 1
-        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        # Columns count characters, as everywhere else: decode the valid bytes of this line.
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
         span = Span(line, column, line, column + 1, error.start, error.start + 1)
         message = f"not UTF-8: byte 0x{raw[error.start]:02x} cannot be decoded; save the file as UTF-8"
         record.issues.append(LoaderIssue("HC006", message, span))
@@ -246,7 +275,10 @@ def _load_article(record: Record) -> None:
             front = text[len(lines[0]) : offset]
             record.doc = parse_yaml(front, line_offset=1, char_offset=len(lines[0]))
             if record.doc.root is None and not record.doc.issues:
-                record.doc.value = {}  # `---` directly followed by `---`: empty front matter
+                record.doc.value = {}  # `---` directly followed by `---`, or only comments
+                record.issues.append(
+                    LoaderIssue("HC007", "empty front matter: no fields", _first_line(Span.start_of_file(), text))
+                )
             record.body_line = number + 1
             record.body_offset = offset + len(line)
             record.body = text[record.body_offset :]
@@ -266,7 +298,8 @@ def _take_mapping(record: Record, doc: YamlDocument, what: str) -> None:
     record.issues.extend(doc.issues)
     if doc.root is None and doc.value is None:
         if not doc.issues:
-            record.issues.append(LoaderIssue("HC007", f"empty {what}: no fields", Span.start_of_file()))
+            message = f"{_a(record.kind)} record with no fields (only comments or blank lines)"
+            record.issues.append(LoaderIssue("HC007", message, Span.start_of_file()))
         return
     if isinstance(doc.value, dict):
         record.data = doc.value

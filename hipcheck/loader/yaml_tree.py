@@ -92,8 +92,16 @@ def _after_properties(text: str, start: int) -> int:
 def node_span(node: Node, line_offset: int = 0, char_offset: int = 0) -> Span:
     start = node.start_mark
     end_node = node
+    seen: set[int] = set()
     # libyaml ends a block collection where the next token starts; end it with its last child.
-    while isinstance(end_node, (MappingNode, SequenceNode)) and not end_node.flow_style and end_node.value:
+    # (`seen` stops at a recursive alias, whose last child is the collection itself.)
+    while (
+        isinstance(end_node, (MappingNode, SequenceNode))
+        and not end_node.flow_style
+        and end_node.value
+        and id(end_node) not in seen
+    ):
+        seen.add(id(end_node))
         last = end_node.value[-1]
         end_node = last[1] if isinstance(last, tuple) else last
     end = end_node.end_mark
@@ -146,12 +154,18 @@ class _Converter:
         self.visited = 0
         self.active: set[int] = set()
         self.aborted = False
+        self.reported: set[tuple[str, int, str]] = set()  # an aliased node is visited again: report it once
 
     def run(self, root: Node) -> None:
         self.doc.value = self.convert(root, ())
 
-    def issue(self, code: str, message: str, node: Node) -> None:
-        self.doc.issues.append(LoaderIssue(code, message, self.doc.span(node)))
+    def issue(self, code: str, message: str, node: Node, *, at_properties: bool = False) -> None:
+        if (code, id(node), message) in self.reported:
+            return
+        self.reported.add((code, id(node), message))
+        # A tag is reported where it is written; everything else at the value itself.
+        span = node_span(node, self.doc.line_offset, self.doc.char_offset) if at_properties else self.doc.span(node)
+        self.doc.issues.append(LoaderIssue(code, message, span))
 
     def convert(self, node: Node, path: Path) -> Any:
         if self.aborted:
@@ -171,12 +185,7 @@ class _Converter:
             return None
         tag = node.tag
         if tag not in CORE_TAGS:
-            self.issue(
-                "HC004",
-                f"tag '{tag.replace(TAG, '!!')}' is not in YAML's safe core set; "
-                "hipcheck reads the value as plain data. Remove the tag",
-                node,
-            )
+            self.unsafe_tag(node)
         if isinstance(node, ScalarNode):
             return self.scalar(node, path)
         self.active.add(id(node))
@@ -187,15 +196,22 @@ class _Converter:
         finally:
             self.active.discard(id(node))
 
+    def unsafe_tag(self, node: Node) -> None:
+        message = (
+            f"tag '{node.tag.replace(TAG, '!!')}' is not in YAML's safe core set; "
+            "hipcheck reads the value as plain data. Remove the tag"
+        )
+        self.issue("HC004", message, node, at_properties=True)
+
     def scalar(self, node: ScalarNode, path: Path) -> Any:
         tag = node.tag
         if tag == TAG + "str" or tag not in CORE_TAGS or node.style:
             return node.value
+        if tag == TAG + "null":
+            return None  # null in YAML 1.1 and 1.2 alike: no trap, the schema judges it
         try:
-            if tag == TAG + "null":
-                value: Any = None
-            elif tag == TAG + "bool":
-                value = _constructor.construct_yaml_bool(node)
+            if tag == TAG + "bool":
+                value: Any = _constructor.construct_yaml_bool(node)
             elif tag == TAG + "int":
                 value = _constructor.construct_yaml_int(node)
             elif tag == TAG + "float":
@@ -224,6 +240,8 @@ class _Converter:
                     key_node,
                 )
                 continue
+            if key_node.tag not in CORE_TAGS:
+                self.unsafe_tag(key_node)
             key = key_node.value  # keys stay the text written: `no:` is the key "no", not False
             if key in seen:
                 first = seen[key]

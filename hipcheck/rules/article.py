@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-from hipcheck.citations import prose_mask
+from hipcheck.citations import code_mask, prose_mask
 from hipcheck.context import Context
 from hipcheck.diagnostics import Finding, Severity
 from hipcheck.loader.records import Record
@@ -251,7 +251,11 @@ def check_image_credit(record: Record, ctx: Context) -> Iterator[Finding]:
             path = ("images", i, "credit") if "credit" in image else ("images", i, "src")
             yield Finding(f"image '{name}' has no credit", record.span(path))
     lines = LineIndex(record.text)
-    for match in _CREDIT_LINE.finditer(record.body):
+    prose = prose_mask(record.body)  # a credit line inside code or a comment is not a credit
+    for match in _CREDIT_LINE.finditer(prose):
+        following = prose[match.end() + 1 :].split("\n", 1)[0]
+        if following.strip():
+            continue  # "Photo source:" with the source on the next line: Markdown joins the two
         start = record.body_offset + match.start()
         line = match.group(0).strip()
         yield Finding(f"'{line}' names no source", lines.span(start, record.body_offset + match.end()))
@@ -262,9 +266,9 @@ def check_image_alt(record: Record, ctx: Context) -> Iterator[Finding]:
     for i, image in _images(record):
         if not _filled(image.get("alt")):
             path = ("images", i, "alt") if "alt" in image else ("images", i, "src")
-            yield Finding(f"image '{image.get('src') or i}' has no alt text", record.span(path))
+            yield Finding(f"image '{image.get('src') or f'images[{i}]'}' has no alt text", record.span(path))
     lines = LineIndex(record.text)
-    masked = prose_mask(record.body)
+    masked = code_mask(record.body)  # keep link destinations: the image's src is one
     for match in _BODY_IMAGE.finditer(masked):
         if not match.group("alt").strip():
             start = record.body_offset + match.start()

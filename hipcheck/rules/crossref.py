@@ -136,17 +136,24 @@ NEVER_MERGE = (
     ("abductor", "adductor"),
     ("quadratus", "quadriceps"),
     ("longus", "brevis"),
+    ("maximus", "medius"),
+    ("maximus", "minimus"),
 )
 
 
+def _stem(word: str) -> str:
+    # One normal form for both sides, so "hip-abductors" meets "abductor" and "medius" stays itself.
+    return word.removesuffix("s")
+
+
 def _words(text: str) -> set[str]:
-    # Singular forms, so "hip-abductors" still collides with "adductor".
-    return {w.removesuffix("s") for w in re.split(r"[^a-z]+", text.lower())}
+    return {_stem(w) for w in re.split(r"[^a-z]+", text.lower()) if w}
 
 
 def crosses_never_merge(a: str, b: str) -> bool:
     wa, wb = _words(a), _words(b)
-    return any((x in wa and y in wb) or (y in wa and x in wb) for x, y in NEVER_MERGE)
+    pairs = [(_stem(x), _stem(y)) for x, y in NEVER_MERGE]
+    return any((x in wa and y in wb) or (y in wa and x in wb) for x, y in pairs)
 
 
 def _norm(text: str) -> str:
@@ -189,7 +196,7 @@ def _as_list(value: Any) -> list[Any]:
 
 def _replace(record: Record, path: Path, new: str, safe: bool) -> Fix:
     span = record.span(path)
-    return Fix(f"replace with '{new}'", (Edit(span.offset, span.end_offset, new),), safe=safe)
+    return Fix(f"replace with '{new}'", (Edit(span.offset, span.end_offset, record.scalar_text(path, new)),), safe=safe)
 
 
 @index_check(UNKNOWN_MUSCLE)

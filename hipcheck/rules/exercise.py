@@ -186,7 +186,7 @@ NO_SAFETY = rule(
 )
 
 _ONE_SIDED = re.compile(
-    r"\b(?:each|per|either|the other|opposite) (?:side|leg|arm|foot|hip)s?\b"
+    r"\b(?:each|per|the other|opposite) (?:side|leg|arm|foot|hip)s?\b"
     r"|\bswitch(?:ing)? (?:sides|legs|arms|feet)\b|\bswitch sides\b|\bon (?:your|the) (?:left|right) (?:side|leg)\b"
     r"|\bstand on (?:your|one) (?:left|right|one)? ?leg\b|\bsingle[- ](?:leg|arm)\b|\bone[- ](?:legged|armed)\b",
     re.I,

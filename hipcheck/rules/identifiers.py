@@ -140,7 +140,8 @@ def check_identifiers(record: Record, ctx: Context) -> Iterator[Finding]:
         span = record.span(path)
         fix = None
         if result.fix is not None and path[0] != "note":
-            fix = Fix(f"write '{result.fix}'", (Edit(span.offset, span.end_offset, _scalar(result.fix)),))
+            new = record.scalar_text(path, result.fix)
+            fix = Fix(f"write '{result.fix}'", (Edit(span.offset, span.end_offset, new),))
         if result.belongs_in is not None:
             code = WRONG_FIELD.code
         elif result.severity == "warning":
@@ -148,10 +149,3 @@ def check_identifiers(record: Record, ctx: Context) -> Iterator[Finding]:
         else:
             code = INVALID.code
         yield Finding(f"{label} '{result.value}': {result.problem}", span, fix=fix, code=code)
-
-
-def _scalar(text: str) -> str:
-    # Identifiers may contain YAML-special characters (`:` in SICI DOIs); quote unless plainly safe.
-    if all(ch.isalnum() or ch in "._-/()" for ch in text) and not text[0].isdigit():
-        return text
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

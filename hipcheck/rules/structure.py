@@ -211,6 +211,7 @@ def check_schema(record: Record, ctx: Context) -> Iterator[Finding]:
     by_path: dict[Path, list[ErrorDetails]] = {}
     for error in errors:
         by_path.setdefault(_data_path(record.data, error), []).append(error)
+    _drop_branch_type_errors(by_path)
     explained = yield from _yaml_traps(record, by_path)
     for path, group in by_path.items():
         if path in explained or _csl_date_text(record, path):
@@ -220,6 +221,21 @@ def check_schema(record: Record, ctx: Context) -> Iterator[Finding]:
         rest = [e for e in group if e["type"] != "extra_forbidden"]
         if rest:
             yield Finding(_message(record, path, rest), _error_span(record, path, rest), code=SCHEMA.code)
+
+
+def _drop_branch_type_errors(by_path: dict[Path, list[ErrorDetails]]) -> None:
+    """In a union (`reps`: a count or {min, max}), keep the errors of the branch the value took.
+
+    `reps: 0` fails the count branch's minimum and the mapping branch's type: only the first says
+    something true. `reps: {min: 0}` fails inside the mapping and the count branch's type: likewise.
+    """
+    for path, errors in list(by_path.items()):
+        constraint = [e for e in errors if not _TYPE_ERRORS.search(e["type"])]
+        deeper = any(other[: len(path)] == path and len(other) > len(path) for other in by_path)
+        if constraint and len(constraint) < len(errors):
+            by_path[path] = constraint
+        elif not constraint and deeper:
+            del by_path[path]
 
 
 def _csl_date_text(record: Record, path: Path) -> bool:
@@ -319,10 +335,13 @@ def _unknown_field(record: Record, path: Path) -> Finding:
     hint = closest(key, known, case_sensitive=False)
     fix = None
     message = f"unknown field '{key}' {where}"
+    siblings = _value_at(record.data, path[:-1])
     if hint:
         message += f"; did you mean '{hint}'?"
+    if hint and hint not in siblings:  # renaming onto an existing key would silently replace its value
         span = record.key_span(path)
-        fix = Fix(f"rename '{key}' to '{hint}'", (Edit(span.offset, span.end_offset, hint),), safe=False)
+        new = record.scalar_text(path, hint, key=True)
+        fix = Fix(f"rename '{key}' to '{hint}'", (Edit(span.offset, span.end_offset, new),), safe=False)
     return Finding(message, record.key_span(path), fix=fix, code=UNKNOWN_FIELD.code)
 
 
@@ -415,7 +434,8 @@ def check_id_matches_file(record: Record, ctx: Context) -> Iterator[Finding]:
     if not isinstance(value, str) or value == record.stem:
         return
     span = record.span((key,))
-    fix = Fix(f"set {key} to '{record.stem}'", (Edit(span.offset, span.end_offset, record.stem),), safe=False)
+    new = record.scalar_text((key,), record.stem)
+    fix = Fix(f"set {key} to '{record.stem}'", (Edit(span.offset, span.end_offset, new),), safe=False)
     message = f"{key} '{value}' does not match the file name '{record.stem}'"
     yield Finding(message, span, fix=fix)
 
