@@ -11,14 +11,15 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from hipcheck import __version__
-from hipcheck.config import ConfigError
+from hipcheck.config import ConfigError, load_config
 from hipcheck.engine import RunResult, UsageError, check_paths
 from hipcheck.fixing import add_ignores, diff_paths, fix_paths
+from hipcheck.refs_import import RefsImportError, import_references
 from hipcheck.reporters import REPORTERS, STATISTICS, ReportContext, should_color
 from hipcheck.reporters import render as render_report
 from hipcheck.reporters.jsonfmt import document_data
 from hipcheck.rules import RULES, find_rule
-from hipcheck.schemas import SCHEMA_FILES, render, write_schemas
+from hipcheck.schemas import published, render, write_schemas
 
 EXIT_OK, EXIT_ERRORS, EXIT_FAILURE = 0, 1, 2
 
@@ -57,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="report format (default: full; github when GITHUB_ACTIONS=true); text is the old name of concise",
     )
     check.add_argument("--today", type=_date, help="the date to check dates against (default: today)")
+    check.add_argument("--online", action="store_true", help="verify DOIs and PMIDs online; update the cache")
     check.add_argument("--output-file", "-o", type=Path, metavar="PATH", help="write the report to PATH, not stdout")
     check.add_argument("--statistics", action="store_true", help="count findings per rule instead of listing them")
     check.add_argument("--show-fixes", action="store_true", help="list the available fixes after the findings")
@@ -79,8 +81,18 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("--check", action="store_true", help="exit 1 if the folder is out of date; write nothing")
 
     commands.add_parser("rules", help="list every rule").add_argument(
-        "--format", choices=("text", "json"), default="text"
+        "--format", choices=("text", "json", "markdown"), default="text"
     )
+    refs = commands.add_parser("refs", help="work with reference records").add_subparsers(
+        dest="refs_command", required=True, metavar="ACTION"
+    )
+    importer = refs.add_parser("import", help="turn a BibTeX (.bib) or CSL-JSON file into one record per reference")
+    importer.add_argument("file", type=Path, help="a .bib file, or a CSL-JSON file (Zotero, pandoc export)")
+    importer.add_argument("--to", type=Path, metavar="ROOT", help="content root (default: the configured one, or .)")
+    importer.add_argument("--overwrite", action="store_true", help="replace records that already exist")
+    config = commands.add_parser("config", help="print the resolved configuration and where each value came from")
+    config.add_argument("path", nargs="?", default=".", help="a content file or folder (default: .)")
+    config.add_argument("--format", choices=("text", "json"), default="text")
     rule = commands.add_parser("rule", help="print a rule's documentation")
     rule.add_argument("rule", metavar="CODE|NAME")
     return parser
@@ -95,8 +107,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_schema(args)
         if args.command == "rules":
             return run_rules(args)
+        if args.command == "config":
+            return run_config(args)
+        if args.command == "refs":
+            return run_refs_import(args)
         return run_rule(args)
-    except (UsageError, ConfigError) as error:
+    except (UsageError, ConfigError, RefsImportError) as error:
         print(f"hipcheck: {error}", file=sys.stderr)
         return EXIT_FAILURE
     except BrokenPipeError:
@@ -133,7 +149,7 @@ def run_check(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     else:
-        result = check_paths(args.paths, today=args.today)
+        result = check_paths(args.paths, today=args.today, online=args.online, progress=sys.stderr.isatty())
     ctx = ReportContext(
         # Colour is for a person at a terminal; a report file never gets escape codes.
         color=args.output_file is None and should_color(sys.stdout, os.environ),
@@ -197,7 +213,7 @@ def run_schema(args: argparse.Namespace) -> int:
     if args.check:
         stale = [
             name
-            for kind, name in SCHEMA_FILES.items()
+            for name, kind in published().items()
             if not (args.output / name).is_file() or (args.output / name).read_text("utf-8") != render(kind)
         ]
         for name in stale:
@@ -220,6 +236,9 @@ def run_rules(args: argparse.Namespace) -> int:
         ]
         print(json.dumps(rows, indent=2))
         return EXIT_OK
+    if args.format == "markdown":
+        print(rules_markdown(), end="")
+        return EXIT_OK
     width = max(len(r.name) for r in rules)
     for r in rules:
         fixable = "fix" if r.fixable else "   "
@@ -234,4 +253,62 @@ def run_rule(args: argparse.Namespace) -> int:
     fixable = ", fixable" if found.fixable else ""
     print(f"{found.code} {found.name} (default severity: {found.severity.value}{fixable})\n")
     print(found.doc)
+    return EXIT_OK
+
+
+def run_config(args: argparse.Namespace) -> int:
+    start = Path(args.path)
+    if not start.exists():
+        raise UsageError(f"{args.path}: no such file or directory")
+    config = load_config(start)
+    values = config.model_dump(by_alias=True, exclude={"extend"})
+    if args.format == "json":
+        document = {
+            "file": str(config.source) if config.source else None,
+            "values": values,
+            "origins": {key: config.origins.get(key, "default") for key in values},
+        }
+        print(json.dumps(document, indent=2, default=str))
+        return EXIT_OK
+    print(f"# configuration: {config.source or 'none found (defaults)'}")
+    for key, value in values.items():
+        origin = config.origins.get(key, "default")
+        print(f"{key} = {json.dumps(value, default=str)}  # {origin}")
+    return EXIT_OK
+
+
+def rules_markdown() -> str:
+    """docs/rules.md: every rule's documentation, from the same docstrings `hipcheck rule` prints."""
+    rules = sorted(RULES.values(), key=lambda r: r.code)
+    parts = [
+        "# hipcheck rules\n\n",
+        "<!-- Generated by `hipcheck rules --format markdown > docs/rules.md`; a test keeps it in sync. -->\n\n",
+        "| code | name | severity | fixable | summary |\n| --- | --- | --- | --- | --- |\n",
+    ]
+    for r in rules:
+        fixable = "yes" if r.fixable else ""
+        parts.append(
+            f"| [{r.code}](#{r.code.lower()}-{r.name}) | `{r.name}` | {r.severity.value} | {fixable} | {r.summary} |\n"
+        )
+    for r in rules:
+        body = r.doc.split("\n", 1)[1].strip().replace("## ", "### ")
+        fixable = ", fixable" if r.fixable else ""
+        parts.append(
+            f"\n## {r.code} {r.name}\n\n{r.summary} (default severity: {r.severity.value}{fixable})\n\n{body}\n"
+        )
+    return "".join(parts)
+
+
+def run_refs_import(args: argparse.Namespace) -> int:
+    if not args.file.is_file():
+        raise UsageError(f"{args.file}: no such file")
+    root = args.to or load_config(Path.cwd()).root_dir or Path.cwd()
+    report = import_references(args.file, root / "references", overwrite=args.overwrite)
+    for path in report.written:
+        print(f"wrote {path}")
+    for note in report.notes:
+        print(f"note: {note}")
+    for key, why in report.skipped:
+        print(f"hipcheck: skipped {key}: {why}", file=sys.stderr)
+    print(f"Imported {plural(len(report.written), 'reference')}; now run: hipcheck check {root}")
     return EXIT_OK

@@ -7,7 +7,9 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+
+from hipcheck.online.settings import OnlineSettings
 
 DEFAULT_COMMERCIAL_TERMS = [
     "products",
@@ -42,6 +44,7 @@ class ConfigError(Exception):
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, title="hipcheck configuration")
 
+    extend: str | None = Field(None, description="Another configuration file to inherit; this one's keys win.")
     content_root: str | None = Field(None, alias="content-root", description="Folder holding the content kinds.")
     select: list[str] = Field(default_factory=list, description="Rule codes, names or code prefixes to run.")
     ignore: list[str] = Field(default_factory=list, description="Rule codes, names or code prefixes to skip.")
@@ -49,6 +52,11 @@ class Config(BaseModel):
         default_factory=dict, description="Per-rule severity overrides, by code or name."
     )
     exclude: list[str] = Field(default_factory=list, description="Glob patterns, relative to the content root.")
+    per_file_ignores: dict[str, list[str]] = Field(
+        default_factory=dict,
+        alias="per-file-ignores",
+        description="Glob (relative to this file's folder or to the content root) -> rules to skip there.",
+    )
     commercial_terms: list[str] = Field(
         default_factory=lambda: list(DEFAULT_COMMERCIAL_TERMS),
         alias="commercial-terms",
@@ -73,8 +81,22 @@ class Config(BaseModel):
         description="Require ' -- reason' after every inline suppression.",
     )
 
-    # Where this configuration was read from (not a configuration key).
-    source: Path | None = Field(None, exclude=True)
+    online: OnlineSettings = Field(
+        default_factory=OnlineSettings, description="Online verification of DOIs and PMIDs (hipcheck check --online)."
+    )
+
+    # Where this configuration was read from, and where each key came from (not configuration keys).
+    _source: Path | None = PrivateAttr(None)
+    _origins: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    @property
+    def source(self) -> Path | None:
+        return self._source
+
+    @property
+    def origins(self) -> dict[str, str]:
+        """Key -> "file:line" for every key set in a configuration file."""
+        return self._origins
 
     @property
     def base(self) -> Path | None:
@@ -107,7 +129,56 @@ def load_config(start: Path) -> Config:
     return read_config(path)
 
 
+# Tables whose entries merge with an extended configuration's entries instead of replacing them.
+_MERGED_TABLES = ("severity", "per-file-ignores", "reference-required-fields", "online", "muscles")
+
+
 def read_config(path: Path) -> Config:
+    table, origins = _read_chain(path.resolve(), ())
+    try:
+        config = Config.model_validate(table)
+    except ValidationError as error:
+        first = error.errors()[0]
+        key = ".".join(str(p) for p in first["loc"])
+        where = origins.get(str(first["loc"][0]), str(path))
+        message = "unknown key" if first["type"] == "extra_forbidden" else first["msg"]
+        raise ConfigError(f"{where}: {_prefix(Path(where.split(':')[0]))}{key}: {message}") from None
+    config._source = path
+    config._origins = origins
+    return config
+
+
+def _prefix(path: Path) -> str:
+    return "tool.hipcheck." if path.name == "pyproject.toml" else ""
+
+
+def _read_chain(path: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The table of `path` merged over the tables it extends, and where each key came from."""
+    if path in seen:
+        chain = " -> ".join(str(p) for p in (*seen, path))
+        raise ConfigError(f"{path}: 'extend' goes in a circle: {chain}")
+    table, text = _read_table(path)
+    origins = {key: f"{path}:{_line_of(text, key) or 1}" for key in table}
+    base = table.pop("extend", None)
+    origins.pop("extend", None)
+    if base is None:
+        return table, origins
+    if not isinstance(base, str):
+        raise ConfigError(f"{path}:{_line_of(text, 'extend')}: {_prefix(path)}extend: must be a path")
+    target = (path.parent / base).resolve()
+    if not target.is_file():
+        raise ConfigError(f"{path}:{_line_of(text, 'extend')}: {_prefix(path)}extend: no file {target}")
+    merged, merged_origins = _read_chain(target, (*seen, path))
+    for key, value in table.items():
+        if key in _MERGED_TABLES and isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value
+    merged_origins.update(origins)
+    return merged, merged_origins
+
+
+def _read_table(path: Path) -> tuple[dict[str, Any], str]:
     try:
         text = path.read_text(encoding="utf-8")
         data: dict[str, Any] = tomllib.loads(text)
@@ -117,20 +188,8 @@ def read_config(path: Path) -> Config:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
     if path.name == "pyproject.toml":
         table = data.get("tool", {}).get("hipcheck", {})
-        prefix = "tool.hipcheck."
-    else:
-        table, prefix = data, ""
-    try:
-        config = Config.model_validate(table)
-    except ValidationError as error:
-        first = error.errors()[0]
-        key = ".".join(str(p) for p in first["loc"])
-        line = _line_of(text, str(first["loc"][0]))
-        where = f"{path}:{line}" if line else str(path)
-        message = "unknown key" if first["type"] == "extra_forbidden" else first["msg"]
-        raise ConfigError(f"{where}: {prefix}{key}: {message}") from None
-    config.source = path
-    return config
+        return (table if isinstance(table, dict) else {}), text
+    return data, text
 
 
 def _line_of(text: str, key: str) -> int | None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from hipcheck.config import Config
 from hipcheck.index import ContentIndex
+from hipcheck.online.results import Result
 
 
 @dataclass
@@ -14,3 +16,4 @@ class Context:
     config: Config
     today: dt.date
     index: ContentIndex
+    verification: Mapping[str, Result] = field(default_factory=dict)  # online results by "doi:..."/"pmid:..."

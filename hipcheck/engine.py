@@ -19,6 +19,8 @@ from hipcheck.context import Context
 from hipcheck.diagnostics import Diagnostic, Finding, Severity
 from hipcheck.index import ContentIndex
 from hipcheck.loader.records import KIND_FOLDERS, Record, kind_of, read_records
+from hipcheck.online import verify_references
+from hipcheck.rules.online import ONLINE_RULES
 from hipcheck.rules.registry import CHECKS, RULES, Check, Rule
 
 
@@ -64,12 +66,14 @@ def check_paths(
     cwd: Path | None = None,
     today: dt.date | None = None,
     select: list[str] | None = None,
+    online: bool = False,
+    progress: bool = False,
 ) -> RunResult:
     """Check files and folders; `select` overrides the configured rule selection."""
     cwd = (cwd or Path.cwd()).resolve()
     result = RunResult()
     for target in plan_targets(list(paths), cwd):
-        check_target(target, cwd, today or dt.date.today(), result, select)
+        check_target(target, cwd, today or dt.date.today(), result, select, online=online, progress=progress)
     result.diagnostics.sort(key=lambda d: d.sort_key)
     return result
 
@@ -147,7 +151,16 @@ def _discover(root: Path, within: Path | None = None, exclude: Iterable[str] = (
 # --- running the rules -----------------------------------------------------------------------
 
 
-def check_target(target: Target, cwd: Path, today: dt.date, result: RunResult, select: list[str] | None = None) -> None:
+def check_target(
+    target: Target,
+    cwd: Path,
+    today: dt.date,
+    result: RunResult,
+    select: list[str] | None = None,
+    *,
+    online: bool = False,
+    progress: bool = False,
+) -> None:
     config = load_config(target.root)
     if select is not None:
         config = config.model_copy(update={"select": select, "ignore": []})
@@ -158,8 +171,11 @@ def check_target(target: Target, cwd: Path, today: dt.date, result: RunResult, s
         for record in read_records(path, kind_of(path, target.root) or "", display_path(path, cwd))
     ]
     index = ContentIndex(records)
-    ctx = Context(config=config, today=today, index=index)
     enabled = enabled_rules(config)
+    # Offline this only reads the cache file; online it asks the services about expired identifiers.
+    wanted = any(rule.code in enabled for rule in ONLINE_RULES)
+    verification = verify_references(records, target.root, config.online, online, progress) if wanted else {}
+    ctx = Context(config=config, today=today, index=index, verification=verification)
     emit = _Emitter(config, enabled, result)
 
     for record in records:
@@ -174,6 +190,7 @@ def check_target(target: Target, cwd: Path, today: dt.date, result: RunResult, s
         if check.scope == "index" and any(r.code in enabled for r in check.rules):
             emit.run(check, display_path(target.root, cwd), lambda c=check: c.fn(index, ctx))
 
+    emit.diagnostics = [d for d in emit.diagnostics if not _per_file_ignored(d, config, target.root, cwd)]
     reported = apply_suppressions(emit, records)
     if target.files is not None:
         reported = _scope_to_changed(reported, target, records, cwd)
@@ -204,6 +221,18 @@ def apply_suppressions(emit: _Emitter, records: list[Record]) -> list[Diagnostic
                 message = f"'hipcheck: {item.directive}' needs a reason: add ' -- why' after it"
                 emit(Finding(message, item.span, code="HC903"), item.path)
     return emit.diagnostics
+
+
+def _per_file_ignored(diagnostic: Diagnostic, config: Config, root: Path, cwd: Path) -> bool:
+    if not config.per_file_ignores:
+        return False
+    path = (cwd / diagnostic.path).resolve()
+    names = [path.relative_to(base).as_posix() for base in (config.base, root) if base and base in path.parents]
+    rule = RULES[diagnostic.code]
+    return any(
+        any(fnmatch.fnmatch(name, pattern) for name in names) and any(suppressions.selects(s, rule) for s in selectors)
+        for pattern, selectors in config.per_file_ignores.items()
+    )
 
 
 def _all_enabled(item: suppressions.Suppression, enabled: dict[str, Rule]) -> bool:

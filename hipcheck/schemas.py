@@ -29,15 +29,34 @@ def schema_for(kind: str) -> dict[str, Any]:
     return schema
 
 
+CONFIG_SCHEMA_FILE = "config.schema.json"
+
+
+@cache
+def config_schema() -> dict[str, Any]:
+    """The schema of hipcheck.toml / [tool.hipcheck], so editors (Even Better TOML, Taplo) complete it."""
+    from hipcheck.config import Config
+
+    schema = Config.model_json_schema(by_alias=True, schema_generator=_Generator)
+    schema["$id"] = "urn:hipcheck:schema:config"
+    return schema
+
+
 def render(kind: str) -> str:
-    return json.dumps(schema_for(kind), indent=2, ensure_ascii=False) + "\n"
+    schema = config_schema() if kind == "config" else schema_for(kind)
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+def published() -> dict[str, str]:
+    """File name -> what it is generated from ("config" or a record kind)."""
+    return {**{name: kind for kind, name in SCHEMA_FILES.items()}, CONFIG_SCHEMA_FILE: "config"}
 
 
 def write_schemas(directory: FsPath) -> list[FsPath]:
-    """Write one schema per kind; returns the files that changed."""
+    """Write one schema per kind, and the configuration's; returns the files that changed."""
     directory.mkdir(parents=True, exist_ok=True)
     changed = []
-    for kind, name in SCHEMA_FILES.items():
+    for name, kind in published().items():
         target = directory / name
         text = render(kind)
         if not target.exists() or target.read_text(encoding="utf-8") != text:

@@ -47,15 +47,15 @@ class Suppression:
     used: bool = False
 
     def matches(self, rule: Rule) -> bool:
-        return not self.selectors or any(_selects(s, rule) for s in self.selectors)
+        return not self.selectors or any(selects(s, rule) for s in self.selectors)
 
 
-def _selects(selector: str, rule: Rule) -> bool:
+def selects(selector: str, rule: Rule) -> bool:
     return rule.name == selector.lower() or rule.code.startswith(selector.upper())
 
 
 def known_selector(selector: str) -> bool:
-    return any(_selects(selector, rule) for rule in RULES.values())
+    return any(selects(selector, rule) for rule in RULES.values())
 
 
 @dataclass

@@ -1,8 +1,18 @@
 """Every rule module; importing this package registers them all."""
 
-from hipcheck.rules import article, crossref, exercise, identifiers, loader, references, structure, suppression
+from hipcheck.rules import (
+    article,
+    crossref,
+    exercise,
+    identifiers,
+    loader,
+    online,
+    references,
+    structure,
+    suppression,
+)
 from hipcheck.rules.registry import CHECKS, RULES, Rule, find_rule
 
-RULE_MODULES = (article, crossref, exercise, identifiers, loader, references, structure, suppression)
+RULE_MODULES = (article, crossref, exercise, identifiers, loader, online, references, structure, suppression)
 
 __all__ = ["CHECKS", "RULES", "RULE_MODULES", "Rule", "find_rule"]
