@@ -59,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--today", type=_date, help="the date to check dates against (default: today)")
     check.add_argument("--online", action="store_true", help="verify DOIs and PMIDs online; update the cache")
+    check.add_argument("--no-cache", action="store_true", help="ignore and do not write .hipcheck_cache/")
+    check.add_argument("--jobs", "-j", type=_count, metavar="N", help="worker processes (default: one per CPU)")
     check.add_argument("--output-file", "-o", type=Path, metavar="PATH", help="write the report to PATH, not stdout")
     check.add_argument("--statistics", action="store_true", help="count findings per rule instead of listing them")
     check.add_argument("--show-fixes", action="store_true", help="list the available fixes after the findings")
@@ -149,7 +151,14 @@ def run_check(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     else:
-        result = check_paths(args.paths, today=args.today, online=args.online, progress=sys.stderr.isatty())
+        result = check_paths(
+            args.paths,
+            today=args.today,
+            online=args.online,
+            progress=sys.stderr.isatty(),
+            cache=not args.no_cache,
+            jobs=args.jobs,
+        )
     ctx = ReportContext(
         # Colour is for a person at a terminal; a report file never gets escape codes.
         color=args.output_file is None and should_color(sys.stdout, os.environ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import gc
 import os
 import subprocess
 from collections.abc import Iterable
@@ -14,14 +15,16 @@ import yaml
 
 import hipcheck.rules  # noqa: F401  (registers every rule)
 from hipcheck import suppressions
+from hipcheck.cache import ResultCache, Summary, digest, settings_key
 from hipcheck.config import Config, load_config
 from hipcheck.context import Context
 from hipcheck.diagnostics import Diagnostic, Finding, Severity
 from hipcheck.index import ContentIndex
-from hipcheck.loader.records import KIND_FOLDERS, Record, kind_of, read_records
+from hipcheck.loader.records import KIND_FOLDERS, KIND_SUFFIXES, Record, kind_of, read_records
 from hipcheck.online import verify_references
 from hipcheck.rules.online import ONLINE_RULES
-from hipcheck.rules.registry import CHECKS, RULES, Check, Rule
+from hipcheck.rules.registry import RULES, Rule
+from hipcheck.stages import Emitter, FileResult, RunSettings, enabled_rules, process_file, process_files
 
 
 class UsageError(Exception):
@@ -68,12 +71,27 @@ def check_paths(
     select: list[str] | None = None,
     online: bool = False,
     progress: bool = False,
+    cache: bool = True,
+    jobs: int | None = None,
 ) -> RunResult:
-    """Check files and folders; `select` overrides the configured rule selection."""
+    """Check files and folders; `select` overrides the configured rule selection.
+
+    `jobs` worker processes share the per-file stage (default: one per CPU); `cache` reuses the
+    results of unchanged files from `.hipcheck_cache/`.
+    """
     cwd = (cwd or Path.cwd()).resolve()
     result = RunResult()
-    for target in plan_targets(list(paths), cwd):
-        check_target(target, cwd, today or dt.date.today(), result, select, online=online, progress=progress)
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    collecting = gc.isenabled()
+    gc.disable()  # the run builds many small acyclic objects; collection passes would only cost time
+    try:
+        for target in plan_targets(list(paths), cwd):
+            when = today or dt.date.today()
+            options = {"online": online, "progress": progress, "cache": cache, "jobs": workers}
+            check_target(target, cwd, when, result, select, **options)
+    finally:
+        if collecting:
+            gc.enable()
     result.diagnostics.sort(key=lambda d: d.sort_key)
     return result
 
@@ -108,12 +126,12 @@ def _root_and_files(path: Path) -> tuple[Path | None, set[Path] | None]:
     if _has_kind_folders(path):
         return path, None
     if path.name in KIND_FOLDERS:
-        return path.parent, set(_discover(path.parent, within=path))
+        return path.parent, {p for p, _ in _discover(path.parent, within=path)}
     configured = load_config(path).root_dir
     if configured is not None and (configured == path or path in configured.parents):
         return configured, None
     if configured is not None and configured in path.parents:
-        return configured, set(_discover(configured, within=path))
+        return configured, {p for p, _ in _discover(configured, within=path)}
     return path, None
 
 
@@ -129,22 +147,34 @@ def _has_kind_folders(path: Path) -> bool:
     return any((path / name).is_dir() for name in KIND_FOLDERS)
 
 
-def _discover(root: Path, within: Path | None = None, exclude: Iterable[str] = ()) -> list[Path]:
+def _discover(root: Path, within: Path | None = None, exclude: Iterable[str] = ()) -> list[tuple[Path, str]]:
+    """Content files under `root` (optionally only those under `within`) with their kinds, sorted."""
+    return [(root / relative, kind) for relative, kind in _walk(root, within, exclude)]
+
+
+def _walk(root: Path, within: Path | None = None, exclude: Iterable[str] = ()) -> list[tuple[str, str]]:
+    """(path relative to `root` with forward slashes, kind) of every content file, sorted; strings only,
+    since a content root can hold a hundred thousand files."""
     patterns = list(exclude)
+    inside = within.relative_to(root).as_posix() if within is not None and within != root else None
     found = []
-    for folder in KIND_FOLDERS:
-        base = root / folder
-        if not base.is_dir():
+    top = str(root)
+    for folder, kind in KIND_FOLDERS.items():
+        base = os.path.join(top, folder)
+        if not os.path.isdir(base):
             continue
+        suffixes = KIND_SUFFIXES[kind]
         for directory, subdirs, names in os.walk(base):
             subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
+            relative_dir = directory[len(top) + 1 :].replace(os.sep, "/")
             for name in sorted(names):
-                path = Path(directory, name)
-                if within is not None and within != path and within not in path.parents:
+                if name.startswith(".") or not name.endswith(suffixes):
                     continue
-                relative = path.relative_to(root).as_posix()
-                if kind_of(path, root) and not any(fnmatch.fnmatch(relative, p) for p in patterns):
-                    found.append(path)
+                relative = f"{relative_dir}/{name}"
+                if inside is not None and relative != inside and not relative.startswith(inside + "/"):
+                    continue
+                if not any(fnmatch.fnmatch(relative, p) for p in patterns):
+                    found.append((relative, kind))
     return found
 
 
@@ -160,52 +190,134 @@ def check_target(
     *,
     online: bool = False,
     progress: bool = False,
+    cache: bool = True,
+    jobs: int = 1,
 ) -> None:
     config = load_config(target.root)
     if select is not None:
         config = config.model_copy(update={"select": select, "ignore": []})
-    files = _discover(target.root, exclude=config.exclude)
-    records = [
-        record
-        for path in files
-        for record in read_records(path, kind_of(path, target.root) or "", display_path(path, cwd))
-    ]
-    index = ContentIndex(records)
-    enabled = enabled_rules(config)
-    # Offline this only reads the cache file; online it asks the services about expired identifiers.
-    wanted = any(rule.code in enabled for rule in ONLINE_RULES)
-    verification = verify_references(records, target.root, config.online, online, progress) if wanted else {}
-    ctx = Context(config=config, today=today, index=index, verification=verification)
-    emit = _Emitter(config, enabled, result)
+    settings = RunSettings(config, enabled_rules(config), today)
+    files = _walk(target.root, exclude=config.exclude)
+    key = settings_key(settings, target.root, cwd)
+    store = ResultCache.for_root(config.base or target.root, key) if cache else None
+    summary = store.load_summary() if store else Summary()
 
-    for record in records:
-        for issue in record.issues:
-            emit(Finding(issue.message, issue.span, code=issue.code), record.path)
-        if not record.loaded:
-            continue
-        for check in CHECKS:
-            if check.scope == "record" and _applies(check, record.kind, enabled):
-                emit.run(check, record.path, lambda c=check, r=record: c.fn(r, ctx))
-    for check in CHECKS:
-        if check.scope == "index" and any(r.code in enabled for r in check.rules):
-            emit.run(check, display_path(target.root, cwd), lambda c=check: c.fn(index, ctx))
+    # 1. Per-file stage: reuse what the cache holds for unchanged bytes, process the rest.
+    todo: list[tuple[Path, str, str]] = []
+    digests: dict[str, str] = {}
+    displays: dict[str, str] = {}
+    base = display_path(target.root, cwd)
+    base = "" if base == "." else base + "/"
+    top = str(target.root)
+    for relative, kind in files:
+        display = base + relative  # strings, not pathlib: a root can hold a hundred thousand files
+        path = displays[display] = os.path.join(top, relative)
+        try:
+            with open(path, "rb") as stream:
+                digests[display] = digest(stream.read())
+        except OSError:
+            digests[display] = ""  # unreadable: processed every time, and reported
+        if not digests[display] or summary.digests.get(display) != digests[display] or display not in summary.results:
+            todo.append((Path(path), kind, display))
+    fresh = {r.path: r for r in process_files(todo, settings, jobs)}
+    by_path = {d: fresh.get(d) or summary.results[d] for d in digests}
 
+    # 2. Cross-record stage: from the cache when no file and no outside input changed.
+    index_key = _index_key(digests, target.root, config, online)
+    unchanged = not fresh and summary.index_key == index_key and set(summary.digests) == set(digests)
+    records_by_path: dict[str, list[Record]] | None = None
+    if unchanged:
+        late, late_errors = summary.index_diagnostics, summary.index_errors
+    else:
+        cached_records = store.load_records() if store and len(fresh) < len(digests) else {}
+        records_by_path = {}
+        for display, file_result in by_path.items():
+            if display in fresh:
+                records_by_path[display] = file_result.records
+            elif display in cached_records:
+                records_by_path[display] = cached_records[display]
+            else:  # the records file is missing or stale: redo this file
+                path = Path(displays[display])
+                redone = by_path[display] = process_file(path, kind_of(path, target.root) or "", display, settings)
+                fresh[display] = redone
+                records_by_path[display] = redone.records
+        late, late_errors = _cross_record_stage(by_path, records_by_path, settings, target, cwd, online, progress)
+    if store is not None and not unchanged:
+        kept = {d: _without_records(r) for d, r in by_path.items()}
+        store.save(Summary(digests, kept, index_key, late, late_errors), records_by_path)
+
+    # 3. Per-file ignores and suppressions, then the scope of what was asked.
+    emit = Emitter(config, settings.enabled)
+    emit.diagnostics = [d for r in by_path.values() for d in r.diagnostics] + list(late)
     emit.diagnostics = [d for d in emit.diagnostics if not _per_file_ignored(d, config, target.root, cwd)]
-    reported = apply_suppressions(emit, records)
+    reported = apply_suppressions(emit, {d: r.suppressions for d, r in by_path.items()})
+    result.internal_errors.extend(e for r in by_path.values() for e in r.internal_errors)
+    result.internal_errors.extend(late_errors)
     if target.files is not None:
-        reported = _scope_to_changed(reported, target, records, cwd)
+        reported = _scope_to_changed(reported, target, cwd)
         result.checked.extend(sorted(display_path(p, cwd) for p in target.files))
     else:
-        result.checked.extend(display_path(p, cwd) for p in files)
+        result.checked.extend(digests)
     result.diagnostics.extend(reported)
 
 
-def apply_suppressions(emit: _Emitter, records: list[Record]) -> list[Diagnostic]:
-    """Drop suppressed findings; report suppressions that are unused, unknown or lack a reason."""
-    by_file: dict[str, suppressions.FileSuppressions] = {}
+def _cross_record_stage(
+    by_path: dict[str, FileResult],
+    records_by_path: dict[str, list[Record]],
+    settings: RunSettings,
+    target: Target,
+    cwd: Path,
+    online: bool,
+    progress: bool,
+) -> tuple[list[Diagnostic], list[str]]:
+    records = [record for records in records_by_path.values() for record in records]
+    citations = {d: r.citations for d, r in by_path.items() if r.citations}
+    index = ContentIndex(records, citations)
+    # Offline this only reads the verification cache file; online it asks the services about expired ids.
+    wanted = any(rule.code in settings.enabled for rule in ONLINE_RULES)
+    verification = verify_references(records, target.root, settings.config.online, online, progress) if wanted else {}
+    ctx = Context(config=settings.config, today=settings.today, index=index, verification=verification)
+    emit = Emitter(settings.config, settings.enabled)
     for record in records:
-        if record.path not in by_file:
-            by_file[record.path] = suppressions.collect(record)
+        if record.loaded:
+            for check in settings.late_record_checks[record.kind]:
+                emit.run(check, record.path, lambda c=check, r=record: c.fn(r, ctx))
+    where = display_path(target.root, cwd)
+    for check in settings.index_checks:
+        emit.run(check, where, lambda c=check: c.fn(index, ctx))
+    for record in records:
+        record.release()  # positions of cross-record findings are computed; let the trees go
+    return emit.diagnostics, emit.internal_errors
+
+
+def _index_key(digests: dict[str, str], root: Path, config: Config, online: bool) -> str:
+    if online:
+        return ""  # online answers change without any file changing: never reuse
+    verification = root / config.online.cache
+    try:
+        stat = verification.stat()
+        outside = f"{stat.st_size}:{stat.st_mtime_ns}"
+    except OSError:
+        outside = "none"
+    return digest("\n".join([outside, *(f"{d}={h}" for d, h in sorted(digests.items()))]).encode())
+
+
+def _without_records(file_result: FileResult) -> FileResult:
+    return FileResult(
+        file_result.path,
+        [],
+        file_result.diagnostics,
+        file_result.suppressions,
+        file_result.citations,
+        file_result.internal_errors,
+    )
+
+
+def apply_suppressions(emit: Emitter, by_file: dict[str, suppressions.FileSuppressions]) -> list[Diagnostic]:
+    """Drop suppressed findings; report suppressions that are unused, unknown or lack a reason."""
+    for found in by_file.values():
+        for item in found.items:
+            item.used = item.directive == "enable" and item.used  # cached objects: count afresh
     kept = [d for d in emit.diagnostics if d.path not in by_file or not by_file[d.path].suppresses(d, RULES[d.code])]
     emit.diagnostics = kept
     for found in by_file.values():
@@ -240,63 +352,6 @@ def _all_enabled(item: suppressions.Suppression, enabled: dict[str, Rule]) -> bo
     return all(rule.code in enabled for rule in RULES.values() if item.matches(rule))
 
 
-def _applies(check: Check, kind: str, enabled: dict[str, Rule]) -> bool:
-    kinds = check.kinds
-    return (kinds is None or kind in kinds) and any(r.code in enabled for r in check.rules)
-
-
-class _Emitter:
-    """Turns findings into diagnostics with the rule's (configured) severity; contains rule crashes."""
-
-    def __init__(self, config: Config, enabled: dict[str, Rule], result: RunResult) -> None:
-        self.config = config
-        self.enabled = enabled
-        self.result = result
-        self.diagnostics: list[Diagnostic] = []
-
-    def __call__(self, finding: Finding, default_path: str, check: Check | None = None) -> None:
-        code = finding.code or (check.rules[0].code if check else None)
-        rule = self.enabled.get(code or "")
-        if rule is None:
-            return
-        severity = Severity(_configured_severity(self.config, rule) or rule.severity)
-        self.diagnostics.append(
-            Diagnostic(
-                path=finding.path or default_path,
-                span=finding.span,
-                code=rule.code,
-                name=rule.name,
-                severity=severity,
-                message=finding.message,
-                fix=finding.fix,
-                related=finding.related,
-            )
-        )
-
-    def run(self, check: Check, where: str, produce: object) -> None:
-        try:
-            for finding in produce():  # type: ignore[operator]
-                self(finding, where, check)
-        except Exception as error:  # a rule bug must not hide the other rules' findings
-            names = ", ".join(r.code for r in check.rules)
-            self.result.internal_errors.append(f"internal error in {names} on {where}: {type(error).__name__}: {error}")
-
-
-def enabled_rules(config: Config) -> dict[str, Rule]:
-    def matches(rule: Rule, selectors: list[str]) -> bool:
-        return any(s.upper() == "ALL" or rule.code.startswith(s.upper()) or rule.name == s.lower() for s in selectors)
-
-    return {
-        code: rule
-        for code, rule in RULES.items()
-        if (not config.select or matches(rule, config.select)) and not matches(rule, config.ignore)
-    }
-
-
-def _configured_severity(config: Config, rule: Rule) -> str | None:
-    return config.severity.get(rule.code) or config.severity.get(rule.name)
-
-
 def display_path(path: Path, cwd: Path) -> str:
     return Path(os.path.relpath(path, cwd)).as_posix()
 
@@ -304,12 +359,16 @@ def display_path(path: Path, cwd: Path) -> str:
 # --- pre-commit: report on the given files and the records they break --------------------------
 
 
-def _scope_to_changed(
-    diagnostics: list[Diagnostic], target: Target, records: list[Record], cwd: Path
-) -> list[Diagnostic]:
+def _scope_to_changed(diagnostics: list[Diagnostic], target: Target, cwd: Path) -> list[Diagnostic]:
     assert target.files is not None
     given = {display_path(p, cwd) for p in target.files}
-    keys = {f"{r.kind}:{r.id}" for r in records if r.path in given and r.id}
+    keys = {
+        f"{record.kind}:{record.id}"
+        for path in target.files
+        if (kind := kind_of(path, target.root))
+        for record in read_records(path, kind, display_path(path, cwd))
+        if record.id
+    }
     keys |= _previous_keys(target.files, target.root)  # ids a change renamed away still matter
     return [d for d in diagnostics if d.path in given or keys.intersection(d.related)]
 

@@ -10,8 +10,10 @@ from hipcheck.loader.records import Record
 
 
 class ContentIndex:
-    def __init__(self, records: list[Record]) -> None:
+    def __init__(self, records: list[Record], citations: dict[str, list[Citation]] | None = None) -> None:
         self.records = records
+        if citations is not None:
+            self.citations = citations  # computed in the per-file stage (and cached with it)
         self.by_kind: dict[str, dict[str, list[Record]]] = defaultdict(lambda: defaultdict(list))
         for record in records:
             if record.id is not None:

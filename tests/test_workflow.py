@@ -43,7 +43,8 @@ def drafts(tmp_path: Path) -> Path:
 
 
 def _files(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    files = sorted(p for p in root.rglob("*") if p.is_file() and ".hipcheck_cache" not in p.parts)
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in files}
 
 
 def test_diff_shows_exactly_what_fix_writes(drafts: Path) -> None:

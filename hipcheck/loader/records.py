@@ -45,11 +45,13 @@ class Record:
     path: str  # display path: relative to the working directory, forward slashes, no leading ./
     stem: str
     text: str = ""
-    doc: YamlDocument | None = None  # the YAML file, or an article's front matter
+    # The YAML file, or an article's front matter. Dropped after the per-file rules (release) to save
+    # memory, and composed again from `text` on the rare later need (a cross-record finding's position).
+    _doc: YamlDocument | None = None
     data: dict[str, Any] = field(default_factory=dict)
-    body: str = ""  # an article's Markdown body
-    body_line: int = 1  # 1-based line where the body starts
-    body_offset: int = 0  # character offset where the body starts
+    body_line: int = 1  # 1-based line where an article's body starts
+    body_offset: int = 0  # character offset where an article's body starts
+    front: tuple[int, int] | None = None  # character range of an article's front matter text
     issues: list[LoaderIssue] = field(default_factory=list)
     prefix: Path = ()  # where this record sits in the file: () or, in a file of many items, its path
     loaded: bool = False  # True when there is a mapping of fields to check
@@ -64,6 +66,29 @@ class Record:
         else:
             value = self.data.get("id")
         return value if isinstance(value, str) else None
+
+    @property
+    def doc(self) -> YamlDocument | None:
+        if self._doc is None and self.loaded:
+            if self.front is not None:
+                start, end = self.front
+                self._doc = parse_yaml(self.text[start:end], line_offset=1, char_offset=start)
+            else:
+                self._doc = parse_yaml(self.text)
+        return self._doc
+
+    @doc.setter
+    def doc(self, value: YamlDocument | None) -> None:
+        self._doc = value
+
+    @property
+    def body(self) -> str:
+        """An article's Markdown body ("" for YAML records)."""
+        return self.text[self.body_offset :] if self.kind == "article" else ""
+
+    def release(self) -> None:
+        """Forget the node tree; `doc` composes it again if a position is needed later."""
+        self._doc = None
 
     @property
     def in_collection(self) -> bool:
@@ -175,7 +200,7 @@ def read_records(path: FsPath, kind: str, display: str) -> list[Record]:
     records = []
     for prefix, item in items:
         records.append(
-            Record(kind=kind, path=display, stem=record.stem, text=record.text, doc=record.doc, prefix=prefix)
+            Record(kind=kind, path=display, stem=record.stem, text=record.text, _doc=record.doc, prefix=prefix)
         )
         records[-1].data, records[-1].loaded = (item, True) if isinstance(item, dict) else ({}, False)
         if not isinstance(item, dict):
@@ -267,12 +292,13 @@ def _load_article(record: Record) -> None:
                 _first_line(Span.start_of_file(), text),
             )
         )
-        record.body = text
+        record.body_offset = 0  # no front matter: all of it is body
         return
     offset = len(lines[0])
     for number, line in enumerate(lines[1:], start=2):
         if _FRONT_MATTER_FENCE.match(line.rstrip("\r\n")):
             front = text[len(lines[0]) : offset]
+            record.front = (len(lines[0]), offset)
             record.doc = parse_yaml(front, line_offset=1, char_offset=len(lines[0]))
             if record.doc.root is None and not record.doc.issues:
                 record.doc.value = {}  # `---` directly followed by `---`, or only comments
@@ -281,7 +307,6 @@ def _load_article(record: Record) -> None:
                 )
             record.body_line = number + 1
             record.body_offset = offset + len(line)
-            record.body = text[record.body_offset :]
             _take_mapping(record, record.doc, "front matter")
             return
         offset += len(line)
@@ -292,6 +317,7 @@ def _load_article(record: Record) -> None:
             _first_line(Span.start_of_file(), text),
         )
     )
+    record.body_offset = len(text)  # no body can be told apart from the unclosed front matter
 
 
 def _take_mapping(record: Record, doc: YamlDocument, what: str) -> None:

@@ -1,0 +1,111 @@
+"""The result cache in `.hipcheck_cache/`: per-file results keyed by content, settings and version.
+
+Two files per content root and settings: a small summary (each file's digest, per-file diagnostics
+and suppressions, and the cross-record diagnostics of the last run with the digests they came from)
+and the records themselves. A run with nothing changed reads only the summary; a run with a change
+re-reads the changed files and recomputes cross-record checks from the cached records, without
+re-parsing the rest. Files are written whole to a temporary name and renamed, so processes running
+at once (pre-commit) never see a torn cache: the last writer wins, every reader sees a complete file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hipcheck import __version__
+from hipcheck.diagnostics import Diagnostic
+from hipcheck.stages import FileResult, RunSettings
+
+CACHE_DIR = ".hipcheck_cache"
+FORMAT = 1  # bump when what is pickled changes shape
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def settings_key(settings: RunSettings, root: Path, cwd: Path) -> str:
+    """Anything that can change a per-file result: version, configuration, rules, today, paths."""
+    parts = [
+        str(FORMAT),
+        __version__,
+        sys.version.split()[0],
+        str(root),
+        str(cwd),  # diagnostics carry paths relative to it
+        settings.config.model_dump_json(by_alias=True),
+        ",".join(sorted(settings.enabled)),
+        settings.today.isoformat(),
+    ]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
+
+
+@dataclass
+class Summary:
+    digests: dict[str, str] = field(default_factory=dict)  # display path -> content digest
+    results: dict[str, FileResult] = field(default_factory=dict)  # records left out: see `records`
+    index_key: str = ""  # digest of every file digest (and online state) the cross-record results used
+    index_diagnostics: list[Diagnostic] = field(default_factory=list)
+    index_errors: list[str] = field(default_factory=list)
+
+
+class ResultCache:
+    def __init__(self, directory: Path, key: str) -> None:
+        self.directory = directory
+        self.summary_path = directory / f"{key}.summary.pickle"
+        self.records_path = directory / f"{key}.records.pickle"
+
+    @classmethod
+    def for_root(cls, base: Path, key: str) -> ResultCache:
+        return cls(base / CACHE_DIR, key)
+
+    def load_summary(self) -> Summary:
+        loaded = _load(self.summary_path)
+        return loaded if isinstance(loaded, Summary) else Summary()
+
+    def load_records(self) -> dict[str, Any]:
+        loaded = _load(self.records_path)
+        return loaded if isinstance(loaded, dict) else {}
+
+    def save(self, summary: Summary, records: dict[str, Any] | None) -> None:
+        try:
+            self._prepare()
+            if records is not None:
+                _dump(records, self.records_path)
+            _dump(summary, self.summary_path)
+        except OSError:
+            pass  # a read-only checkout still gets its results, just not faster next time
+
+    def _prepare(self) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        ignore = self.directory / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# Created by hipcheck: this folder is a cache.\n*\n", encoding="utf-8")
+            (self.directory / "CACHEDIR.TAG").write_text(
+                "Signature: 8a477f597d28d172789f06886806bc55\n# hipcheck result cache\n", encoding="utf-8"
+            )
+
+
+def _load(path: Path) -> Any:
+    try:
+        with path.open("rb") as stream:
+            return pickle.load(stream)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
+        return None  # missing, torn by a crash, or from another version: start afresh
+
+
+def _dump(value: Any, path: Path) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,181 @@
+"""The per-file stage: load one file and run the rules that need only that file.
+
+Its result is picklable and depends only on the file's bytes and the run settings, so it can be
+cached between runs and computed in worker processes. Cross-record rules run later, in the engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from hipcheck import suppressions
+from hipcheck.citations import Citation, find_citations
+from hipcheck.config import Config
+from hipcheck.context import Context
+from hipcheck.diagnostics import Diagnostic, Finding, Severity
+from hipcheck.index import ContentIndex
+from hipcheck.loader.records import KIND_FOLDERS, Record, read_records
+from hipcheck.rules.online import ONLINE_RULES
+from hipcheck.rules.registry import CHECKS, RULES, Check, Rule
+
+
+@dataclass
+class RunSettings:
+    """Everything besides a file's bytes that decides its per-file result."""
+
+    config: Config
+    enabled: dict[str, Rule]
+    today: dt.date
+
+    @cached_property
+    def file_checks(self) -> dict[str, list[Check]]:
+        """Per kind, the record checks that read only the record (cacheable with the file)."""
+        return {
+            kind: [c for c in _record_checks(self.enabled, kind) if not _online(c)] for kind in KIND_FOLDERS.values()
+        }
+
+    @cached_property
+    def late_record_checks(self) -> dict[str, list[Check]]:
+        """Per kind, record checks that read results from outside the file (online verification)."""
+        kinds = KIND_FOLDERS.values()
+        return {kind: [c for c in _record_checks(self.enabled, kind) if _online(c)] for kind in kinds}
+
+    @cached_property
+    def index_checks(self) -> list[Check]:
+        return [c for c in CHECKS if c.scope == "index" and any(r.code in self.enabled for r in c.rules)]
+
+
+_ONLINE_CODES = frozenset(rule.code for rule in ONLINE_RULES)
+
+
+def _online(check: Check) -> bool:
+    return any(rule.code in _ONLINE_CODES for rule in check.rules)
+
+
+def _record_checks(enabled: dict[str, Rule], kind: str) -> list[Check]:
+    return [
+        c
+        for c in CHECKS
+        if c.scope == "record" and (c.kinds is None or kind in c.kinds) and any(r.code in enabled for r in c.rules)
+    ]
+
+
+@dataclass
+class FileResult:
+    """What one file contributes to a run."""
+
+    path: str  # display path
+    records: list[Record]
+    diagnostics: list[Diagnostic]
+    suppressions: suppressions.FileSuppressions
+    citations: list[Citation] = field(default_factory=list)  # an article body's citations
+    internal_errors: list[str] = field(default_factory=list)
+
+
+_NO_INDEX = ContentIndex([])
+
+
+def process_file(path: Path, kind: str, display: str, settings: RunSettings) -> FileResult:
+    records = read_records(path, kind, display)
+    emit = Emitter(settings.config, settings.enabled)
+    ctx = Context(config=settings.config, today=settings.today, index=_NO_INDEX)
+    for record in records:
+        for issue in record.issues:
+            emit(Finding(issue.message, issue.span, code=issue.code), display)
+        if record.loaded:
+            for check in settings.file_checks[kind]:
+                emit.run(check, display, lambda c=check, r=record: c.fn(r, ctx))
+    first = records[0]
+    result = FileResult(
+        path=display,
+        records=records,
+        diagnostics=emit.diagnostics,
+        suppressions=suppressions.collect(first),
+        citations=find_citations(first.body, first.body_offset) if kind == "article" else [],
+        internal_errors=emit.internal_errors,
+    )
+    for record in records:
+        record.release()  # the node tree is the bulk of a record's memory; `doc` rebuilds it on demand
+    return result
+
+
+class Emitter:
+    """Turns findings into diagnostics with the rule's (configured) severity; contains rule crashes."""
+
+    def __init__(self, config: Config, enabled: dict[str, Rule]) -> None:
+        self.config = config
+        self.enabled = enabled
+        self.diagnostics: list[Diagnostic] = []
+        self.internal_errors: list[str] = []
+
+    def __call__(self, finding: Finding, default_path: str, check: Check | None = None) -> None:
+        code = finding.code or (check.rules[0].code if check else None)
+        rule = self.enabled.get(code or "")
+        if rule is None:
+            return
+        severity = Severity(self.config.severity.get(rule.code) or self.config.severity.get(rule.name) or rule.severity)
+        self.diagnostics.append(
+            Diagnostic(
+                path=finding.path or default_path,
+                span=finding.span,
+                code=rule.code,
+                name=rule.name,
+                severity=severity,
+                message=finding.message,
+                fix=finding.fix,
+                related=finding.related,
+            )
+        )
+
+    def run(self, check: Check, where: str, produce: Callable[[], Iterable[Finding]]) -> None:
+        try:
+            for finding in produce():
+                self(finding, where, check)
+        except Exception as error:  # a rule bug must not hide the other rules' findings
+            names = ", ".join(r.code for r in check.rules)
+            self.internal_errors.append(f"internal error in {names} on {where}: {type(error).__name__}: {error}")
+
+
+def enabled_rules(config: Config) -> dict[str, Rule]:
+    def matches(rule: Rule, selectors: list[str]) -> bool:
+        return any(s.upper() == "ALL" or rule.code.startswith(s.upper()) or rule.name == s.lower() for s in selectors)
+
+    return {
+        code: rule
+        for code, rule in RULES.items()
+        if (not config.select or matches(rule, config.select)) and not matches(rule, config.ignore)
+    }
+
+
+# --- running the per-file stage in worker processes ----------------------------------------------
+
+_WORKER_SETTINGS: RunSettings | None = None
+
+
+def _init_worker(settings: RunSettings) -> None:
+    global _WORKER_SETTINGS
+    _WORKER_SETTINGS = settings
+
+
+def _work(batch: list[tuple[Path, str, str]]) -> list[FileResult]:
+    assert _WORKER_SETTINGS is not None
+    return [process_file(path, kind, display, _WORKER_SETTINGS) for path, kind, display in batch]
+
+
+def process_files(todo: list[tuple[Path, str, str]], settings: RunSettings, jobs: int) -> list[FileResult]:
+    """Results in `todo` order, whatever the number of processes."""
+    if jobs <= 1 or len(todo) < 200 or os.name != "posix":
+        return [process_file(path, kind, display, settings) for path, kind, display in todo]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = max(50, len(todo) // (jobs * 4))
+    batches = [todo[i : i + size] for i in range(0, len(todo), size)]
+    context = multiprocessing.get_context("fork")  # workers inherit the loaded rules and schemas
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(settings,)) as pool:
+        return [result for batch in pool.map(_work, batches) for result in batch]
