@@ -15,6 +15,7 @@ import os
 import pickle
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,11 +25,32 @@ from hipcheck.diagnostics import Diagnostic
 from hipcheck.stages import FileResult, RunSettings
 
 CACHE_DIR = ".hipcheck_cache"
-FORMAT = 1  # bump when what is pickled changes shape
+FORMAT = 2  # bump when what is pickled changes shape
+
+
+RACY_NS = 2_000_000_000  # a file changed this close to the cache write may share its mtime with the old bytes
 
 
 def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def file_digest(path: str, summary: Summary, display: str) -> tuple[str, tuple[int, int] | None]:
+    """The content digest of `path`, trusting the cache when size and mtime are unchanged and the file
+    is older than the cache itself (as git's index does); "" when the file cannot be read."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return "", None
+    stat = (status.st_size, status.st_mtime_ns)
+    known = summary.digests.get(display)
+    if known and summary.stats.get(display) == stat and status.st_mtime_ns < summary.written_ns - RACY_NS:
+        return known, stat
+    try:
+        with open(path, "rb") as stream:
+            return digest(stream.read()), stat
+    except OSError:
+        return "", stat
 
 
 def settings_key(settings: RunSettings, root: Path, cwd: Path) -> str:
@@ -49,6 +71,8 @@ def settings_key(settings: RunSettings, root: Path, cwd: Path) -> str:
 @dataclass
 class Summary:
     digests: dict[str, str] = field(default_factory=dict)  # display path -> content digest
+    stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # display path -> (size, mtime_ns)
+    written_ns: int = 0  # when this summary was written
     results: dict[str, FileResult] = field(default_factory=dict)  # records left out: see `records`
     index_key: str = ""  # digest of every file digest (and online state) the cross-record results used
     index_diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -78,6 +102,7 @@ class ResultCache:
             self._prepare()
             if records is not None:
                 _dump(records, self.records_path)
+            summary.written_ns = time.time_ns()
             _dump(summary, self.summary_path)
         except OSError:
             pass  # a read-only checkout still gets its results, just not faster next time

@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,8 @@ _BLOCKS = ("fence", "code_block", "html_block")
 
 @cache
 def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt  # only runs with articles to read
+
     return MarkdownIt("commonmark")
 
 

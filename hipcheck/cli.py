@@ -14,7 +14,6 @@ from hipcheck import __version__
 from hipcheck.config import ConfigError, load_config
 from hipcheck.engine import RunResult, UsageError, check_paths
 from hipcheck.fixing import add_ignores, diff_paths, fix_paths
-from hipcheck.refs_import import RefsImportError, import_references
 from hipcheck.reporters import REPORTERS, STATISTICS, ReportContext, should_color
 from hipcheck.reporters import render as render_report
 from hipcheck.reporters.jsonfmt import document_data
@@ -114,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "refs":
             return run_refs_import(args)
         return run_rule(args)
-    except (UsageError, ConfigError, RefsImportError) as error:
+    except (UsageError, ConfigError) as error:
         print(f"hipcheck: {error}", file=sys.stderr)
         return EXIT_FAILURE
     except BrokenPipeError:
@@ -309,10 +308,15 @@ def rules_markdown() -> str:
 
 
 def run_refs_import(args: argparse.Namespace) -> int:
+    from hipcheck.refs_import import RefsImportError, import_references  # BibTeX parsing loads a lot
+
     if not args.file.is_file():
         raise UsageError(f"{args.file}: no such file")
     root = args.to or load_config(Path.cwd()).root_dir or Path.cwd()
-    report = import_references(args.file, root / "references", overwrite=args.overwrite)
+    try:
+        report = import_references(args.file, root / "references", overwrite=args.overwrite)
+    except RefsImportError as error:
+        raise UsageError(str(error)) from None
     for path in report.written:
         print(f"wrote {path}")
     for note in report.notes:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from hipcheck.config import Config
 from hipcheck.index import ContentIndex
-from hipcheck.online.results import Result
+
+if TYPE_CHECKING:
+    from hipcheck.online.results import Result
 
 
 @dataclass

@@ -15,13 +15,12 @@ import yaml
 
 import hipcheck.rules  # noqa: F401  (registers every rule)
 from hipcheck import suppressions
-from hipcheck.cache import ResultCache, Summary, digest, settings_key
+from hipcheck.cache import ResultCache, Summary, digest, file_digest, settings_key
 from hipcheck.config import Config, load_config
 from hipcheck.context import Context
 from hipcheck.diagnostics import Diagnostic, Finding, Severity
 from hipcheck.index import ContentIndex
 from hipcheck.loader.records import KIND_FOLDERS, KIND_SUFFIXES, Record, kind_of, read_records
-from hipcheck.online import verify_references
 from hipcheck.rules.online import ONLINE_RULES
 from hipcheck.rules.registry import RULES, Rule
 from hipcheck.stages import Emitter, FileResult, RunSettings, enabled_rules, process_file, process_files
@@ -205,6 +204,7 @@ def check_target(
     # 1. Per-file stage: reuse what the cache holds for unchanged bytes, process the rest.
     todo: list[tuple[Path, str, str]] = []
     digests: dict[str, str] = {}
+    stats: dict[str, tuple[int, int]] = {}
     displays: dict[str, str] = {}
     base = display_path(target.root, cwd)
     base = "" if base == "." else base + "/"
@@ -212,11 +212,9 @@ def check_target(
     for relative, kind in files:
         display = base + relative  # strings, not pathlib: a root can hold a hundred thousand files
         path = displays[display] = os.path.join(top, relative)
-        try:
-            with open(path, "rb") as stream:
-                digests[display] = digest(stream.read())
-        except OSError:
-            digests[display] = ""  # unreadable: processed every time, and reported
+        digests[display], stat = file_digest(path, summary, display)  # "" if unreadable: redone, and reported
+        if stat is not None:
+            stats[display] = stat
         if not digests[display] or summary.digests.get(display) != digests[display] or display not in summary.results:
             todo.append((Path(path), kind, display))
     fresh = {r.path: r for r in process_files(todo, settings, jobs)}
@@ -244,7 +242,15 @@ def check_target(
         late, late_errors = _cross_record_stage(by_path, records_by_path, settings, target, cwd, online, progress)
     if store is not None and not unchanged:
         kept = {d: _without_records(r) for d, r in by_path.items()}
-        store.save(Summary(digests, kept, index_key, late, late_errors), records_by_path)
+        summary = Summary(
+            digests=digests,
+            stats=stats,
+            results=kept,
+            index_key=index_key,
+            index_diagnostics=late,
+            index_errors=late_errors,
+        )
+        store.save(summary, records_by_path)
 
     # 3. Per-file ignores and suppressions, then the scope of what was asked.
     emit = Emitter(config, settings.enabled)
@@ -275,7 +281,11 @@ def _cross_record_stage(
     index = ContentIndex(records, citations)
     # Offline this only reads the verification cache file; online it asks the services about expired ids.
     wanted = any(rule.code in settings.enabled for rule in ONLINE_RULES)
-    verification = verify_references(records, target.root, settings.config.online, online, progress) if wanted else {}
+    verification = {}
+    if wanted and (online or (target.root / settings.config.online.cache).exists()):
+        from hipcheck.online import verify_references  # the network client is heavy; most runs need no part of it
+
+        verification = verify_references(records, target.root, settings.config.online, online, progress)
     ctx = Context(config=settings.config, today=settings.today, index=index, verification=verification)
     emit = Emitter(settings.config, settings.enabled)
     for record in records:

@@ -1,36 +1,31 @@
 """Online verification of references (`hipcheck check --online`): DOIs, Crossref metadata and
 update relations (retractions, expressions of concern), PMIDs; results cached in the content repository.
 
-The Verifier (and httpx) load only for online runs: the rules and offline runs import this package too.
+Everything loads on first use: the configuration imports the settings on every run, the verifier (and
+httpx) only online runs need, and the cache reader only runs that have a cache file.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from importlib import import_module
+from typing import Any
 
-from hipcheck.online.results import Aspect, Metadata, Result, Update, doi_cache_key, pmid_cache_key
-from hipcheck.online.settings import OnlineSettings
-from hipcheck.online.verify import verify_references
+_HOMES = {
+    "Aspect": "results",
+    "Metadata": "results",
+    "Result": "results",
+    "Update": "results",
+    "doi_cache_key": "results",
+    "pmid_cache_key": "results",
+    "OnlineSettings": "settings",
+    "verify_references": "verify",
+    "Verifier": "verifier",
+}
 
-if TYPE_CHECKING:
-    from hipcheck.online.verifier import Verifier
-
-__all__ = [
-    "Aspect",
-    "Metadata",
-    "OnlineSettings",
-    "Result",
-    "Update",
-    "Verifier",
-    "doi_cache_key",
-    "pmid_cache_key",
-    "verify_references",
-]
+__all__ = sorted(_HOMES)
 
 
 def __getattr__(name: str) -> Any:
-    if name == "Verifier":  # with httpx, which only online runs need
-        from hipcheck.online.verifier import Verifier
-
-        return Verifier
+    if name in _HOMES:
+        return getattr(import_module(f"hipcheck.online.{_HOMES[name]}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

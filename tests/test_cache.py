@@ -1,0 +1,136 @@
+"""The result cache is invisible except in speed: same findings warm or cold, whatever changed."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from hipcheck.cache import CACHE_DIR
+from hipcheck.engine import check_paths
+
+from helpers import REPO, TODAY, write_tree
+
+EXERCISE = """\
+id: {id}
+name: Side-lying abductions {n}
+level: beginner
+equipment: [none]
+unilateral: true
+starting_position: Lie on your right side.
+steps:
+  - Lift the top leg.
+  - Lower it slowly.
+muscles:
+  primary: [gluteus-medius]
+dosage: {{sets: 1, reps: 10, per_side: true}}
+"""
+MUSCLE = "id: gluteus-medius\nkind: muscle\nname: gluteus medius\n"
+
+
+def findings(root: Path, **options: object) -> list[tuple[str, int, str, str]]:
+    result = check_paths([str(root)], cwd=root, today=TODAY, **options)  # type: ignore[arg-type]
+    assert not result.internal_errors
+    return [(d.path, d.span.line, d.code, d.message) for d in result.diagnostics]
+
+
+def _age(root: Path) -> None:
+    """Make every file look older than the cache, as files are between real runs."""
+    old = time.time() - 60
+    for path in root.rglob("*"):
+        if path.is_file() and CACHE_DIR not in path.parts:
+            os.utime(path, (old, old))
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    files = {"muscles/gluteus-medius.yaml": MUSCLE}
+    for n in range(30):
+        files[f"exercises/ex-{n}.yaml"] = EXERCISE.format(id=f"ex-{n}", n=n)
+    write_tree(tmp_path, files)
+    _age(tmp_path)
+    return tmp_path
+
+
+def test_warm_run_equals_cold_run(site: Path) -> None:
+    cold = findings(site, cache=False)
+    first = findings(site)
+    assert (site / CACHE_DIR / ".gitignore").is_file()
+    second = findings(site)
+    assert cold == first == second
+
+
+def test_changing_a_muscle_re_reports_the_exercises_that_use_it(site: Path) -> None:
+    assert findings(site) == []
+    (site / "muscles/gluteus-medius.yaml").write_text(MUSCLE.replace("id: gluteus-medius", "id: glute-med"))
+    after = findings(site)
+    unknown = {path for path, _, code, _ in after if code == "HC401"}
+    assert unknown == {f"exercises/ex-{n}.yaml" for n in range(30)}
+    assert after == findings(site, cache=False)
+    (site / "muscles/gluteus-medius.yaml").write_text(MUSCLE)
+    assert findings(site) == []
+
+
+def test_same_size_rewrite_right_after_a_run_is_seen(site: Path) -> None:
+    """Size and mtime are trusted only for files older than the cache by a margin (as git does): a
+    same-size edit within that margin, whose mtime may equal the old one on a coarse clock, is re-read."""
+    findings(site)
+    target = site / "exercises/ex-0.yaml"
+    before = target.stat()
+    text = target.read_text().replace("reps: 10", "reps: -1")  # same length, now out of range
+    assert len(text.encode()) == before.st_size
+    target.write_text(text)
+    os.utime(target, ns=(before.st_atime_ns, time.time_ns()))  # as a same-tick write would leave it
+    assert [code for path, _, code, _ in findings(site) if path.endswith("ex-0.yaml")] == ["HC101"]
+
+
+def test_configuration_and_date_changes_invalidate(site: Path) -> None:
+    findings(site)
+    (site / "hipcheck.toml").write_text('[severity]\nHC401 = "warning"\n')
+    (site / "exercises/ex-1.yaml").write_text(EXERCISE.format(id="ex-1", n=1).replace("gluteus-medius", "nope"))
+    warm = findings(site)
+    assert [(code, message) for _, _, code, message in warm if code == "HC401"]
+    result = check_paths([str(site)], cwd=site, today=TODAY)
+    assert {d.severity.value for d in result.diagnostics if d.code == "HC401"} == {"warning"}
+    (site / "hipcheck.toml").write_text('ignore = ["HC401"]\n')
+    assert not [f for f in findings(site) if f[2] == "HC401"]
+
+
+def test_no_cache_leaves_no_trace(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"exercises/a.yaml": "id: a\nname: A\n"})
+    findings(tmp_path, cache=False)
+    assert not (tmp_path / CACHE_DIR).exists()
+
+
+def test_corrupt_cache_is_ignored(site: Path) -> None:
+    expected = findings(site)
+    for path in (site / CACHE_DIR).glob("*.pickle"):
+        path.write_bytes(b"\x80\x05not a pickle")
+    assert findings(site) == expected
+
+
+def test_output_is_the_same_for_any_number_of_jobs(tmp_path: Path) -> None:
+    root = tmp_path / "drafts"
+    shutil.copytree(REPO / "examples" / "drafts", root)
+    for n in range(250):  # enough files for the worker pool to be used
+        write_tree(root, {f"exercises/extra-{n}.yaml": EXERCISE.format(id=f"extra-{n}", n=n)})
+    one = findings(root, cache=False, jobs=1)
+    two = findings(root, cache=False, jobs=2)
+    assert one == two and len(one) > 30
+
+
+def test_concurrent_runs_never_corrupt_the_cache(site: Path) -> None:
+    (site / "exercises/ex-2.yaml").write_text("id: ex-2\nname: Broken\n")
+    command = [sys.executable, "-m", "hipcheck", "check", ".", "--format", "json", "--today", TODAY.isoformat()]
+    runs = [subprocess.Popen(command, cwd=site, stdout=subprocess.PIPE, text=True) for _ in range(6)]
+    reports = [json.loads(run.communicate(timeout=120)[0]) for run in runs]
+    assert all(r == reports[0] for r in reports)
+    again = subprocess.run(command, cwd=site, capture_output=True, text=True, timeout=120)
+    assert json.loads(again.stdout) == reports[0]
+    assert not list((site / CACHE_DIR).glob(".*.tmp"))  # no temporary file left behind
