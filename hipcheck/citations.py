@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -53,25 +53,41 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark")
 
 
+# Several rules read the same article body: each mask is computed once per body (and the Markdown
+# parse once for both masks); the small caches hold the article being checked.
+
+
+@lru_cache(maxsize=8)
 def prose_mask(body: str) -> str:
     """The body with everything that is not prose replaced by spaces (newlines kept)."""
-    return _mask(body, (_INLINE_CODE, _MASKED_INLINE))
+    return _mask(body, (_INLINE_CODE, _MASKED_INLINE), _BLOCKS)
 
 
+@lru_cache(maxsize=8)
 def code_mask(body: str) -> str:
     """The body with code blocks, fences and inline code replaced by spaces; HTML comments kept."""
-    return _mask(body, (_INLINE_CODE,), blocks=("fence", "code_block"))
+    return _mask(body, (_INLINE_CODE,), ("fence", "code_block"))
 
 
-def _mask(body: str, inline: tuple[re.Pattern[str], ...], blocks: tuple[str, ...] = _BLOCKS) -> str:
-    chars = list(body)
+@lru_cache(maxsize=8)
+def _block_ranges(body: str) -> tuple[tuple[str, int, int], ...]:
+    """(token type, start offset, end offset) of every code and HTML block."""
     lines = body.splitlines(keepends=True)
     starts = [0]
     for line in lines:
         starts.append(starts[-1] + len(line))
-    for token in _parser().parse(body):
-        if token.type in blocks and token.map:
-            _blank(chars, starts[token.map[0]], starts[min(token.map[1], len(lines))])
+    return tuple(
+        (token.type, starts[token.map[0]], starts[min(token.map[1], len(lines))])
+        for token in _parser().parse(body)
+        if token.type in _BLOCKS and token.map
+    )
+
+
+def _mask(body: str, inline: tuple[re.Pattern[str], ...], blocks: tuple[str, ...]) -> str:
+    chars = list(body)
+    for kind, start, end in _block_ranges(body):
+        if kind in blocks:
+            _blank(chars, start, end)
     masked = "".join(chars)
     for pattern in inline:
         for match in pattern.finditer(masked):

@@ -70,6 +70,12 @@ def write_schemas(directory: FsPath) -> list[FsPath]:
 
 def expected_at(kind: str, path: Path) -> list[dict[str, Any]]:
     """The leaf subschemas (no $ref / anyOf) that may apply to the value at `path`."""
+    # Every item of a list has the same schema: index 0 stands for all, so the cache stays small.
+    return _expected_at(kind, tuple(0 if isinstance(part, int) else part for part in path))
+
+
+@cache
+def _expected_at(kind: str, path: Path) -> list[dict[str, Any]]:
     root = schema_for(kind)
     current = _leaves(root, root)
     for part in path:
@@ -82,8 +88,13 @@ def expected_at(kind: str, path: Path) -> list[dict[str, Any]]:
     return current
 
 
-def expected_types(kind: str, path: Path) -> set[str]:
+def expected_types(kind: str, path: Path) -> frozenset[str]:
     """JSON types accepted at `path`; 'date' stands for a string with format date."""
+    return _expected_types(kind, tuple(0 if isinstance(part, int) else part for part in path))
+
+
+@cache
+def _expected_types(kind: str, path: Path) -> frozenset[str]:
     types: set[str] = set()
     for schema in expected_at(kind, path):
         kind_of = schema.get("type")
@@ -92,7 +103,7 @@ def expected_types(kind: str, path: Path) -> set[str]:
             kind_of = sorted({_json_type(v) for v in values})
         for name in [kind_of] if isinstance(kind_of, str) else kind_of or []:
             types.add("date" if name == "string" and schema.get("format") == "date" else name)
-    return types
+    return frozenset(types)
 
 
 def describe_expected(kind: str, path: Path) -> str:
@@ -106,7 +117,7 @@ def describe_expected(kind: str, path: Path) -> str:
         "object": "a mapping of fields",
         "null": "nothing",
     }
-    found = expected_types(kind, path)
+    found = set(expected_types(kind, path))
     if "integer" in found and "number" in found:
         found.discard("integer")
     enum_values = [v for s in expected_at(kind, path) for v in s.get("enum", [])]

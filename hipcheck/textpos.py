@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
 from hipcheck.diagnostics import Span
+
+_NEWLINE = re.compile("\n")
 
 
 class LineIndex:
     def __init__(self, text: str) -> None:
         self.starts = [0]
-        self.starts.extend(i + 1 for i, ch in enumerate(text) if ch == "\n")
+        self.starts.extend(match.end() for match in _NEWLINE.finditer(text))
 
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect_right(self.starts, offset)

@@ -361,19 +361,19 @@ def _yaml_traps(record: Record, by_path: dict[Path, list[ErrorDetails]]) -> Iter
         if not expected:
             continue
         text = item.node.value
-        span = record.doc.span(item.node)
-        quote = Fix(f"quote {text!r}", (Edit(span.offset, span.end_offset, _quoted(text)),))
         if item.resolved == "timestamp":
             if "string" in expected and "date" not in expected:
+                span = record.doc.span(item.node)
                 message = f"unquoted '{text}' is a date to YAML 1.1 tools but text to YAML 1.2 tools; quote it"
-                yield Finding(message, span, fix=quote, code=AMBIGUOUS_SCALAR.code)
+                yield Finding(message, span, fix=_quote(text, span), code=AMBIGUOUS_SCALAR.code)
             continue
         if path in by_path and ({"string", "date"} & expected):
             explained.add(path)
+            span = record.doc.span(item.node)
             message = f"{_path_name(path)}: YAML 1.1 reads '{text}' as {_describe(item.value)}, not text; quote it"
-            yield Finding(message, span, fix=quote, code=IMPLICIT_TYPE.code)
-        elif path not in by_path:
-            yield from _non_portable(item.resolved, item.value, text, span)
+            yield Finding(message, span, fix=_quote(text, span), code=IMPLICIT_TYPE.code)
+        elif path not in by_path and _version_dependent(item.resolved, text):
+            yield from _non_portable(item.resolved, item.value, text, record.doc.span(item.node))
     for path in by_path:
         found = record.nodes(path)
         node = found[1] if found else None
@@ -389,6 +389,20 @@ def _yaml_traps(record: Record, by_path: dict[Path, list[ErrorDetails]]) -> Iter
     return explained
 
 
+_OCTAL_LOOKING = re.compile(r"^[-+]?0[0-7_]+$")
+
+
+def _version_dependent(resolved: str, text: str) -> bool:
+    """Cheap test, run on every implicit scalar: does YAML 1.2 read this text differently?"""
+    if resolved == "bool":
+        return text.lower() not in _BOOLEAN_WORDS
+    return resolved in ("int", "float") and (":" in text or _OCTAL_LOOKING.match(text) is not None)
+
+
+def _quote(text: str, span: Any) -> Fix:
+    return Fix(f"quote {text!r}", (Edit(span.offset, span.end_offset, _quoted(text)),))
+
+
 def _non_portable(resolved: str, value: Any, text: str, span: Any) -> Iterator[Finding]:
     if resolved == "bool" and text.lower() not in _BOOLEAN_WORDS:
         word = "true" if value else "false"
@@ -399,7 +413,7 @@ def _non_portable(resolved: str, value: Any, text: str, span: Any) -> Iterator[F
             fix=Fix(f"write {word}", (Edit(span.offset, span.end_offset, word),)),
             code=AMBIGUOUS_SCALAR.code,
         )
-    elif resolved in ("int", "float") and (":" in text or re.match(r"^[-+]?0[0-7_]+$", text)):
+    elif resolved in ("int", "float") and (":" in text or _OCTAL_LOOKING.match(text)):
         how, other = ("base-60", f"the text '{text}'") if ":" in text else ("octal", f"{int(text, 10)}")
         message = f"YAML 1.1 reads '{text}' as the {how} number {value}, YAML 1.2 as {other}; write {value}"
         fix = Fix(f"write {value}", (Edit(span.offset, span.end_offset, str(value)),))
