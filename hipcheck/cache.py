@@ -73,7 +73,7 @@ class Summary:
     digests: dict[str, str] = field(default_factory=dict)  # display path -> content digest
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)  # display path -> (size, mtime_ns)
     written_ns: int = 0  # when this summary was written
-    results: dict[str, FileResult] = field(default_factory=dict)  # records left out: see `records`
+    results: dict[str, FileResult] = field(default_factory=dict)  # non-empty ones only; records left out
     index_key: str = ""  # digest of every file digest (and online state) the cross-record results used
     index_diagnostics: list[Diagnostic] = field(default_factory=list)
     index_errors: list[str] = field(default_factory=list)
@@ -84,6 +84,7 @@ class ResultCache:
         self.directory = directory
         self.summary_path = directory / f"{key}.summary.pickle"
         self.records_path = directory / f"{key}.records.pickle"
+        self.delta_path = directory / f"{key}.delta.pickle"
 
     @classmethod
     def for_root(cls, base: Path, key: str) -> ResultCache:
@@ -94,14 +95,30 @@ class ResultCache:
         return loaded if isinstance(loaded, Summary) else Summary()
 
     def load_records(self) -> dict[str, Any]:
+        """Records by display path: the full file, overlaid with the delta of later small changes."""
         loaded = _load(self.records_path)
-        return loaded if isinstance(loaded, dict) else {}
+        records = loaded if isinstance(loaded, dict) else {}
+        delta = _load(self.delta_path)
+        if records and isinstance(delta, dict):
+            records.update(delta)
+        return records
 
-    def save(self, summary: Summary, records: dict[str, Any] | None) -> None:
+    def save(self, summary: Summary, records: dict[str, Any] | None, changed: set[str]) -> None:
+        """Write the summary, and the records: only the `changed` ones (a delta) when they are few."""
         try:
             self._prepare()
             if records is not None:
-                _dump(records, self.records_path)
+                for file_records in records.values():
+                    for record in file_records:
+                        record.drop_text()  # the bytes are on disk under the same digest
+                delta = _load(self.delta_path) if self.records_path.exists() else None
+                delta = delta if isinstance(delta, dict) else {}
+                delta.update({path: records[path] for path in changed if path in records})
+                if self.records_path.exists() and len(delta) <= max(50, len(records) // 20):
+                    _dump(delta, self.delta_path)
+                else:
+                    _dump(records, self.records_path)
+                    self.delta_path.unlink(missing_ok=True)
             summary.written_ns = time.time_ns()
             _dump(summary, self.summary_path)
         except OSError:

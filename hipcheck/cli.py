@@ -13,7 +13,6 @@ from pathlib import Path
 from hipcheck import __version__
 from hipcheck.config import ConfigError, load_config
 from hipcheck.engine import RunResult, UsageError, check_paths
-from hipcheck.fixing import add_ignores, diff_paths, fix_paths
 from hipcheck.reporters import REPORTERS, STATISTICS, ReportContext, should_color
 from hipcheck.reporters import render as render_report
 from hipcheck.reporters.jsonfmt import document_data
@@ -127,6 +126,8 @@ def run_check(args: argparse.Namespace) -> int:
     name = choose_format(args.format, os.environ)
     if args.statistics and name not in STATISTICS:
         raise UsageError(f"--statistics works with the {', '.join(STATISTICS)} formats, not {name}")
+    from hipcheck.fixing import add_ignores, diff_paths, fix_paths
+
     if args.fix and args.diff:
         raise UsageError("--fix and --diff exclude each other: --diff only shows what --fix would write")
     cwd = Path.cwd()

@@ -215,10 +215,10 @@ def check_target(
         digests[display], stat = file_digest(path, summary, display)  # "" if unreadable: redone, and reported
         if stat is not None:
             stats[display] = stat
-        if not digests[display] or summary.digests.get(display) != digests[display] or display not in summary.results:
+        if not digests[display] or summary.digests.get(display) != digests[display]:
             todo.append((Path(path), kind, display))
     fresh = {r.path: r for r in process_files(todo, settings, jobs)}
-    by_path = {d: fresh.get(d) or summary.results[d] for d in digests}
+    by_path = {d: fresh.get(d) or summary.results.get(d) or FileResult.empty(d) for d in digests}
 
     # 2. Cross-record stage: from the cache when no file and no outside input changed.
     index_key = _index_key(digests, target.root, config, online)
@@ -241,7 +241,7 @@ def check_target(
                 records_by_path[display] = redone.records
         late, late_errors = _cross_record_stage(by_path, records_by_path, settings, target, cwd, online, progress)
     if store is not None and not unchanged:
-        kept = {d: _without_records(r) for d, r in by_path.items()}
+        kept = {d: _without_records(r) for d, r in by_path.items() if not r.is_empty}
         summary = Summary(
             digests=digests,
             stats=stats,
@@ -250,7 +250,7 @@ def check_target(
             index_diagnostics=late,
             index_errors=late_errors,
         )
-        store.save(summary, records_by_path)
+        store.save(summary, records_by_path, set(fresh))
 
     # 3. Per-file ignores and suppressions, then the scope of what was asked.
     emit = Emitter(config, settings.enabled)

@@ -12,8 +12,15 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-REFERENCE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
+from hipcheck.constants import (
+    CSL_DATE_FIELDS,
+    CSL_NAME_FIELDS,
+    CSL_STRING_FIELDS,
+    CSL_STRING_OR_NUMBER_FIELDS,
+    CSL_TYPES,
+    REFERENCE_ID_PATTERN,
+    SLUG_PATTERN,
+)
 
 
 def _calendar_date(value: str) -> str:
@@ -73,7 +80,6 @@ Equipment = Literal[
 
 
 EQUIPMENT: tuple[str, ...] = get_args(Equipment)
-LOADED_EQUIPMENT = frozenset({"barbell", "dumbbell", "kettlebell", "ez-bar"})
 
 JointAction = Annotated[
     str,
@@ -188,35 +194,7 @@ class ArticleFrontMatter(Strict):
 # Field names and types follow the CSL-JSON input schema (citation-style-language/schema), so a
 # record hipcheck accepts is a valid CSL item. `id` is narrowed to a string: it names the file.
 
-CSL_TYPES = (
-    "article article-journal article-magazine article-newspaper bill book broadcast chapter classic "
-    "collection dataset document entry entry-dictionary entry-encyclopedia event figure graphic "
-    "hearing interview legal_case legislation manuscript map motion_picture musical_score pamphlet "
-    "paper-conference patent performance periodical personal_communication post post-weblog "
-    "regulation report review review-book software song speech standard thesis treaty webpage"
-).split()
 CslType = Literal[tuple(CSL_TYPES)]  # type: ignore[valid-type]
-
-CSL_NAME_FIELDS = (
-    "author chair collection-editor compiler composer container-author contributor curator director "
-    "editor editorial-director executive-producer guest host interviewer illustrator narrator "
-    "organizer original-author performer producer recipient reviewed-author script-writer "
-    "series-creator translator"
-).split()
-CSL_DATE_FIELDS = "accessed available-date event-date issued original-date submitted".split()
-CSL_STRING_FIELDS = (
-    "citation-key language journalAbbreviation shortTitle abstract annote archive archive_collection "
-    "archive_location archive-place authority call-number citation-label collection-title "
-    "container-title container-title-short dimensions division DOI event event-title event-place "
-    "genre ISBN ISSN jurisdiction keyword medium note original-publisher original-publisher-place "
-    "original-title part-title PMCID PMID publisher publisher-place references reviewed-genre "
-    "reviewed-title scale section source status title title-short URL version volume-title "
-    "volume-title-short year-suffix"
-).split()
-CSL_STRING_OR_NUMBER_FIELDS = (
-    "chapter-number citation-number collection-number edition first-reference-note-number issue "
-    "locator number number-of-pages number-of-volumes page page-first part printing supplement volume"
-).split()
 
 StrOrNum = str | int | float
 Flag = str | int | float | bool

@@ -20,9 +20,9 @@ import yaml
 from bibtexparser import middlewares
 from pylatexenc.latex2text import LatexNodes2Text
 
+from hipcheck.constants import REFERENCE_ID_PATTERN
 from hipcheck.fixes import write_atomically
 from hipcheck.identifiers import check_field
-from hipcheck.models import REFERENCE_ID_PATTERN
 
 BIBTEX_TYPES = {
     "article": "article-journal",

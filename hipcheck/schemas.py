@@ -9,11 +9,11 @@ from typing import Any
 
 from pydantic.json_schema import GenerateJsonSchema
 
+from hipcheck.constants import KINDS
 from hipcheck.loader.yaml_tree import Path
-from hipcheck.models import MODELS
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-SCHEMA_FILES = {kind: f"{kind}.schema.json" for kind in MODELS}
+SCHEMA_FILES = {kind: f"{kind}.schema.json" for kind in KINDS}
 
 
 class _Generator(GenerateJsonSchema):
@@ -24,6 +24,8 @@ class _Generator(GenerateJsonSchema):
 
 @cache
 def schema_for(kind: str) -> dict[str, Any]:
+    from hipcheck.models import MODELS  # building the models costs time; runs from the cache skip it
+
     schema = MODELS[kind].model_json_schema(by_alias=True, schema_generator=_Generator)
     schema["$id"] = f"urn:hipcheck:schema:{kind}"
     return schema

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rapidfuzz import fuzz, process, utils
-
 
 def closest(value: str, choices: Iterable[str], *, cutoff: float = 75, case_sensitive: bool = True) -> str | None:
     """The choice most similar to `value`, or None when nothing is similar enough."""
+    from rapidfuzz import fuzz, process, utils  # only runs when a finding needs a suggestion
+
     options = [c for c in dict.fromkeys(choices) if c != value]
     if not value or not options:
         return None

@@ -44,7 +44,7 @@ class Record:
     kind: str
     path: str  # display path: relative to the working directory, forward slashes, no leading ./
     stem: str
-    text: str = ""
+    _text: str | None = ""  # None: dropped by the cache, read again from `source` on use
     # The YAML file, or an article's front matter. Dropped after the per-file rules (release) to save
     # memory, and composed again from `text` on the rare later need (a cross-record finding's position).
     _doc: YamlDocument | None = None
@@ -55,6 +55,7 @@ class Record:
     issues: list[LoaderIssue] = field(default_factory=list)
     prefix: Path = ()  # where this record sits in the file: () or, in a file of many items, its path
     loaded: bool = False  # True when there is a mapping of fields to check
+    source: str = ""  # the file's absolute path
 
     @property
     def id(self) -> str | None:
@@ -66,6 +67,21 @@ class Record:
         else:
             value = self.data.get("id")
         return value if isinstance(value, str) else None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:  # the cache keeps no text: the file's bytes are unchanged (same digest)
+            with open(self.source, "rb") as stream:
+                self._text = stream.read().decode("utf-8-sig")
+        return self._text
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self._text = value
+
+    def drop_text(self) -> None:
+        if self.source:
+            self._text = None
 
     @property
     def doc(self) -> YamlDocument | None:
@@ -200,7 +216,15 @@ def read_records(path: FsPath, kind: str, display: str) -> list[Record]:
     records = []
     for prefix, item in items:
         records.append(
-            Record(kind=kind, path=display, stem=record.stem, text=record.text, _doc=record.doc, prefix=prefix)
+            Record(
+                kind=kind,
+                path=display,
+                stem=record.stem,
+                _text=record.text,
+                _doc=record.doc,
+                prefix=prefix,
+                source=record.source,
+            )
         )
         records[-1].data, records[-1].loaded = (item, True) if isinstance(item, dict) else ({}, False)
         if not isinstance(item, dict):
@@ -225,7 +249,7 @@ def read_record(path: FsPath, kind: str, display: str) -> Record:
     stem = path.name
     for suffix in KIND_SUFFIXES[kind]:
         stem = stem.removesuffix(suffix)
-    record = Record(kind=kind, path=display, stem=stem)
+    record = Record(kind=kind, path=display, stem=stem, source=str(path))
     text = _read_text(path, record)
     if text is None:
         return record

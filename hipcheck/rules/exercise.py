@@ -6,10 +6,10 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from hipcheck.constants import LOADED_EQUIPMENT
 from hipcheck.context import Context
 from hipcheck.diagnostics import Finding, Severity
 from hipcheck.loader.records import Record
-from hipcheck.models import LOADED_EQUIPMENT
 from hipcheck.rules.registry import record_check, rule
 
 EXERCISE = ("exercise",)

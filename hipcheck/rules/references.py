@@ -10,13 +10,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from hipcheck.config import DEFAULT_REQUIRED_REFERENCE_FIELDS
+from hipcheck.constants import CSL_DATE_FIELDS, CSL_NAME_FIELDS
 from hipcheck.context import Context
 from hipcheck.diagnostics import Edit, Finding, Fix, Severity
 from hipcheck.identifiers import IdCheck, check_field, doi_key
 from hipcheck.index import ContentIndex
 from hipcheck.loader.records import Record
 from hipcheck.loader.yaml_tree import Path
-from hipcheck.models import CSL_DATE_FIELDS, CSL_NAME_FIELDS
 from hipcheck.rules.registry import index_check, record_check, rule
 
 REFERENCE = ("reference",)

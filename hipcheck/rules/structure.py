@@ -16,12 +16,12 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 from yaml.nodes import MappingNode, ScalarNode
 
+from hipcheck.constants import CSL_DATE_FIELDS, REFERENCE_ID_PATTERN, SLUG_PATTERN
 from hipcheck.context import Context
 from hipcheck.diagnostics import Edit, Finding, Fix, Severity
 from hipcheck.index import ContentIndex
 from hipcheck.loader.records import Record
 from hipcheck.loader.yaml_tree import Path
-from hipcheck.models import CSL_DATE_FIELDS, MODELS, REFERENCE_ID_PATTERN, SLUG_PATTERN
 from hipcheck.rules.registry import index_check, record_check, rule
 from hipcheck.schemas import describe_expected, expected_at, expected_types
 from hipcheck.suggest import closest
@@ -247,6 +247,8 @@ def _csl_date_text(record: Record, path: Path) -> bool:
 
 
 def _validate(record: Record) -> list[ErrorDetails]:
+    from hipcheck.models import MODELS  # built on first use: runs served from the cache never need them
+
     try:
         MODELS[record.kind].__pydantic_validator__.validate_python(record.data, strict=True)
     except ValidationError as error:
