@@ -109,7 +109,10 @@ def process_file(path: Path, kind: str, display: str, settings: RunSettings) -> 
         internal_errors=emit.internal_errors,
     )
     for record in records:
-        record.release()  # the node tree is the bulk of a record's memory; `doc` rebuilds it on demand
+        # The node tree and the text are the bulk of a record's memory (and of what a worker sends
+        # back); cross-record rules need them only to place a finding, and rebuild them then.
+        record.release()
+        record.drop_text()
     return result
 
 

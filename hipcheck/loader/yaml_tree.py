@@ -8,6 +8,7 @@ the structure stage can tell the author when YAML read a string as something els
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,9 +21,20 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from hipcheck.diagnostics import Span
 
 try:
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+
+class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """libyaml's loader, with tag resolution memoized.
+
+    libyaml calls the Python-level `resolve` for every node; with no path resolvers registered its
+    answer depends only on its arguments, and keys, enum values and numbers repeat across records.
+    """
+
+    resolve = staticmethod(functools.lru_cache(maxsize=65536)(functools.partial(_BaseLoader.resolve, _BaseLoader(""))))
+
 
 TAG = "tag:yaml.org,2002:"
 CORE_TAGS = frozenset(TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map"))
