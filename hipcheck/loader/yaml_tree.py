@@ -39,6 +39,7 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
 TAG = "tag:yaml.org,2002:"
 CORE_TAGS = frozenset(TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map"))
 MERGE_TAG = TAG + "merge"
+STR_TAG = TAG + "str"
 MAX_DEPTH = 100
 MAX_NODES = 200_000  # a content record has hundreds; this stops alias bombs ("billion laughs")
 
@@ -180,6 +181,9 @@ class _Converter:
         self.doc.issues.append(LoaderIssue(code, message, span))
 
     def convert(self, node: Node, path: Path) -> Any:
+        if node.tag == STR_TAG and not self.aborted:  # most values: plain text, nothing to check
+            self.visited += 1
+            return node.value
         if self.aborted:
             return None
         self.visited += 1
@@ -207,6 +211,17 @@ class _Converter:
             return self.mapping(node, path)
         finally:
             self.active.discard(id(node))
+
+    @staticmethod
+    def _last_key_before(node: MappingNode, key: str, before: Node) -> Node:
+        """The previous occurrence of a repeated key (only looked up when a key repeats)."""
+        previous = before
+        for key_node, _ in node.value:
+            if key_node is before:
+                break
+            if isinstance(key_node, ScalarNode) and key_node.value == key:
+                previous = key_node
+        return previous
 
     def unsafe_tag(self, node: Node) -> None:
         message = (
@@ -239,7 +254,6 @@ class _Converter:
 
     def mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        seen: dict[str, Node] = {}
         merges: list[Any] = []
         for key_node, value_node in node.value:
             if key_node.tag == MERGE_TAG:
@@ -255,8 +269,8 @@ class _Converter:
             if key_node.tag not in CORE_TAGS:
                 self.unsafe_tag(key_node)
             key = key_node.value  # keys stay the text written: `no:` is the key "no", not False
-            if key in seen:
-                first = seen[key]
+            if key in result:
+                first = self._last_key_before(node, key, key_node)
                 first_line = first.start_mark.line + 1 + self.doc.line_offset
                 this_line = key_node.start_mark.line + 1 + self.doc.line_offset
                 self.issue(
@@ -269,7 +283,6 @@ class _Converter:
                     f"key '{key}' is repeated at line {this_line}, whose value replaces this one",
                     first,
                 )
-            seen[key] = key_node
             result[key] = self.convert(value_node, (*path, key))
         for merged in merges:  # `<<: *base` fills only keys not set here, as YAML specifies
             for item in merged if isinstance(merged, list) else [merged]:
