@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from hipcheck.online.settings import OnlineSettings
+from hipcheck.vocabulary import MuscleOptions
 
 DEFAULT_COMMERCIAL_TERMS = [
     "products",
@@ -81,6 +82,9 @@ class Config(BaseModel):
         description="Require ' -- reason' after every inline suppression.",
     )
 
+    muscles: MuscleOptions = Field(
+        default_factory=lambda: MuscleOptions.model_validate({}), description="Muscle vocabulary options."
+    )
     online: OnlineSettings = Field(
         default_factory=OnlineSettings, description="Online verification of DOIs and PMIDs (hipcheck check --online)."
     )

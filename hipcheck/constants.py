@@ -5,6 +5,19 @@ the cache never needs those.
 """
 
 KINDS = ("exercise", "muscle", "reference", "article")
+# A content root holds one folder per kind; the folder decides the kind.
+KIND_FOLDERS = {
+    "exercises": "exercise",
+    "muscles": "muscle",
+    "references": "reference",
+    "articles": "article",
+}
+KIND_SUFFIXES = {
+    "exercise": (".yaml", ".yml"),
+    "muscle": (".yaml", ".yml"),
+    "reference": (".yaml", ".yml", ".json"),
+    "article": (".md", ".markdown"),
+}
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 REFERENCE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
 LOADED_EQUIPMENT = frozenset({"barbell", "dumbbell", "kettlebell", "ez-bar"})

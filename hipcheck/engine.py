@@ -8,7 +8,7 @@ import gc
 import os
 import subprocess
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -17,17 +17,18 @@ import hipcheck.rules  # noqa: F401  (registers every rule)
 from hipcheck import suppressions
 from hipcheck.cache import ResultCache, Summary, digest, file_digest, settings_key
 from hipcheck.config import Config, load_config
+from hipcheck.constants import KIND_FOLDERS
 from hipcheck.context import Context
-from hipcheck.diagnostics import Diagnostic, Finding, Severity
+from hipcheck.diagnostics import Diagnostic, Finding
+from hipcheck.discovery import walk
 from hipcheck.index import ContentIndex
-from hipcheck.loader.records import KIND_FOLDERS, KIND_SUFFIXES, Record, kind_of, read_records
+from hipcheck.loader.records import Record, kind_of, read_records
+from hipcheck.result import RunResult, UsageError
 from hipcheck.rules.online import ONLINE_RULES
 from hipcheck.rules.registry import RULES, Rule
 from hipcheck.stages import Emitter, FileResult, RunSettings, enabled_rules, process_file, process_files
 
-
-class UsageError(Exception):
-    """Bad command-line input (exit status 2)."""
+__all__ = ["RunResult", "Target", "UsageError", "check_paths", "display_path", "plan_targets"]
 
 
 @dataclass
@@ -36,31 +37,6 @@ class Target:
 
     root: Path
     files: set[Path] | None = None
-
-
-@dataclass
-class RunResult:
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    checked: list[str] = field(default_factory=list)  # display paths of the files reported on
-    internal_errors: list[str] = field(default_factory=list)
-
-    @property
-    def files(self) -> int:
-        return len(self.checked)
-
-    def count(self, severity: Severity) -> int:
-        return sum(1 for d in self.diagnostics if d.severity is severity)
-
-    def count_errors(self) -> int:
-        return self.count(Severity.ERROR)
-
-    def summary(self) -> dict[str, int]:
-        return {
-            "files": self.files,
-            "errors": self.count(Severity.ERROR),
-            "warnings": self.count(Severity.WARNING),
-            "infos": self.count(Severity.INFO),
-        }
 
 
 def check_paths(
@@ -148,33 +124,7 @@ def _has_kind_folders(path: Path) -> bool:
 
 def _discover(root: Path, within: Path | None = None, exclude: Iterable[str] = ()) -> list[tuple[Path, str]]:
     """Content files under `root` (optionally only those under `within`) with their kinds, sorted."""
-    return [(root / relative, kind) for relative, kind in _walk(root, within, exclude)]
-
-
-def _walk(root: Path, within: Path | None = None, exclude: Iterable[str] = ()) -> list[tuple[str, str]]:
-    """(path relative to `root` with forward slashes, kind) of every content file, sorted; strings only,
-    since a content root can hold a hundred thousand files."""
-    patterns = list(exclude)
-    inside = within.relative_to(root).as_posix() if within is not None and within != root else None
-    found = []
-    top = str(root)
-    for folder, kind in KIND_FOLDERS.items():
-        base = os.path.join(top, folder)
-        if not os.path.isdir(base):
-            continue
-        suffixes = KIND_SUFFIXES[kind]
-        for directory, subdirs, names in os.walk(base):
-            subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
-            relative_dir = directory[len(top) + 1 :].replace(os.sep, "/")
-            for name in sorted(names):
-                if name.startswith(".") or not name.endswith(suffixes):
-                    continue
-                relative = f"{relative_dir}/{name}"
-                if inside is not None and relative != inside and not relative.startswith(inside + "/"):
-                    continue
-                if not any(fnmatch.fnmatch(relative, p) for p in patterns):
-                    found.append((relative, kind))
-    return found
+    return [(root / relative, kind) for relative, kind in walk(root, within, exclude)]
 
 
 # --- running the rules -----------------------------------------------------------------------
@@ -196,7 +146,7 @@ def check_target(
     if select is not None:
         config = config.model_copy(update={"select": select, "ignore": []})
     settings = RunSettings(config, enabled_rules(config), today)
-    files = _walk(target.root, exclude=config.exclude)
+    files = walk(target.root, exclude=config.exclude)
     key = settings_key(settings, target.root, cwd)
     store = ResultCache.for_root(config.base or target.root, key) if cache else None
     summary = store.load_summary() if store else Summary()
@@ -218,7 +168,9 @@ def check_target(
         if not digests[display] or summary.digests.get(display) != digests[display]:
             todo.append((Path(path), kind, display))
     fresh = {r.path: r for r in process_files(todo, settings, jobs)}
-    by_path = {d: fresh.get(d) or summary.results.get(d) or FileResult.empty(d) for d in digests}
+    # Sparse: only files with something to say (findings, suppressions, citations); most have none.
+    by_path = {d: r for d, r in summary.results.items() if d in digests and d not in fresh}
+    by_path.update((d, r) for d, r in fresh.items() if not r.is_empty)
 
     # 2. Cross-record stage: from the cache when no file and no outside input changed.
     index_key = _index_key(digests, target.root, config, online)
@@ -229,19 +181,21 @@ def check_target(
     else:
         cached_records = store.load_records() if store and len(fresh) < len(digests) else {}
         records_by_path = {}
-        for display, file_result in by_path.items():
+        for display in digests:
             if display in fresh:
-                records_by_path[display] = file_result.records
+                records_by_path[display] = fresh[display].records
             elif display in cached_records:
                 records_by_path[display] = cached_records[display]
             else:  # the records file is missing or stale: redo this file
                 path = Path(displays[display])
-                redone = by_path[display] = process_file(path, kind_of(path, target.root) or "", display, settings)
+                redone = process_file(path, kind_of(path, target.root) or "", display, settings)
                 fresh[display] = redone
                 records_by_path[display] = redone.records
+                if not redone.is_empty:
+                    by_path[display] = redone
         late, late_errors = _cross_record_stage(by_path, records_by_path, settings, target, cwd, online, progress)
     if store is not None and not unchanged:
-        kept = {d: _without_records(r) for d, r in by_path.items() if not r.is_empty}
+        kept = {d: _without_records(r) for d, r in by_path.items()}
         summary = Summary(
             digests=digests,
             stats=stats,

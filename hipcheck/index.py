@@ -30,7 +30,14 @@ class ContentIndex:
         return sorted(self.by_kind.get(kind, {}))
 
     def of_kind(self, kind: str) -> list[Record]:
-        return [r for r in self.records if r.kind == kind]
+        return self._by_kind_list.get(kind, [])
+
+    @cached_property
+    def _by_kind_list(self) -> dict[str, list[Record]]:
+        lists: dict[str, list[Record]] = defaultdict(list)
+        for record in self.records:
+            lists[record.kind].append(record)
+        return lists
 
     @cached_property
     def citations(self) -> dict[str, list[Citation]]:

@@ -76,10 +76,6 @@ class FileResult:
     citations: list[Citation] = field(default_factory=list)  # an article body's citations
     internal_errors: list[str] = field(default_factory=list)
 
-    @classmethod
-    def empty(cls, path: str) -> FileResult:
-        return cls(path, [], [], suppressions.FileSuppressions())
-
     @property
     def is_empty(self) -> bool:
         """Nothing to remember but the records (the cache keeps those apart)."""

@@ -68,7 +68,8 @@ def test_warm_run_equals_cold_run(site: Path) -> None:
 
 def test_changing_a_muscle_re_reports_the_exercises_that_use_it(site: Path) -> None:
     assert findings(site) == []
-    (site / "muscles/gluteus-medius.yaml").write_text(MUSCLE.replace("id: gluteus-medius", "id: glute-med"))
+    renamed = MUSCLE.replace("id: gluteus-medius", "id: glute-med").replace("name: gluteus medius", "name: glute med")
+    (site / "muscles/gluteus-medius.yaml").write_text(renamed)
     after = findings(site)
     unknown = {path for path, _, code, _ in after if code == "HC401"}
     assert unknown == {f"exercises/ex-{n}.yaml" for n in range(30)}

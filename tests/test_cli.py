@@ -189,7 +189,8 @@ def test_given_files_report_only_themselves_and_what_they_break(tmp_path: Path) 
     assert clean["diagnostics"] == [] and clean["summary"]["files"] == 1
 
     # Renaming the muscle's id breaks the exercise that uses it: both are reported.
-    (tmp_path / "muscles/gluteus-medius.yaml").write_text(GOOD_MUSCLE.replace("id: gluteus-medius", "id: glute-med"))
+    renamed = GOOD_MUSCLE.replace("gluteus-medius", "glute-med").replace("name: gluteus medius", "name: glute med")
+    (tmp_path / "muscles/gluteus-medius.yaml").write_text(renamed)
     report = json.loads(run("check", "muscles/gluteus-medius.yaml", "--format", "json", cwd=tmp_path).stdout)
     found = {(d["path"], d["code"]) for d in report["diagnostics"]}
     assert ("muscles/gluteus-medius.yaml", "HC103") in found

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from hipcheck.constants import KIND_FOLDERS, KIND_SUFFIXES
 from hipcheck.diagnostics import Span
 from hipcheck.loader.yaml_tree import (
     LoaderIssue,
@@ -24,18 +25,6 @@ from hipcheck.loader.yaml_tree import (
     parse_yaml,
 )
 
-KIND_FOLDERS = {
-    "exercises": "exercise",
-    "muscles": "muscle",
-    "references": "reference",
-    "articles": "article",
-}
-KIND_SUFFIXES = {
-    "exercise": (".yaml", ".yml"),
-    "muscle": (".yaml", ".yml"),
-    "reference": (".yaml", ".yml", ".json"),
-    "article": (".md", ".markdown"),
-}
 _FRONT_MATTER_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
 
 

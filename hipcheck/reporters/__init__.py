@@ -6,9 +6,9 @@ goes. Reporters never decide the exit status.
 
 from __future__ import annotations
 
-from hipcheck.engine import RunResult
 from hipcheck.reporters import github, gitlab, jsonfmt, junit, sarif, statistics, text
 from hipcheck.reporters.base import ReportContext, Reporter, should_color
+from hipcheck.result import RunResult
 
 REPORTERS: dict[str, Reporter] = {
     "full": text.full,

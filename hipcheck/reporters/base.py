@@ -11,7 +11,7 @@ from typing import TextIO
 
 from hipcheck import __version__
 from hipcheck.diagnostics import Diagnostic
-from hipcheck.engine import RunResult
+from hipcheck.result import RunResult
 
 
 class SourceCache:

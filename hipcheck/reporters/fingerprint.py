@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 
-from hipcheck.engine import RunResult
 from hipcheck.reporters.base import ReportContext
+from hipcheck.result import RunResult
 
 
 def fingerprints(result: RunResult, ctx: ReportContext) -> list[str]:
@@ -23,8 +24,18 @@ def fingerprints(result: RunResult, ctx: ReportContext) -> list[str]:
     digests = []
     for d in result.diagnostics:
         line = ctx.sources.line(d.path, d.span.line) or ""
-        key = "\0".join((d.code, ctx.repo_path(d.path) or d.path, d.message, " ".join(line.split())))
+        message = _without_line_numbers(d.message)
+        key = "\0".join((d.code, ctx.repo_path(d.path) or d.path, message, " ".join(line.split())))
         occurrence = seen[key]
         seen[key] += 1
         digests.append(hashlib.sha256(f"{key}\0{occurrence}".encode()).hexdigest())
     return digests
+
+
+_LINE_REFERENCES = re.compile(r"\b(lines?)\s+\d+(?:\s*(?:,|and)\s*\d+)*|(\.\w+):\d+\b")
+
+
+def _without_line_numbers(message: str) -> str:
+    """Messages that point elsewhere ("first at line 2", "lines 74, 93", "a.yaml:3") keep their
+    fingerprint when lines shift above them."""
+    return _LINE_REFERENCES.sub(lambda m: m.group(1) or m.group(2), message)

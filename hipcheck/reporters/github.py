@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from hipcheck.diagnostics import Severity
-from hipcheck.engine import RunResult
 from hipcheck.reporters.base import ReportContext, summary_line
+from hipcheck.result import RunResult
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from hipcheck.engine import RunResult
 from hipcheck.reporters.base import ReportContext
+from hipcheck.result import RunResult
 
 
 def document_data(result: RunResult) -> dict[str, object]:

@@ -6,10 +6,10 @@ import json
 from urllib.parse import quote
 
 from hipcheck.diagnostics import Diagnostic, Severity
-from hipcheck.engine import RunResult
 from hipcheck.reporters.base import ReportContext
 from hipcheck.reporters.fingerprint import fingerprints
-from hipcheck.rules.registry import RULES, Rule
+from hipcheck.result import RunResult
+from hipcheck.rules.registry import Rule
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -64,6 +64,8 @@ def _result(d: Diagnostic, index: dict[str, int], fingerprint: str, ctx: ReportC
 
 
 def report_data(result: RunResult, ctx: ReportContext) -> dict[str, object]:
+    from hipcheck.rules import RULES  # every rule registered, also when the result came from the cache
+
     rules = sorted(RULES.values(), key=lambda r: r.code)
     index = {rule.code: i for i, rule in enumerate(rules)}
     invocation: dict[str, object] = {"executionSuccessful": not result.internal_errors}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from hipcheck.engine import RunResult
 from hipcheck.reporters.base import ReportContext, summary_line
+from hipcheck.result import RunResult
 
 MARKER = "[*]"
 

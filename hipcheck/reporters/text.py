@@ -6,8 +6,8 @@ import unicodedata
 from itertools import groupby
 
 from hipcheck.diagnostics import Diagnostic, Severity
-from hipcheck.engine import RunResult
 from hipcheck.reporters.base import ReportContext, escape_char, location, plain_line, printable, summary_line
+from hipcheck.result import RunResult
 
 TAB_WIDTH = 4
 MAX_EXCERPT_WIDTH = 120  # prose paragraphs are single long lines; show a window around the span

@@ -6,13 +6,27 @@ from hipcheck.rules import (
     exercise,
     identifiers,
     loader,
+    muscles,
     online,
+    prose,
     references,
     structure,
     suppression,
 )
 from hipcheck.rules.registry import CHECKS, RULES, Rule, find_rule
 
-RULE_MODULES = (article, crossref, exercise, identifiers, loader, online, references, structure, suppression)
+RULE_MODULES = (
+    article,
+    crossref,
+    exercise,
+    identifiers,
+    loader,
+    muscles,
+    online,
+    prose,
+    references,
+    structure,
+    suppression,
+)
 
 __all__ = ["CHECKS", "RULES", "RULE_MODULES", "Rule", "find_rule"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,9 +10,12 @@ from hipcheck.diagnostics import Edit, Finding, Fix, Severity
 from hipcheck.index import ContentIndex
 from hipcheck.loader.records import Record
 from hipcheck.loader.yaml_tree import Path
-from hipcheck.rules.registry import index_check, rule
+from hipcheck.rules.registry import RULES, index_check, rule
 from hipcheck.suggest import closest
 from hipcheck.textpos import LineIndex
+from hipcheck.vocabulary import NEVER_MERGE, crosses_never_merge, muscle_refs, value_edit, vocabulary_for
+
+__all__ = ["NEVER_MERGE", "crosses_never_merge"]  # kept importable from here; they live in hipcheck.vocabulary
 
 UNKNOWN_MUSCLE = rule(
     "HC401",
@@ -24,9 +26,10 @@ UNKNOWN_MUSCLE = rule(
 
     ## What it does
     Checks every id in an exercise's `muscles.primary` and `muscles.secondary`, and in a muscle's
-    `members` and `part_of`, against the records in `muscles/`. When the id is a muscle's name or
-    alias written as an id, it names the right id; otherwise it suggests the closest id, never
-    across pairs that must not be confused (medius/minimus, internus/externus, ...).
+    `members` and `part_of`, against the records in `muscles/`, and suggests the closest id, never
+    across words that name different muscles (medius/minimus/maximus, internus/externus,
+    abductor/adductor, ...). A muscle's name, alias or abbreviation written as an id is reported by
+    `muscle-name-as-id` instead (here, with its id, when that rule is not run).
 
     ## Why it matters
     An exercise that points at a muscle that does not exist drops out of that muscle's page, and
@@ -126,68 +129,18 @@ UNKNOWN_CITATION = rule(
     fixable=True,
 )
 
-# Words that differ by one of these pairs name different muscles; fuzzy matching must not merge them.
-NEVER_MERGE = (
-    ("medius", "minimus"),
-    ("internus", "externus"),
-    ("superior", "inferior"),
-    ("major", "minor"),
-    ("magnus", "minimus"),
-    ("abductor", "adductor"),
-    ("quadratus", "quadriceps"),
-    ("longus", "brevis"),
-    ("maximus", "medius"),
-    ("maximus", "minimus"),
-)
 
+def _defers_to_name_as_id(ctx: Context) -> bool:
+    """True when `muscle-name-as-id` (HC601) runs: it then reports ids that are names, as warnings."""
+    rule = RULES.get("HC601")
+    if rule is None:
+        return False
 
-def _stem(word: str) -> str:
-    # One normal form for both sides, so "hip-abductors" meets "abductor" and "medius" stays itself.
-    return word.removesuffix("s")
+    def chosen(selectors: list[str]) -> bool:  # the engine's selection: codes, code prefixes, names, ALL
+        return any(s.upper() == "ALL" or rule.code.startswith(s.upper()) or rule.name == s.lower() for s in selectors)
 
-
-def _words(text: str) -> set[str]:
-    return {_stem(w) for w in re.split(r"[^a-z]+", text.lower()) if w}
-
-
-def crosses_never_merge(a: str, b: str) -> bool:
-    wa, wb = _words(a), _words(b)
-    pairs = [(_stem(x), _stem(y)) for x, y in NEVER_MERGE]
-    return any((x in wa and y in wb) or (y in wa and x in wb) for x, y in pairs)
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"[\s_-]+", " ", text.strip().lower())
-
-
-def _muscle_names(index: ContentIndex) -> dict[str, str]:
-    """Normalized name, alias or abbreviation -> muscle id."""
-    names: dict[str, str] = {}
-    for record in index.of_kind("muscle"):
-        if record.id is None:
-            continue
-        data = record.data
-        for value in [data.get("name"), *_strings(data.get("aliases")), *_strings(data.get("abbreviations"))]:
-            if isinstance(value, str):
-                names.setdefault(_norm(value), record.id)
-    return names
-
-
-def _strings(value: Any) -> list[str]:
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
-
-
-def _id_lists(record: Record) -> Iterator[tuple[Path, str]]:
-    data = record.data
-    if record.kind == "exercise":
-        muscles = data.get("muscles") if isinstance(data.get("muscles"), dict) else {}
-        for role in ("primary", "secondary"):
-            for i, value in enumerate(_as_list(muscles.get(role))):
-                yield ("muscles", role, i), value
-    else:
-        for key in ("members", "part_of"):
-            for i, value in enumerate(_as_list(data.get(key))):
-                yield (key, i), value
+    config = ctx.config
+    return (not config.select or chosen(list(config.select))) and not chosen(list(config.ignore))
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -201,25 +154,29 @@ def _replace(record: Record, path: Path, new: str, safe: bool) -> Fix:
 
 @index_check(UNKNOWN_MUSCLE)
 def check_muscle_ids(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
-    ids = index.ids("muscle")
-    names = _muscle_names(index)
+    vocabulary = vocabulary_for(index)
+    defer = _defers_to_name_as_id(ctx)
     for record in index.records:
         if record.kind not in ("exercise", "muscle") or not record.loaded:
             continue
-        for path, value in _id_lists(record):
-            if not isinstance(value, str) or index.has("muscle", value):
+        for path, value in muscle_refs(record):
+            if vocabulary.has(value):
                 continue
             message = f"unknown muscle id '{value}'"
             fix = None
-            by_name = names.get(_norm(value))
-            if by_name:
-                message += f"; '{value}' names the muscle whose id is '{by_name}'"
-                fix = _replace(record, path, by_name, safe=True)
+            named = vocabulary.ids_named(value)
+            if named and defer:
+                continue  # muscle-name-as-id reports it
+            if len(named) == 1:
+                message += f"; '{value}' names the muscle whose id is '{named[0]}'"
+                fix = Fix(f"replace with '{named[0]}'", (value_edit(record, path, named[0]),), safe=True)
+            elif named:
+                message += f"; '{value}' names several muscles: {', '.join(named)}"
             else:
-                hint = closest(value, [i for i in ids if not crosses_never_merge(value, i)])
+                hint = vocabulary.suggest_id(value)
                 if hint:
                     message += f"; did you mean '{hint}'?"
-                    fix = _replace(record, path, hint, safe=False)
+                    fix = Fix(f"replace with '{hint}'", (value_edit(record, path, hint),), safe=False)
             yield Finding(message, record.span(path), path=record.path, fix=fix, related=(f"muscle:{value}",))
 
 

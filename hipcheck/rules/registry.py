@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal
 from hipcheck.diagnostics import Finding, Severity
 
 if TYPE_CHECKING:
-    from hipcheck.engine import Context
+    from hipcheck.context import Context
     from hipcheck.index import ContentIndex
     from hipcheck.loader.records import Record
 

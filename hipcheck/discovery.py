@@ -1,0 +1,36 @@
+"""Finding content files: strings only, since a content root can hold a hundred thousand files."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from hipcheck.constants import KIND_FOLDERS, KIND_SUFFIXES
+
+
+def walk(root: Path, within: Path | None = None, exclude: Iterable[str] = ()) -> list[tuple[str, str]]:
+    """(path relative to `root` with forward slashes, kind) of every content file, sorted; strings only,
+    since a content root can hold a hundred thousand files."""
+    patterns = list(exclude)
+    inside = within.relative_to(root).as_posix() if within is not None and within != root else None
+    found = []
+    top = str(root)
+    for folder, kind in KIND_FOLDERS.items():
+        base = os.path.join(top, folder)
+        if not os.path.isdir(base):
+            continue
+        suffixes = KIND_SUFFIXES[kind]
+        for directory, subdirs, names in os.walk(base):
+            subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
+            relative_dir = directory[len(top) + 1 :].replace(os.sep, "/")
+            for name in sorted(names):
+                if name.startswith(".") or not name.endswith(suffixes):
+                    continue
+                relative = f"{relative_dir}/{name}"
+                if inside is not None and relative != inside and not relative.startswith(inside + "/"):
+                    continue
+                if not any(fnmatch.fnmatch(relative, p) for p in patterns):
+                    found.append((relative, kind))
+    return found
