@@ -25,7 +25,7 @@ from hipcheck.diagnostics import Diagnostic
 from hipcheck.stages import FileResult, RunSettings
 
 CACHE_DIR = ".hipcheck_cache"
-FORMAT = 2  # bump when what is pickled changes shape
+FORMAT = 3  # bump when what is pickled changes shape
 
 
 RACY_NS = 2_000_000_000  # a file changed this close to the cache write may share its mtime with the old bytes
@@ -64,6 +64,7 @@ def settings_key(settings: RunSettings, root: Path, cwd: Path) -> str:
         settings.config.model_dump_json(by_alias=True),
         ",".join(sorted(settings.enabled)),
         settings.today.isoformat(),
+        settings.vocabulary_key,  # exercises' prose screens depend on the muscle records
     ]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
 

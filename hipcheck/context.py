@@ -20,3 +20,5 @@ class Context:
     today: dt.date
     index: ContentIndex
     verification: Mapping[str, Result] = field(default_factory=dict)  # online results by "doi:..."/"pmid:..."
+    # Exercises the per-file stage found something in for the prose rules (None: not screened there).
+    prose_flags: frozenset[str] | None = None

@@ -25,8 +25,12 @@ from hipcheck.index import ContentIndex
 from hipcheck.loader.records import Record, kind_of, read_records
 from hipcheck.result import RunResult, UsageError
 from hipcheck.rules.online import ONLINE_RULES
-from hipcheck.rules.registry import RULES, Rule
+from hipcheck.rules.prose import check_prose
+from hipcheck.rules.registry import CHECKS, RULES, Rule
 from hipcheck.stages import Emitter, FileResult, RunSettings, enabled_rules, process_file, process_files
+from hipcheck.vocabulary import Vocabulary
+
+PROSE_CODES = frozenset(rule.code for check in CHECKS if check.fn is check_prose for rule in check.rules)
 
 __all__ = ["RunResult", "Target", "UsageError", "check_paths", "display_path", "plan_targets"]
 
@@ -147,6 +151,7 @@ def check_target(
         config = config.model_copy(update={"select": select, "ignore": []})
     settings = RunSettings(config, enabled_rules(config), today)
     files = walk(target.root, exclude=config.exclude)
+    _add_vocabulary(settings, target.root, files)
     key = settings_key(settings, target.root, cwd)
     store = ResultCache.for_root(config.base or target.root, key) if cache else None
     summary = store.load_summary() if store else Summary()
@@ -221,6 +226,17 @@ def check_target(
     result.diagnostics.extend(reported)
 
 
+def _add_vocabulary(settings: RunSettings, root: Path, files: list[tuple[str, str]]) -> None:
+    """Build the muscle vocabulary before the per-file stage, so exercises' prose is screened there."""
+    if not any(code in settings.enabled for code in PROSE_CODES):
+        return
+    muscles = [relative for relative, kind in files if kind == "muscle"]
+    records = [r for relative in muscles for r in read_records(root / relative, "muscle", relative)]
+    settings.vocabulary = Vocabulary.from_records(records)
+    parts = [f"{relative}={digest((root / relative).read_bytes())}" for relative in muscles]
+    settings.vocabulary_key = digest("\n".join(parts).encode())
+
+
 def _cross_record_stage(
     by_path: dict[str, FileResult],
     records_by_path: dict[str, list[Record]],
@@ -240,7 +256,12 @@ def _cross_record_stage(
         from hipcheck.online import verify_references  # the network client is heavy; most runs need no part of it
 
         verification = verify_references(records, target.root, settings.config.online, online, progress)
-    ctx = Context(config=settings.config, today=settings.today, index=index, verification=verification)
+    flags = None
+    if settings.vocabulary is not None:  # every exercise was screened in the per-file stage
+        flags = frozenset(d for d, r in by_path.items() if r.prose_flag)
+    ctx = Context(
+        config=settings.config, today=settings.today, index=index, verification=verification, prose_flags=flags
+    )
     emit = Emitter(settings.config, settings.enabled)
     for record in records:
         if record.loaded:

@@ -21,7 +21,9 @@ from hipcheck.diagnostics import Diagnostic, Finding, Severity
 from hipcheck.index import ContentIndex
 from hipcheck.loader.records import KIND_FOLDERS, Record, read_records
 from hipcheck.rules.online import ONLINE_RULES
+from hipcheck.rules.prose import exercise_needs_prose_check
 from hipcheck.rules.registry import CHECKS, RULES, Check, Rule
+from hipcheck.vocabulary import Vocabulary, options_from
 
 
 @dataclass
@@ -31,6 +33,8 @@ class RunSettings:
     config: Config
     enabled: dict[str, Rule]
     today: dt.date
+    vocabulary: Vocabulary | None = None  # the muscle vocabulary, for screening exercise prose per file
+    vocabulary_key: str = ""  # digest of the muscle files it was built from (part of the cache key)
 
     @cached_property
     def file_checks(self) -> dict[str, list[Check]]:
@@ -75,11 +79,14 @@ class FileResult:
     suppressions: suppressions.FileSuppressions
     citations: list[Citation] = field(default_factory=list)  # an article body's citations
     internal_errors: list[str] = field(default_factory=list)
+    prose_flag: bool = False  # an exercise whose text the prose rules must look at
 
     @property
     def is_empty(self) -> bool:
         """Nothing to remember but the records (the cache keeps those apart)."""
-        return not (self.diagnostics or self.suppressions.items or self.citations or self.internal_errors)
+        return not (
+            self.diagnostics or self.suppressions.items or self.citations or self.internal_errors or self.prose_flag
+        )
 
 
 _NO_INDEX = ContentIndex([])
@@ -96,6 +103,9 @@ def process_file(path: Path, kind: str, display: str, settings: RunSettings) -> 
             for check in settings.file_checks[kind]:
                 emit.run(check, display, lambda c=check, r=record: c.fn(r, ctx))
     first = records[0]
+    flag = False
+    if kind == "exercise" and settings.vocabulary is not None and first.loaded:
+        flag = exercise_needs_prose_check(first, settings.vocabulary, options_from(settings.config))
     result = FileResult(
         path=display,
         records=records,
@@ -103,6 +113,7 @@ def process_file(path: Path, kind: str, display: str, settings: RunSettings) -> 
         suppressions=suppressions.collect(first),
         citations=find_citations(first.body, first.body_offset) if kind == "article" else [],
         internal_errors=emit.internal_errors,
+        prose_flag=flag,
     )
     for record in records:
         # The node tree and the text are the bulk of a record's memory (and of what a worker sends

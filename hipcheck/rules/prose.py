@@ -524,11 +524,14 @@ class _Prose:
 def check_prose(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
     """Every prose rule: each article body and exercise is scanned once, then group definitions compared."""
     prose = _Prose(vocabulary_for(index), options_from(ctx.config))
+    flagged = getattr(ctx, "prose_flags", None)  # from the per-file stage, when it screened every exercise
     candidates = []
     for record in index.records:
         if record.kind == "exercise" and record.loaded:
-            quick = Unit(record, exercise_values(record), 0, "exercise")
-            if not _anything_to_report(quick, prose):
+            if flagged is not None:
+                if record.path not in flagged:
+                    continue
+            elif not exercise_needs_prose_check(record, prose.vocabulary, prose.options):
                 continue  # the common case: no need for the file's text and node tree
         if record.kind in PROSE:
             candidates.append(record)
@@ -537,6 +540,12 @@ def check_prose(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
     for definition in prose.definitions:
         yield from _against_record(definition, prose)
     yield from _conflicts(prose)
+
+
+def exercise_needs_prose_check(record: Record, vocabulary: Vocabulary, options: MuscleOptions) -> bool:
+    """Whether an exercise's text has anything for the prose rules; depends on the record and the
+    vocabulary only, so the engine runs it in the per-file stage (in parallel, cached)."""
+    return _anything_to_report(Unit(record, exercise_values(record), 0, "exercise"), _Prose(vocabulary, options))
 
 
 def _unit_mentions(unit: Unit, prose: _Prose) -> tuple[list[Mention], list[Misspelling]]:
