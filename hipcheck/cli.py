@@ -10,14 +10,14 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from hipcheck import __version__
-from hipcheck.config import ConfigError, load_config
-from hipcheck.engine import RunResult, UsageError, check_paths
+from hipcheck import __version__, quick
 from hipcheck.reporters import REPORTERS, STATISTICS, ReportContext, should_color
 from hipcheck.reporters import render as render_report
 from hipcheck.reporters.jsonfmt import document_data
-from hipcheck.rules import RULES, find_rule
-from hipcheck.schemas import published, render, write_schemas
+from hipcheck.result import ConfigError, RunResult, UsageError
+
+# The engine, the rules and the models load on demand (below): a run whose result is replayed from the
+# cache (hipcheck.quick) never needs them, and importing them is most of such a run's time.
 
 EXIT_OK, EXIT_ERRORS, EXIT_FAILURE = 0, 1, 2
 
@@ -126,11 +126,11 @@ def run_check(args: argparse.Namespace) -> int:
     name = choose_format(args.format, os.environ)
     if args.statistics and name not in STATISTICS:
         raise UsageError(f"--statistics works with the {', '.join(STATISTICS)} formats, not {name}")
-    from hipcheck.fixing import add_ignores, diff_paths, fix_paths
-
     if args.fix and args.diff:
         raise UsageError("--fix and --diff exclude each other: --diff only shows what --fix would write")
     cwd = Path.cwd()
+    if args.add_ignore or args.diff or args.fix:
+        from hipcheck.fixing import add_ignores, diff_paths, fix_paths
     if args.add_ignore:
         added, files = add_ignores(args.paths, cwd, args.today, args.reason)
         print(f"Added {plural(added, 'suppression')} to {plural(len(files), 'file')}.")
@@ -151,14 +151,7 @@ def run_check(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     else:
-        result = check_paths(
-            args.paths,
-            today=args.today,
-            online=args.online,
-            progress=sys.stderr.isatty(),
-            cache=not args.no_cache,
-            jobs=args.jobs,
-        )
+        result = _run_engine(args)
     ctx = ReportContext(
         # Colour is for a person at a terminal; a report file never gets escape codes.
         color=args.output_file is None and should_color(sys.stdout, os.environ),
@@ -174,6 +167,28 @@ def run_check(args: argparse.Namespace) -> int:
     if args.max_warnings is not None and warnings > args.max_warnings and not args.exit_zero:
         print(f"hipcheck: {warnings} warnings, more than --max-warnings {args.max_warnings}", file=sys.stderr)
     return exit_status(result, exit_zero=args.exit_zero, strict=args.strict, max_warnings=args.max_warnings)
+
+
+def _run_engine(args: argparse.Namespace) -> RunResult:
+    """The result from the fast path when nothing changed since the same run, else from the engine."""
+    today = args.today or dt.date.today()
+    cwd = Path.cwd()
+    replayable = not (args.no_cache or args.online) and all(Path(p).is_dir() for p in args.paths)
+    if replayable and (replayed := quick.replay(args.paths, cwd, today)) is not None:
+        return replayed
+    from hipcheck.engine import check_paths
+
+    result = check_paths(
+        args.paths,
+        today=today,
+        online=args.online,
+        progress=sys.stderr.isatty(),
+        cache=not args.no_cache,
+        jobs=args.jobs,
+    )
+    if replayable and not result.internal_errors:
+        quick.remember(args.paths, cwd, today, result)
+    return result
 
 
 def choose_format(given: str | None, environ: Mapping[str, str]) -> str:
@@ -219,6 +234,8 @@ def json_report(result: RunResult) -> dict[str, object]:
 
 
 def run_schema(args: argparse.Namespace) -> int:
+    from hipcheck.schemas import published, render, write_schemas
+
     if args.check:
         stale = [
             name
@@ -237,6 +254,8 @@ def run_schema(args: argparse.Namespace) -> int:
 
 
 def run_rules(args: argparse.Namespace) -> int:
+    from hipcheck.rules import RULES
+
     rules = sorted(RULES.values(), key=lambda r: r.code)
     if args.format == "json":
         rows = [
@@ -256,6 +275,8 @@ def run_rules(args: argparse.Namespace) -> int:
 
 
 def run_rule(args: argparse.Namespace) -> int:
+    from hipcheck.rules import find_rule
+
     found = find_rule(args.rule)
     if found is None:
         raise UsageError(f"no rule {args.rule!r}; 'hipcheck rules' lists them")
@@ -266,6 +287,8 @@ def run_rule(args: argparse.Namespace) -> int:
 
 
 def run_config(args: argparse.Namespace) -> int:
+    from hipcheck.config import load_config
+
     start = Path(args.path)
     if not start.exists():
         raise UsageError(f"{args.path}: no such file or directory")
@@ -288,6 +311,8 @@ def run_config(args: argparse.Namespace) -> int:
 
 def rules_markdown() -> str:
     """docs/rules.md: every rule's documentation, from the same docstrings `hipcheck rule` prints."""
+    from hipcheck.rules import RULES
+
     rules = sorted(RULES.values(), key=lambda r: r.code)
     parts = [
         "# hipcheck rules\n\n",
@@ -309,6 +334,7 @@ def rules_markdown() -> str:
 
 
 def run_refs_import(args: argparse.Namespace) -> int:
+    from hipcheck.config import load_config
     from hipcheck.refs_import import RefsImportError, import_references  # BibTeX parsing loads a lot
 
     if not args.file.is_file():

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from hipcheck.online.settings import OnlineSettings
+from hipcheck.result import ConfigError
 from hipcheck.vocabulary import MuscleOptions
 
 DEFAULT_COMMERCIAL_TERMS = [
@@ -36,10 +37,6 @@ DEFAULT_REQUIRED_REFERENCE_FIELDS: dict[str, list[str]] = {
     "book": ["publisher", "issued"],
     "report": ["publisher|author"],
 }
-
-
-class ConfigError(Exception):
-    """A configuration problem; the message names the file, the key and the line."""
 
 
 class Config(BaseModel):

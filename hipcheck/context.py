@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hipcheck.config import Config
 from hipcheck.index import ContentIndex
@@ -22,3 +22,4 @@ class Context:
     verification: Mapping[str, Result] = field(default_factory=dict)  # online results by "doi:..."/"pmid:..."
     # Exercises the per-file stage found something in for the prose rules (None: not screened there).
     prose_flags: frozenset[str] | None = None
+    prose_definitions: list[Any] = field(default_factory=list)  # muscle groups defined in articles' prose

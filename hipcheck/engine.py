@@ -28,7 +28,7 @@ from hipcheck.rules.online import ONLINE_RULES
 from hipcheck.rules.prose import check_prose
 from hipcheck.rules.registry import CHECKS, RULES, Rule
 from hipcheck.stages import Emitter, FileResult, RunSettings, enabled_rules, process_file, process_files
-from hipcheck.vocabulary import Vocabulary
+from hipcheck.vocabulary import Vocabulary, share_vocabulary
 
 PROSE_CODES = frozenset(rule.code for check in CHECKS if check.fn is check_prose for rule in check.rules)
 
@@ -227,12 +227,16 @@ def check_target(
 
 
 def _add_vocabulary(settings: RunSettings, root: Path, files: list[tuple[str, str]]) -> None:
-    """Build the muscle vocabulary before the per-file stage, so exercises' prose is screened there."""
-    if not any(code in settings.enabled for code in PROSE_CODES):
+    """Build the muscle vocabulary before the per-file stage, so that checks depending only on a file and
+    the muscles (prose screening, muscle ids, muscles' actions) run there, in parallel and cached."""
+    muscle_checks = any(check.depends_on == {"muscle"} for check in settings.index_checks)
+    if not muscle_checks and not any(code in settings.enabled for code in PROSE_CODES):
         return
     muscles = [relative for relative, kind in files if kind == "muscle"]
     records = [r for relative in muscles for r in read_records(root / relative, "muscle", relative)]
     settings.vocabulary = Vocabulary.from_records(records)
+    settings.muscle_index = ContentIndex(records)
+    share_vocabulary(settings.muscle_index, settings.vocabulary)
     parts = [f"{relative}={digest((root / relative).read_bytes())}" for relative in muscles]
     settings.vocabulary_key = digest("\n".join(parts).encode())
 
@@ -256,11 +260,17 @@ def _cross_record_stage(
         from hipcheck.online import verify_references  # the network client is heavy; most runs need no part of it
 
         verification = verify_references(records, target.root, settings.config.online, online, progress)
-    flags = None
-    if settings.vocabulary is not None:  # every exercise was screened in the per-file stage
+    flags, definitions = None, []
+    if settings.vocabulary is not None:  # exercises were screened and articles checked per file
         flags = frozenset(d for d, r in by_path.items() if r.prose_flag)
+        definitions = [definition for r in by_path.values() for definition in r.prose_definitions]
     ctx = Context(
-        config=settings.config, today=settings.today, index=index, verification=verification, prose_flags=flags
+        config=settings.config,
+        today=settings.today,
+        index=index,
+        verification=verification,
+        prose_flags=flags,
+        prose_definitions=definitions,
     )
     emit = Emitter(settings.config, settings.enabled)
     for record in records:
@@ -269,7 +279,10 @@ def _cross_record_stage(
                 emit.run(check, record.path, lambda c=check, r=record: c.fn(r, ctx))
     where = display_path(target.root, cwd)
     for check in settings.index_checks:
-        emit.run(check, where, lambda c=check: c.fn(index, ctx))
+        scope = index
+        if check in settings.per_file_index_checks:  # other files' findings came from the per-file stage
+            scope = index.scoped([r for r in records if r.kind in check.depends_on])
+        emit.run(check, where, lambda c=check, i=scope: c.fn(i, ctx))
     for record in records:
         record.release()  # positions of cross-record findings are computed; let the trees go
     return emit.diagnostics, emit.internal_errors

@@ -19,6 +19,12 @@ class ContentIndex:
             if record.id is not None:
                 self.by_kind[record.kind][record.id].append(record)
 
+    def scoped(self, records: list[Record]) -> ContentIndex:
+        """An index that iterates only `records` but looks ids up in this whole index."""
+        view = ContentIndex(records, {})
+        view.by_kind = self.by_kind
+        return view
+
     def has(self, kind: str, record_id: str) -> bool:
         return record_id in self.by_kind.get(kind, {})
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from hipcheck import suppressions
 from hipcheck.citations import Citation, find_citations
@@ -21,9 +22,9 @@ from hipcheck.diagnostics import Diagnostic, Finding, Severity
 from hipcheck.index import ContentIndex
 from hipcheck.loader.records import KIND_FOLDERS, Record, read_records
 from hipcheck.rules.online import ONLINE_RULES
-from hipcheck.rules.prose import exercise_needs_prose_check
+from hipcheck.rules.prose import article_prose, check_prose, exercise_needs_prose_check
 from hipcheck.rules.registry import CHECKS, RULES, Check, Rule
-from hipcheck.vocabulary import Vocabulary, options_from
+from hipcheck.vocabulary import Vocabulary, options_from, share_vocabulary
 
 
 @dataclass
@@ -35,6 +36,7 @@ class RunSettings:
     today: dt.date
     vocabulary: Vocabulary | None = None  # the muscle vocabulary, for screening exercise prose per file
     vocabulary_key: str = ""  # digest of the muscle files it was built from (part of the cache key)
+    muscle_index: ContentIndex | None = None  # the muscle records, for checks that depend on them only
 
     @cached_property
     def file_checks(self) -> dict[str, list[Check]]:
@@ -48,6 +50,10 @@ class RunSettings:
         """Per kind, record checks that read results from outside the file (online verification)."""
         kinds = KIND_FOLDERS.values()
         return {kind: [c for c in _record_checks(self.enabled, kind) if _online(c)] for kind in kinds}
+
+    @cached_property
+    def per_file_index_checks(self) -> list[Check]:
+        return [c for c in self.index_checks if c.depends_on == {"muscle"}] if self.muscle_index else []
 
     @cached_property
     def index_checks(self) -> list[Check]:
@@ -80,12 +86,18 @@ class FileResult:
     citations: list[Citation] = field(default_factory=list)  # an article body's citations
     internal_errors: list[str] = field(default_factory=list)
     prose_flag: bool = False  # an exercise whose text the prose rules must look at
+    prose_definitions: list[Any] = field(default_factory=list)  # muscle groups an article defines
 
     @property
     def is_empty(self) -> bool:
         """Nothing to remember but the records (the cache keeps those apart)."""
         return not (
-            self.diagnostics or self.suppressions.items or self.citations or self.internal_errors or self.prose_flag
+            self.diagnostics
+            or self.suppressions.items
+            or self.citations
+            or self.internal_errors
+            or self.prose_flag
+            or self.prose_definitions
         )
 
 
@@ -102,10 +114,17 @@ def process_file(path: Path, kind: str, display: str, settings: RunSettings) -> 
         if record.loaded:
             for check in settings.file_checks[kind]:
                 emit.run(check, display, lambda c=check, r=record: c.fn(r, ctx))
+    if settings.muscle_index is not None and kind != "muscle":
+        _muscle_dependent_checks(records, kind, display, settings, emit)
     first = records[0]
-    flag = False
-    if kind == "exercise" and settings.vocabulary is not None and first.loaded:
-        flag = exercise_needs_prose_check(first, settings.vocabulary, options_from(settings.config))
+    flag, definitions = False, []
+    if settings.vocabulary is not None and first.loaded:
+        options = options_from(settings.config)
+        if kind == "exercise":
+            flag = exercise_needs_prose_check(first, settings.vocabulary, options)
+        elif kind == "article":
+            check = next(c for c in CHECKS if c.fn is check_prose)
+            emit.run(check, display, lambda: _article_findings(first, settings, options, definitions))
     result = FileResult(
         path=display,
         records=records,
@@ -114,6 +133,7 @@ def process_file(path: Path, kind: str, display: str, settings: RunSettings) -> 
         citations=find_citations(first.body, first.body_offset) if kind == "article" else [],
         internal_errors=emit.internal_errors,
         prose_flag=flag,
+        prose_definitions=definitions,
     )
     for record in records:
         # The node tree and the text are the bulk of a record's memory (and of what a worker sends
@@ -121,6 +141,27 @@ def process_file(path: Path, kind: str, display: str, settings: RunSettings) -> 
         record.release()
         record.drop_text()
     return result
+
+
+def _muscle_dependent_checks(
+    records: list[Record], kind: str, display: str, settings: RunSettings, emit: Emitter
+) -> None:
+    """Cross-record checks that need only this file and the muscles, run here on a view of the index."""
+    assert settings.muscle_index is not None and settings.vocabulary is not None
+    own = [record for record in records if record.loaded]
+    view = settings.muscle_index.scoped(own)
+    share_vocabulary(view, settings.vocabulary)
+    ctx = Context(config=settings.config, today=settings.today, index=view)
+    for check in settings.per_file_index_checks:
+        if check.kinds is None or kind in check.kinds:
+            emit.run(check, display, lambda c=check: [f for f in c.fn(view, ctx) if (f.path or display) == display])
+
+
+def _article_findings(record: Record, settings: RunSettings, options: Any, definitions: list[Any]) -> list[Finding]:
+    assert settings.vocabulary is not None
+    findings, found = article_prose(record, settings.vocabulary, options)
+    definitions.extend(found)
+    return findings
 
 
 class Emitter:

@@ -763,6 +763,11 @@ def value_edit(record: Record, path: Path, new: str) -> Edit:
 _BY_INDEX: weakref.WeakKeyDictionary[ContentIndex, Vocabulary] = weakref.WeakKeyDictionary()
 
 
+def share_vocabulary(index: ContentIndex, vocabulary: Vocabulary) -> None:
+    """Use an already built vocabulary for `index` (a scoped view of the index it was built from)."""
+    _BY_INDEX[index] = vocabulary
+
+
 def vocabulary_for(index: ContentIndex) -> Vocabulary:
     """The vocabulary of an index's muscle records, built once per index."""
     vocabulary = _BY_INDEX.get(index)

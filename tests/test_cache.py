@@ -135,3 +135,46 @@ def test_concurrent_runs_never_corrupt_the_cache(site: Path) -> None:
     again = subprocess.run(command, cwd=site, capture_output=True, text=True, timeout=120)
     assert json.loads(again.stdout) == reports[0]
     assert not list((site / CACHE_DIR).glob(".*.tmp"))  # no temporary file left behind
+
+
+def _cli(site: Path, *args: str) -> dict:
+    command = [sys.executable, "-m", "hipcheck", "check", ".", "--format", "json", "--today", TODAY.isoformat(), *args]
+    return json.loads(subprocess.run(command, cwd=site, capture_output=True, text=True, timeout=120).stdout)
+
+
+def _replays(site: Path) -> bool:
+    """Whether the next run would come from the fast path (same invocation, nothing changed)."""
+    from hipcheck import quick
+
+    return quick.replay(["."], site.resolve(), TODAY) is not None
+
+
+def test_unchanged_runs_replay_and_any_change_runs_again(site: Path) -> None:
+    first = _cli(site)  # the fixture's files are older than this record: size and mtime are trusted
+    assert _replays(site)
+    assert _cli(site) == first
+
+    (site / "exercises/ex-3.yaml").write_text("id: ex-3\nname: Changed\n")
+    assert not _replays(site)
+    changed = _cli(site)
+    assert any(d["path"] == "exercises/ex-3.yaml" for d in changed["diagnostics"])
+
+    _age(site)
+    _cli(site)
+    (site / "exercises/new.yaml").write_text("id: new\nname: New\n")
+    os.utime(site / "exercises/new.yaml", (time.time() - 60, time.time() - 60))
+    assert not _replays(site), "a new file must be seen even when it looks old"
+    assert any(d["path"] == "exercises/new.yaml" for d in _cli(site)["diagnostics"])
+
+    _age(site)
+    _cli(site)
+    (site / "hipcheck.toml").write_text('ignore = ["HC202"]\n')
+    os.utime(site / "hipcheck.toml", (time.time() - 60, time.time() - 60))
+    assert not _replays(site), "a new configuration file changes the result"
+    assert not [d for d in _cli(site)["diagnostics"] if d["code"] == "HC202"]
+
+
+def test_no_cache_and_online_never_replay_or_record(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"exercises/a.yaml": "id: a\nname: A\n"})
+    _cli(tmp_path, "--no-cache")
+    assert not list(tmp_path.glob(f"{CACHE_DIR}/run-*.pickle"))

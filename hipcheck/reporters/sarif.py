@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from hipcheck.diagnostics import Diagnostic, Severity
 from hipcheck.reporters.base import ReportContext
 from hipcheck.reporters.fingerprint import fingerprints
 from hipcheck.result import RunResult
-from hipcheck.rules.registry import Rule
+
+if TYPE_CHECKING:
+    from hipcheck.rules.registry import Rule
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

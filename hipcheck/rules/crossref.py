@@ -152,7 +152,7 @@ def _replace(record: Record, path: Path, new: str, safe: bool) -> Fix:
     return Fix(f"replace with '{new}'", (Edit(span.offset, span.end_offset, record.scalar_text(path, new)),), safe=safe)
 
 
-@index_check(UNKNOWN_MUSCLE)
+@index_check(UNKNOWN_MUSCLE, depends_on=("muscle",))
 def check_muscle_ids(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
     vocabulary = vocabulary_for(index)
     defer = _defers_to_name_as_id(ctx)

@@ -213,7 +213,7 @@ def _loaded(index: ContentIndex, kind: str) -> list[Record]:
 # --- record rules --------------------------------------------------------------------------------
 
 
-@index_check(NAME_AS_ID)
+@index_check(NAME_AS_ID, depends_on=("muscle",))
 def check_names_as_ids(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
     vocabulary = vocabulary_for(index)
     for record in index.records:
@@ -345,7 +345,7 @@ def _exercise_roles(record: Record, vocabulary: Vocabulary) -> dict[str, list[tu
     return roles
 
 
-@index_check(PRIMARY_AND_SECONDARY)
+@index_check(PRIMARY_AND_SECONDARY, depends_on=("muscle",))
 def check_primary_and_secondary(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
     vocabulary = vocabulary_for(index)
     for record in _loaded(index, "exercise"):
@@ -377,7 +377,7 @@ def check_member_actions(index: ContentIndex, ctx: Context) -> Iterator[Finding]
                 )
 
 
-@index_check(PRIMARY_CANNOT_ACT)
+@index_check(PRIMARY_CANNOT_ACT, depends_on=("muscle",))
 def check_primary_actions(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
     vocabulary = vocabulary_for(index)
     for record in _loaded(index, "exercise"):

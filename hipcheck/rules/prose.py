@@ -524,7 +524,9 @@ class _Prose:
 def check_prose(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
     """Every prose rule: each article body and exercise is scanned once, then group definitions compared."""
     prose = _Prose(vocabulary_for(index), options_from(ctx.config))
-    flagged = getattr(ctx, "prose_flags", None)  # from the per-file stage, when it screened every exercise
+    # When the engine ran the per-file stage with the vocabulary, it screened every exercise and checked
+    # every article there (`article_prose`): only flagged exercises and the comparison across files are left.
+    flagged = getattr(ctx, "prose_flags", None)
     candidates = []
     for record in index.records:
         if record.kind == "exercise" and record.loaded:
@@ -533,13 +535,25 @@ def check_prose(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
                     continue
             elif not exercise_needs_prose_check(record, prose.vocabulary, prose.options):
                 continue  # the common case: no need for the file's text and node tree
+        if record.kind == "article" and flagged is not None:
+            continue
         if record.kind in PROSE:
             candidates.append(record)
     for unit in prose_units(candidates):
         yield from _check_unit(unit, prose)
     for definition in prose.definitions:
         yield from _against_record(definition, prose)
+    prose.definitions.extend(getattr(ctx, "prose_definitions", ()))
     yield from _conflicts(prose)
+
+
+def article_prose(record: Record, vocabulary: Vocabulary, options: MuscleOptions) -> tuple[list[Finding], list[Any]]:
+    """An article's own prose findings, and the group definitions it makes (for comparison across files)."""
+    prose = _Prose(vocabulary, options)
+    findings = [finding for unit in prose_units([record]) for finding in _check_unit(unit, prose)]
+    for definition in prose.definitions:
+        findings.extend(_against_record(definition, prose))
+    return findings, prose.definitions
 
 
 def exercise_needs_prose_check(record: Record, vocabulary: Vocabulary, options: MuscleOptions) -> bool:

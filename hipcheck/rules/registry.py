@@ -52,6 +52,9 @@ class Check:
     scope: Literal["record", "index"]
     rules: tuple[Rule, ...]
     fn: Callable[..., Iterable[Finding]]
+    # An index check whose findings on a record depend only on that record and on the records of these
+    # kinds: the engine runs it on each other file in the per-file stage (parallel, cached).
+    depends_on: frozenset[str] = frozenset()
 
     @property
     def kinds(self) -> frozenset[str] | None:
@@ -91,9 +94,9 @@ def record_check(*rules: Rule) -> Callable[[RecordCheckFn], RecordCheckFn]:
     return register
 
 
-def index_check(*rules: Rule) -> Callable[[IndexCheckFn], IndexCheckFn]:
+def index_check(*rules: Rule, depends_on: Iterable[str] = ()) -> Callable[[IndexCheckFn], IndexCheckFn]:
     def register(fn: IndexCheckFn) -> IndexCheckFn:
-        CHECKS.append(Check("index", rules, fn))
+        CHECKS.append(Check("index", rules, fn, frozenset(depends_on)))
         return fn
 
     return register
