@@ -1,32 +1,22 @@
 """Every rule module; importing this package registers them all."""
 
-from hipcheck.rules import (
-    article,
-    crossref,
-    exercise,
-    identifiers,
-    loader,
-    muscles,
-    online,
-    prose,
-    references,
-    structure,
-    suppression,
-)
+from importlib import import_module
+
 from hipcheck.rules.registry import CHECKS, RULES, Rule, find_rule
 
-RULE_MODULES = (
-    article,
-    crossref,
-    exercise,
-    identifiers,
-    loader,
-    muscles,
-    online,
-    prose,
-    references,
-    structure,
-    suppression,
+_MODULES = (
+    "article",
+    "crossref",
+    "exercise",
+    "identifiers",
+    "loader",
+    "muscles",
+    "online",
+    "prose",
+    "references",
+    "structure",
+    "suppression",
 )
+RULE_MODULES = tuple(import_module(f"hipcheck.rules.{name}") for name in _MODULES)
 
 __all__ = ["CHECKS", "RULES", "RULE_MODULES", "Rule", "find_rule"]
