@@ -25,7 +25,7 @@ from hipcheck.diagnostics import Diagnostic
 from hipcheck.stages import FileResult, RunSettings
 
 CACHE_DIR = ".hipcheck_cache"
-FORMAT = 3  # bump when what is pickled changes shape
+FORMAT = 4  # bump when what is pickled changes shape
 
 
 RACY_NS = 2_000_000_000  # a file changed this close to the cache write may share its mtime with the old bytes
@@ -97,8 +97,7 @@ class ResultCache:
 
     def load_records(self) -> dict[str, Any]:
         """Records by display path: the full file, overlaid with the delta of later small changes."""
-        loaded = _load(self.records_path)
-        records = loaded if isinstance(loaded, dict) else {}
+        records = _load_chunks(self.records_path)
         delta = _load(self.delta_path)
         if records and isinstance(delta, dict):
             records.update(delta)
@@ -118,7 +117,7 @@ class ResultCache:
                 if self.records_path.exists() and len(delta) <= max(50, len(records) // 20):
                     _dump(delta, self.delta_path)
                 else:
-                    _dump(records, self.records_path)
+                    _dump_chunks(records, self.records_path)
                     self.delta_path.unlink(missing_ok=True)
             summary.written_ns = time.time_ns()
             _dump(summary, self.summary_path)
@@ -141,6 +140,40 @@ def _load(path: Path) -> Any:
             return pickle.load(stream)
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
         return None  # missing, torn by a crash, or from another version: start afresh
+
+
+CHUNK = 2000  # records per pickle frame: pickle remembers every object of a frame until it ends
+
+
+def _dump_chunks(records: dict[str, Any], path: Path) -> None:
+    """Write `records` as a series of pickled dicts, so writing 100,000 records needs no more memory
+    than writing 2,000."""
+    items = list(records.items())
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            for start in range(0, len(items), CHUNK):
+                pickle.dump(dict(items[start : start + CHUNK]), stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _load_chunks(path: Path) -> dict[str, Any]:
+    records: dict[str, Any] = {}
+    try:
+        with path.open("rb") as stream:
+            while True:
+                try:
+                    chunk = pickle.load(stream)
+                except EOFError:
+                    return records
+                if not isinstance(chunk, dict):
+                    return {}
+                records.update(chunk)
+    except (OSError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
+        return {}  # missing, torn, or from another version: the engine re-reads what it lacks
 
 
 def _dump(value: Any, path: Path) -> None:
