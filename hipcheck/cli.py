@@ -13,7 +13,6 @@ from pathlib import Path
 from hipcheck import __version__, quick
 from hipcheck.reporters import REPORTERS, STATISTICS, ReportContext, should_color
 from hipcheck.reporters import render as render_report
-from hipcheck.reporters.jsonfmt import document_data
 from hipcheck.result import ConfigError, RunResult, UsageError
 
 # The engine, the rules and the models load on demand (below): a run whose result is replayed from the
@@ -227,10 +226,6 @@ def exit_status(
 def text_report(result: RunResult) -> str:
     """The concise report without colour: one line per finding, then the summary (README shows it)."""
     return REPORTERS["concise"](result, ReportContext())
-
-
-def json_report(result: RunResult) -> dict[str, object]:
-    return document_data(result)
 
 
 def run_schema(args: argparse.Namespace) -> int:

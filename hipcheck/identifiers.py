@@ -134,10 +134,6 @@ def _issn_valid(compact: str) -> bool:
     return bool(re.fullmatch(r"[0-9]{7}[0-9X]", compact)) and issn_check_digit(compact[:7]) == compact[7]
 
 
-def _orcid_valid(compact: str) -> bool:
-    return bool(re.fullmatch(r"[0-9]{15}[0-9X]", compact)) and orcid_check_digit(compact[:15]) == compact[15]
-
-
 # ------------------------------------------------------------------------------------------------ classify
 
 _DOI_PREFIX = re.compile(r"doi\s*:\s*|doi\s+(?=10\.)|(?:https?://)?(?:dx\.|www\.)?doi\.org/", re.I)

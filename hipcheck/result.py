@@ -28,9 +28,6 @@ class RunResult:
     def count(self, severity: Severity) -> int:
         return sum(1 for d in self.diagnostics if d.severity is severity)
 
-    def count_errors(self) -> int:
-        return self.count(Severity.ERROR)
-
     def summary(self) -> dict[str, int]:
         return {
             "files": self.files,
