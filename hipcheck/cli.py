@@ -25,6 +25,10 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
+def _codes(text: str) -> list[str]:
+    return [code.strip() for code in text.split(",") if code.strip()]
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -56,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--today", type=_date, help="the date to check dates against (default: today)")
     check.add_argument("--online", action="store_true", help="verify DOIs and PMIDs online; update the cache")
+    check.add_argument("--select", type=_codes, metavar="CODES", help="run only these rules (codes, names, prefixes)")
+    check.add_argument("--ignore", type=_codes, metavar="CODES", help="skip these rules (codes, names, prefixes)")
     check.add_argument("--no-cache", action="store_true", help="ignore and do not write .hipcheck_cache/")
     check.add_argument("--jobs", "-j", type=_count, metavar="N", help="worker processes (default: one per CPU)")
     check.add_argument("--output-file", "-o", type=Path, metavar="PATH", help="write the report to PATH, not stdout")
@@ -173,7 +179,9 @@ def _run_engine(args: argparse.Namespace) -> RunResult:
     today = args.today or dt.date.today()
     cwd = Path.cwd()
     replayable = not (args.no_cache or args.online) and all(Path(p).is_dir() for p in args.paths)
-    if replayable and (replayed := quick.replay(args.paths, cwd, today)) is not None:
+    selection = {"select": args.select, "ignore": args.ignore}
+    key = tuple(f"{name}={','.join(codes)}" for name, codes in selection.items() if codes is not None)
+    if replayable and (replayed := quick.replay(args.paths, cwd, today, key)) is not None:
         return replayed
     from hipcheck.engine import check_paths
 
@@ -184,9 +192,11 @@ def _run_engine(args: argparse.Namespace) -> RunResult:
         progress=sys.stderr.isatty(),
         cache=not args.no_cache,
         jobs=args.jobs,
+        select=args.select,
+        ignore=args.ignore,
     )
     if replayable and not result.internal_errors:
-        quick.remember(args.paths, cwd, today, result)
+        quick.remember(args.paths, cwd, today, result, key)
     return result
 
 

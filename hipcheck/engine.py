@@ -49,11 +49,12 @@ def check_paths(
     today: dt.date | None = None,
     select: list[str] | None = None,
     online: bool = False,
+    ignore: list[str] | None = None,
     progress: bool = False,
     cache: bool = True,
     jobs: int | None = None,
 ) -> RunResult:
-    """Check files and folders; `select` overrides the configured rule selection.
+    """Check files and folders; `select` and `ignore` override the configured rule selection.
 
     `jobs` worker processes share the per-file stage (default: one per CPU); `cache` reuses the
     results of unchanged files from `.hipcheck_cache/`.
@@ -67,7 +68,7 @@ def check_paths(
         for target in plan_targets(list(paths), cwd):
             when = today or dt.date.today()
             options = {"online": online, "progress": progress, "cache": cache, "jobs": workers}
-            check_target(target, cwd, when, result, select, **options)
+            check_target(target, cwd, when, result, select, ignore=ignore, **options)
     finally:
         if collecting:
             gc.enable()
@@ -141,14 +142,20 @@ def check_target(
     result: RunResult,
     select: list[str] | None = None,
     *,
+    ignore: list[str] | None = None,
     online: bool = False,
     progress: bool = False,
     cache: bool = True,
     jobs: int = 1,
 ) -> None:
     config = load_config(target.root)
+    overrides: dict[str, list[str]] = {}
     if select is not None:
-        config = config.model_copy(update={"select": select, "ignore": []})
+        overrides.update(select=select, ignore=[])
+    if ignore is not None:
+        overrides["ignore"] = ignore
+    if overrides:
+        config = config.model_copy(update=overrides)
     settings = RunSettings(config, enabled_rules(config), today)
     files = walk(target.root, exclude=config.exclude)
     _add_vocabulary(settings, target.root, files)

@@ -32,9 +32,9 @@ CONFIG_NAMES = ("hipcheck.toml", "pyproject.toml")
 Stat = tuple[int, int] | None
 
 
-def _key(paths: list[str], cwd: Path, today: dt.date) -> str:
+def _key(paths: list[str], cwd: Path, today: dt.date, options: tuple[str, ...]) -> str:
     given = [str((cwd / p).resolve()) for p in paths]
-    parts = [str(FORMAT), __version__, sys.version.split()[0], str(cwd), today.isoformat(), *given]
+    parts = [str(FORMAT), __version__, sys.version.split()[0], str(cwd), today.isoformat(), *options, "--", *given]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
 
 
@@ -55,10 +55,10 @@ def _listing(root: Path) -> str:
     return hashlib.blake2b(names.encode(), digest_size=16).hexdigest()
 
 
-def replay(paths: list[str], cwd: Path, today: dt.date) -> RunResult | None:
+def replay(paths: list[str], cwd: Path, today: dt.date, options: tuple[str, ...] = ()) -> RunResult | None:
     """The recorded result if nothing it depended on changed; None otherwise."""
     try:
-        with _file(cwd, _key(paths, cwd, today)).open("rb") as stream:
+        with _file(cwd, _key(paths, cwd, today, options)).open("rb") as stream:
             record: dict[str, Any] = pickle.load(stream)
     except Exception:  # missing, torn, or from another version: do the real run
         return None
@@ -73,7 +73,7 @@ def replay(paths: list[str], cwd: Path, today: dt.date) -> RunResult | None:
     return result
 
 
-def remember(paths: list[str], cwd: Path, today: dt.date, result: RunResult) -> None:
+def remember(paths: list[str], cwd: Path, today: dt.date, result: RunResult, options: tuple[str, ...] = ()) -> None:
     """Record a finished run's result and everything it read (called after a full engine run)."""
     from hipcheck.config import load_config
     from hipcheck.engine import plan_targets
@@ -95,7 +95,7 @@ def remember(paths: list[str], cwd: Path, today: dt.date, result: RunResult) -> 
         for name in (*extra, str(root / config.online.cache)):
             inputs[name] = _stat(name)
     record = {"written_ns": time.time_ns(), "inputs": sorted(inputs.items()), "roots": roots, "result": result}
-    target_file = _file(cwd, _key(paths, cwd, today))
+    target_file = _file(cwd, _key(paths, cwd, today, options))
     try:
         target_file.parent.mkdir(parents=True, exist_ok=True)
         ignore = target_file.parent / ".gitignore"

@@ -202,3 +202,24 @@ def test_refs_import_csl_json_with_zotero_ids(tmp_path: Path, capsys: pytest.Cap
     assert text.startswith("id: muller2020\n") and "DOI: 10.5555/example" in text
     assert main(["refs", "import", str(source), "--to", str(tmp_path / "content")]) == 0
     assert "exists" in capsys.readouterr().err  # never overwrites without --overwrite
+
+
+def test_exclude_and_rule_options_through_the_cli(tmp_path: Path) -> None:
+    article = "---\ntitle: Hips\n---\nOur new mat is 20% off with promo code HIPS.\n"
+    write_tree(
+        tmp_path,
+        {
+            "articles/sale.md": article,
+            "exercises/archive/old.yaml": "id: old\nname: Old\n",
+            "exercises/new.yaml": "id: new\nname: New\n",
+        },
+    )
+    report = json.loads(run("check", ".", "--format", "json", "--select", "HC203,HC306", cwd=tmp_path).stdout)
+    codes = {(d["path"], d["code"]) for d in report["diagnostics"]}
+    assert ("articles/sale.md", "HC306") in codes and ("exercises/archive/old.yaml", "HC203") in codes
+
+    (tmp_path / "hipcheck.toml").write_text('exclude = ["exercises/archive/*"]\ncommercial-terms = ["coupon"]\n')
+    report = json.loads(run("check", ".", "--format", "json", "--select", "HC203,HC306", cwd=tmp_path).stdout)
+    codes = {(d["path"], d["code"]) for d in report["diagnostics"]}
+    assert codes == {("exercises/new.yaml", "HC203")}  # archive excluded; "promo code" no longer a term
+    assert report["summary"]["files"] == 2
