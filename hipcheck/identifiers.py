@@ -323,17 +323,22 @@ def _crossref_message(core: str, registrant: str, suffix: str) -> str:
 # ---------------------------------------------------------------------------------------------- PMID/PMCID
 
 
+def _strip_label_or_url(core: str, prefix_pattern: re.Pattern[str], notes: _Notes) -> str:
+    """Remove a `PMID:`-style label or a PubMed / PMC URL around the identifier, noting it."""
+    prefix = prefix_pattern.match(core)
+    if not prefix:
+        return core
+    what = "URL" if "/" in prefix.group() else "label"
+    notes.append(("error", f"remove the '{prefix.group().strip()}' {what}"))
+    core = core[prefix.end() :].strip()
+    return re.sub(r"[/?#].*$", "", core) if what == "URL" else core
+
+
 def check_pmid(value: str | int) -> IdCheck:
     """A CSL `PMID`: 1-8 digits, no leading zero, no `PMID:` label or PubMed URL."""
     text = _text(value)
     notes: _Notes = []
-    core = _strip_common(text, notes)
-    prefix = _PMID_PREFIX.match(core)
-    if prefix:
-        what = "URL" if "/" in prefix.group() else "label"
-        notes.append(("error", f"remove the '{prefix.group().strip()}' {what}"))
-        core = core[prefix.end() :].strip()
-        core = re.sub(r"[/?#].*$", "", core) if what == "URL" else core
+    core = _strip_label_or_url(_strip_common(text, notes), _PMID_PREFIX, notes)
     if not core:
         return _finish("pmid", text, [("error", "PMID is empty")], None)
     found = classify(core)
@@ -363,13 +368,7 @@ def check_pmcid(value: str | int) -> IdCheck:
     """A CSL `PMCID`: `PMC` followed by digits, no `PMCID:` label or PMC URL."""
     text = _text(value)
     notes: _Notes = []
-    core = _strip_common(text, notes)
-    prefix = _PMCID_PREFIX.match(core)
-    if prefix:
-        what = "URL" if "/" in prefix.group() else "label"
-        notes.append(("error", f"remove the '{prefix.group().strip()}' {what}"))
-        core = core[prefix.end() :].strip()
-        core = re.sub(r"[/?#].*$", "", core) if what == "URL" else core
+    core = _strip_label_or_url(_strip_common(text, notes), _PMCID_PREFIX, notes)
     if not core:
         return _finish("pmcid", text, [("error", "PMCID is empty")], None)
     match = _PMCID_FORM.fullmatch(core)

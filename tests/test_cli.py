@@ -14,25 +14,8 @@ from hipcheck.cli import main
 from hipcheck.rules import RULES
 from hipcheck.rules.registry import DOC_HEADINGS
 
-from helpers import REPO, write_tree
+from helpers import GOOD_EXERCISE, REPO, write_tree
 
-GOOD_EXERCISE = """\
-id: banded-walks
-name: Banded walks
-level: beginner
-equipment: [band]
-starting_position: Stand with a band around both ankles, feet shoulder-width apart.
-steps:
-  - Bend slightly at the knees and hinge into a half-squat.
-  - Step sideways with one leg, then follow with the other.
-muscles:
-  primary: [gluteus-medius]
-dosage:
-  sets: 2
-  reps: 10
-safety:
-  - Keep your hips level.
-"""
 GOOD_MUSCLE = """\
 id: gluteus-medius
 kind: muscle

@@ -6,7 +6,7 @@ import pytest
 
 from hipcheck.engine import check_paths
 
-from helpers import REPO, TODAY
+from helpers import REPO, TODAY, line_of
 
 DRAFTS = "examples/drafts"
 
@@ -18,13 +18,7 @@ def report() -> list[tuple[str, int, str]]:
 
 
 def _line_of(relative: str, needle: str, occurrence: int = 1) -> int:
-    seen = 0
-    for number, line in enumerate((REPO / DRAFTS / relative).read_text("utf-8").splitlines(), start=1):
-        if needle in line:
-            seen += 1
-            if seen == occurrence:
-                return number
-    raise AssertionError(f"{needle!r} not in {relative}")
+    return line_of(REPO / DRAFTS / relative, needle, occurrence)
 
 
 FLAT_FEET = "articles/hips-and-flat-feet.md"

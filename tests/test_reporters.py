@@ -32,7 +32,7 @@ from hipcheck.reporters.junit import report as junit_report
 from hipcheck.reporters.sarif import report_data as sarif_data
 from hipcheck.rules import RULES
 
-from helpers import REPO, TODAY, shared_file, write_tree
+from helpers import GOOD_EXERCISE, REPO, TODAY, shared_file, write_tree
 
 SNAPSHOTS = REPO / "tests" / "snapshots"
 UPDATE = os.environ.get("HIPCHECK_UPDATE_SNAPSHOTS", "") not in ("", "0")
@@ -56,22 +56,8 @@ SNAPSHOT_CASES: dict[str, list[str]] = {
     "drafts.show-fixes.txt": ["--format", "concise", "--show-fixes"],
 }
 
-WARNING_ONLY_EXERCISE = """\
-id: banded-walks
-name: Banded walks
-level: beginner
-equipment: [band]
-steps:
-  - Bend slightly at the knees and hinge into a half-squat.
-  - Step sideways with one leg, then follow with the other.
-muscles:
-  primary: [gluteus-medius]
-dosage:
-  sets: 2
-  reps: 10
-safety:
-  - Keep your hips level.
-"""
+# Clean but for its missing starting position: one warning.
+WARNING_ONLY_EXERCISE = "".join(line for line in GOOD_EXERCISE.splitlines(True) if "starting_position" not in line)
 MUSCLE = "id: gluteus-medius\nkind: muscle\nname: gluteus medius\n"
 
 

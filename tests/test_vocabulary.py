@@ -33,7 +33,7 @@ from hipcheck.vocabulary import (
     options_from,
 )
 
-from helpers import REPO, TODAY, write_tree
+from helpers import REPO, TODAY, line_of, write_tree
 
 DRAFTS = "examples/drafts"
 MEDIUS = "id: gluteus-medius\nkind: muscle\nname: gluteus medius\naliases: [glute medius]\n"
@@ -249,13 +249,7 @@ def test_content_has_no_muscle_findings() -> None:
 
 
 def _line_of(relative: str, needle: str, occurrence: int = 1) -> int:
-    seen = 0
-    for number, line in enumerate((REPO / DRAFTS / relative).read_text("utf-8").splitlines(), start=1):
-        if needle in line:
-            seen += 1
-            if seen == occurrence:
-                return number
-    raise AssertionError(f"{needle!r} not in {relative}")
+    return line_of(REPO / DRAFTS / relative, needle, occurrence)
 
 
 # (file, a needle on the finding's line, which occurrence of it, code, a fragment of the message)
