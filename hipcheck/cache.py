@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hipcheck import __version__
+from hipcheck import code_version
 from hipcheck.diagnostics import Diagnostic
 from hipcheck.stages import FileResult, RunSettings
 
@@ -57,7 +57,7 @@ def settings_key(settings: RunSettings, root: Path, cwd: Path) -> str:
     """Anything that can change a per-file result: version, configuration, rules, today, paths."""
     parts = [
         str(FORMAT),
-        __version__,
+        code_version(),
         sys.version.split()[0],
         str(root),
         str(cwd),  # diagnostics carry paths relative to it

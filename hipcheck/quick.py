@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from hipcheck import __version__
+from hipcheck import code_version
 from hipcheck.discovery import walk
 from hipcheck.result import RunResult
 
@@ -34,7 +34,7 @@ Stat = tuple[int, int] | None
 
 def _key(paths: list[str], cwd: Path, today: dt.date, options: tuple[str, ...]) -> str:
     given = [str((cwd / p).resolve()) for p in paths]
-    parts = [str(FORMAT), __version__, sys.version.split()[0], str(cwd), today.isoformat(), *options, "--", *given]
+    parts = [str(FORMAT), code_version(), sys.version.split()[0], str(cwd), today.isoformat(), *options, "--", *given]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
 
 

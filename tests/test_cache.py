@@ -178,3 +178,13 @@ def test_no_cache_and_online_never_replay_or_record(tmp_path: Path) -> None:
     write_tree(tmp_path, {"exercises/a.yaml": "id: a\nname: A\n"})
     _cli(tmp_path, "--no-cache")
     assert not list(tmp_path.glob(f"{CACHE_DIR}/run-*.pickle"))
+
+
+def test_editing_hipcheck_itself_invalidates_the_caches(tmp_path: Path) -> None:
+    from hipcheck import code_version
+
+    write_tree(tmp_path, {"rules/a.py": "X = 1\n", "b.py": "Y = 2\n"})
+    before = code_version(str(tmp_path))
+    assert code_version(str(tmp_path)) == before
+    (tmp_path / "rules/a.py").write_text("X = 10\n")
+    assert code_version(str(tmp_path)) != before
