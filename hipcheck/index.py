@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from functools import cached_property
+from typing import TypeVar
 
 from hipcheck.citations import Citation, find_citations
 from hipcheck.loader.records import Record
+
+T = TypeVar("T")
 
 
 class ContentIndex:
     def __init__(self, records: list[Record], citations: dict[str, list[Citation]] | None = None) -> None:
         self.records = records
+        self._memo: dict[str, object] = {}
         if citations is not None:
             self.citations = citations  # computed in the per-file stage (and cached with it)
         self.by_kind: dict[str, dict[str, list[Record]]] = defaultdict(lambda: defaultdict(list))
@@ -24,6 +29,12 @@ class ContentIndex:
         view = ContentIndex(records, {})
         view.by_kind = self.by_kind
         return view
+
+    def memo(self, key: str, compute: Callable[[ContentIndex], T]) -> T:
+        """A value derived from the whole index, computed once however many rules ask for it."""
+        if key not in self._memo:
+            self._memo[key] = compute(self)
+        return self._memo[key]  # type: ignore[no-any-return]
 
     def has(self, kind: str, record_id: str) -> bool:
         return record_id in self.by_kind.get(kind, {})

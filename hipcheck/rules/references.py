@@ -495,7 +495,7 @@ def cited_keys(index: ContentIndex) -> dict[str, list[tuple[Record, Path | None]
 
 @index_check(UNUSED)
 def check_unused(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
-    cited = cited_keys(index)
+    cited = index.memo("cited-keys", cited_keys)
     for record in index.of_kind("reference"):
         if record.loaded and record.id is not None and record.id not in cited:
             yield Finding(
@@ -578,7 +578,7 @@ def check_old_sources(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
     limit = ctx.config.source_max_age
     if not limit:
         return
-    cited = cited_keys(index)
+    cited = index.memo("cited-keys", cited_keys)
     for record in index.of_kind("reference"):
         issued = _issued(record)
         if issued is None or record.id not in cited:
