@@ -31,13 +31,10 @@ FORMAT = 4  # bump when what is pickled changes shape
 RACY_NS = 2_000_000_000  # a file changed this close to the cache write may share its mtime with the old bytes
 
 
-def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-def file_digest(path: str, summary: Summary, display: str) -> tuple[str, tuple[int, int] | None]:
-    """The content digest of `path`, trusting the cache when size and mtime are unchanged and the file
-    is older than the cache itself (as git's index does); "" when the file cannot be read."""
+def trusted_digest(path: str, summary: Summary, display: str) -> tuple[str, tuple[int, int] | None]:
+    """(digest, (size, mtime)) of `path` from the cache when size and mtime are unchanged and the file
+    is older than the cache itself (as git's index does); digest "" when the file must be read (the
+    per-file stage digests the bytes it reads, and finds the content unchanged if it is)."""
     try:
         status = os.stat(path)
     except OSError:
@@ -46,11 +43,7 @@ def file_digest(path: str, summary: Summary, display: str) -> tuple[str, tuple[i
     known = summary.digests.get(display)
     if known and summary.stats.get(display) == stat and status.st_mtime_ns < summary.written_ns - RACY_NS:
         return known, stat
-    try:
-        with open(path, "rb") as stream:
-            return digest(stream.read()), stat
-    except OSError:
-        return "", stat
+    return "", stat
 
 
 def settings_key(settings: RunSettings, root: Path, cwd: Path) -> str:

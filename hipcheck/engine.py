@@ -15,9 +15,10 @@ import yaml
 
 import hipcheck.rules  # noqa: F401  (registers every rule)
 from hipcheck import suppressions
-from hipcheck.cache import ResultCache, Summary, digest, file_digest, settings_key
+from hipcheck.cache import ResultCache, Summary, settings_key, trusted_digest
 from hipcheck.config import Config, load_config
 from hipcheck.constants import KIND_FOLDERS
+from hipcheck.content_digest import digest
 from hipcheck.context import Context
 from hipcheck.diagnostics import Diagnostic, Finding
 from hipcheck.discovery import walk
@@ -27,7 +28,7 @@ from hipcheck.result import RunResult, UsageError
 from hipcheck.rules.online import ONLINE_RULES
 from hipcheck.rules.prose import check_prose
 from hipcheck.rules.registry import CHECKS, RULES, Rule
-from hipcheck.stages import Emitter, FileResult, RunSettings, enabled_rules, process_file, process_files
+from hipcheck.stages import Emitter, FileResult, RunSettings, Todo, enabled_rules, process_file, process_files
 from hipcheck.vocabulary import Vocabulary, share_vocabulary
 
 PROSE_CODES = frozenset(rule.code for check in CHECKS if check.fn is check_prose for rule in check.rules)
@@ -164,7 +165,7 @@ def check_target(
     summary = store.load_summary() if store else Summary()
 
     # 1. Per-file stage: reuse what the cache holds for unchanged bytes, process the rest.
-    todo: list[tuple[Path, str, str]] = []
+    todo: Todo = []
     digests: dict[str, str] = {}
     stats: dict[str, tuple[int, int]] = {}
     displays: dict[str, str] = {}
@@ -174,12 +175,16 @@ def check_target(
     for relative, kind in files:
         display = base + relative  # strings, not pathlib: a root can hold a hundred thousand files
         path = displays[display] = os.path.join(top, relative)
-        digests[display], stat = file_digest(path, summary, display)  # "" if unreadable: redone, and reported
+        digests[display], stat = trusted_digest(path, summary, display)
         if stat is not None:
             stats[display] = stat
-        if not digests[display] or summary.digests.get(display) != digests[display]:
-            todo.append((Path(path), kind, display))
-    fresh = {r.path: r for r in process_files(todo, settings, jobs)}
+        if not digests[display]:  # new, changed or touched: the per-file stage reads and digests it
+            todo.append((Path(path), kind, display, summary.digests.get(display, "")))
+    fresh: dict[str, FileResult] = {}
+    for processed in process_files(todo, settings, jobs):
+        digests[processed.path] = processed.digest  # "" if unreadable: redone next time, and reported
+        if not processed.unchanged:
+            fresh[processed.path] = processed
     # Sparse: only files with something to say (findings, suppressions, citations); most have none.
     by_path = {d: r for d, r in summary.results.items() if d in digests and d not in fresh}
     by_path.update((d, r) for d, r in fresh.items() if not r.is_empty)

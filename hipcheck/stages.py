@@ -17,6 +17,7 @@ from typing import Any
 from hipcheck import suppressions
 from hipcheck.citations import Citation, find_citations
 from hipcheck.config import Config
+from hipcheck.content_digest import digest
 from hipcheck.context import Context
 from hipcheck.diagnostics import Diagnostic, Finding, Severity
 from hipcheck.index import ContentIndex
@@ -87,6 +88,8 @@ class FileResult:
     internal_errors: list[str] = field(default_factory=list)
     prose_flag: bool = False  # an exercise whose text the prose rules must look at
     prose_definitions: list[Any] = field(default_factory=list)  # muscle groups an article defines
+    digest: str = ""  # of the bytes read; "" when the file could not be read
+    unchanged: bool = False  # the bytes have the digest the caller knew: nothing else was computed
 
     @property
     def is_empty(self) -> bool:
@@ -104,8 +107,17 @@ class FileResult:
 _NO_INDEX = ContentIndex([])
 
 
-def process_file(path: Path, kind: str, display: str, settings: RunSettings) -> FileResult:
-    records = read_records(path, kind, display)
+def process_file(path: Path, kind: str, display: str, settings: RunSettings, known: str = "") -> FileResult:
+    """Load one file and run its per-file checks; when its bytes still have the digest `known` (a file
+    touched but not changed), only say so."""
+    try:
+        raw: bytes | None = path.read_bytes()
+    except OSError:
+        raw = None  # read_records reports why
+    content = digest(raw) if raw is not None else ""
+    if known and content == known:
+        return FileResult(display, [], [], suppressions.FileSuppressions(), digest=content, unchanged=True)
+    records = read_records(path, kind, display, raw)
     emit = Emitter(settings.config, settings.enabled)
     ctx = Context(config=settings.config, today=settings.today, index=_NO_INDEX)
     for record in records:
@@ -134,6 +146,7 @@ def process_file(path: Path, kind: str, display: str, settings: RunSettings) -> 
         internal_errors=emit.internal_errors,
         prose_flag=flag,
         prose_definitions=definitions,
+        digest=content,
     )
     for record in records:
         # The node tree and the text are the bulk of a record's memory (and of what a worker sends
@@ -222,15 +235,18 @@ def _init_worker(settings: RunSettings) -> None:
     _WORKER_SETTINGS = settings
 
 
-def _work(batch: list[tuple[Path, str, str]]) -> list[FileResult]:
+Todo = list[tuple[Path, str, str, str]]  # (path, kind, display path, digest known from the cache or "")
+
+
+def _work(batch: Todo) -> list[FileResult]:
     assert _WORKER_SETTINGS is not None
-    return [process_file(path, kind, display, _WORKER_SETTINGS) for path, kind, display in batch]
+    return [process_file(path, kind, display, _WORKER_SETTINGS, known) for path, kind, display, known in batch]
 
 
-def process_files(todo: list[tuple[Path, str, str]], settings: RunSettings, jobs: int) -> list[FileResult]:
+def process_files(todo: Todo, settings: RunSettings, jobs: int) -> list[FileResult]:
     """Results in `todo` order, whatever the number of processes."""
     if jobs <= 1 or len(todo) < 200 or os.name != "posix":
-        return [process_file(path, kind, display, settings) for path, kind, display in todo]
+        return [process_file(path, kind, display, settings, known) for path, kind, display, known in todo]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 

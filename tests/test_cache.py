@@ -91,6 +91,30 @@ def test_same_size_rewrite_right_after_a_run_is_seen(site: Path) -> None:
     assert [code for path, _, code, _ in findings(site) if path.endswith("ex-0.yaml")] == ["HC101"]
 
 
+def test_touched_files_are_digested_not_checked_again(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A checkout or `touch` changes mtimes, not bytes: the per-file stage reads each such file, finds
+    the digest the cache knows, and reuses its result (findings included) without loading it."""
+    (site / "exercises/ex-3.yaml").write_text(EXERCISE.format(id="ex-3", n=3).replace("reps: 10", "reps: -1"))
+    _age(site)
+    first = findings(site)
+    assert [code for path, _, code, _ in first if path == "exercises/ex-3.yaml"] == ["HC101"]
+    now = time.time()
+    for path in (site / "exercises").iterdir():
+        os.utime(path, (now, now))
+    import hipcheck.stages
+
+    loaded: list[str] = []
+    real = hipcheck.stages.read_records
+    monkeypatch.setattr(hipcheck.stages, "read_records", lambda *a: loaded.append(a[2]) or real(*a))
+    assert findings(site, jobs=1) == first
+    assert loaded == []
+    (site / "exercises/ex-4.yaml").write_text(EXERCISE.format(id="ex-4", n=4).replace("reps: 10", "reps: 0"))
+    changed = findings(site, jobs=1)
+    assert loaded == ["exercises/ex-4.yaml"]
+    assert changed == findings(site, cache=False)
+    assert [path for path, _, code, _ in changed if code == "HC101"] == ["exercises/ex-3.yaml", "exercises/ex-4.yaml"]
+
+
 def test_configuration_and_date_changes_invalidate(site: Path) -> None:
     findings(site)
     (site / "hipcheck.toml").write_text('[severity]\nHC401 = "warning"\n')

@@ -191,9 +191,10 @@ def kind_of(path: FsPath, root: FsPath) -> str | None:
     return kind
 
 
-def read_records(path: FsPath, kind: str, display: str) -> list[Record]:
-    """The records in one file: one, or for a reference collection file, one per item."""
-    record = read_record(path, kind, display)
+def read_records(path: FsPath, kind: str, display: str, raw: bytes | None = None) -> list[Record]:
+    """The records in one file: one, or for a reference collection file, one per item. `raw`: the
+    file's bytes when the caller has read them already."""
+    record = read_record(path, kind, display, raw)
     if kind != "reference" or record.doc is None:
         return [record]
     items = _collection_items(record.doc)
@@ -234,12 +235,12 @@ def _collection_items(doc: YamlDocument) -> list[tuple[Path, Any]] | None:
     return None
 
 
-def read_record(path: FsPath, kind: str, display: str) -> Record:
+def read_record(path: FsPath, kind: str, display: str, raw: bytes | None = None) -> Record:
     stem = path.name
     for suffix in KIND_SUFFIXES[kind]:
         stem = stem.removesuffix(suffix)
     record = Record(kind=kind, path=display, stem=stem, source=str(path))
-    text = _read_text(path, record)
+    text = _read_text(path, record, raw)
     if text is None:
         return record
     record.text = text
@@ -260,9 +261,9 @@ def read_record(path: FsPath, kind: str, display: str) -> Record:
     return record
 
 
-def _read_text(path: FsPath, record: Record) -> str | None:
+def _read_text(path: FsPath, record: Record, raw: bytes | None = None) -> str | None:
     try:
-        raw = path.read_bytes()
+        raw = path.read_bytes() if raw is None else raw
     except OSError as error:
         record.issues.append(
             LoaderIssue(
