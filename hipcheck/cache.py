@@ -25,7 +25,7 @@ from hipcheck.diagnostics import Diagnostic
 from hipcheck.stages import FileResult, RunSettings
 
 CACHE_DIR = ".hipcheck_cache"
-FORMAT = 4  # bump when what is pickled changes shape
+FORMAT = 5  # bump when what is pickled changes shape
 
 
 RACY_NS = 2_000_000_000  # a file changed this close to the cache write may share its mtime with the old bytes

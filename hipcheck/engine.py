@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import fnmatch
 import gc
@@ -313,14 +314,9 @@ def _index_key(digests: dict[str, str], root: Path, config: Config, online: bool
 
 
 def _without_records(file_result: FileResult) -> FileResult:
-    return FileResult(
-        file_result.path,
-        [],
-        file_result.diagnostics,
-        file_result.suppressions,
-        file_result.citations,
-        file_result.internal_errors,
-    )
+    """What the summary keeps of a file (the records file keeps its records): everything else, prose
+    flags and definitions included, or the next run's cross-record checks would go without them."""
+    return dataclasses.replace(file_result, records=[])
 
 
 def apply_suppressions(emit: Emitter, by_file: dict[str, suppressions.FileSuppressions]) -> list[Diagnostic]:

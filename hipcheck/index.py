@@ -5,12 +5,55 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from functools import cached_property
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from hipcheck.citations import Citation, find_citations
 from hipcheck.loader.records import Record
 
 T = TypeVar("T")
+
+# The fields of an exercise that cross-record checks read. Exercises are the bulk of a content root, so
+# after the per-file stage the index keeps only these (in worker replies, in the cache, in memory); the
+# checks that need more (muscle roles, prose) run in the per-file stage.
+EXERCISE_INDEX_FIELDS = frozenset({"id", "references"})
+
+
+class IndexFields(dict[str, Any]):
+    """An exercise's fields as the index keeps them. Asking for any other field is a bug in a cross-record
+    check (the value was dropped, not missing): it raises, and the engine reports an internal error."""
+
+    __slots__ = ()
+
+    def _allowed(self, key: object) -> None:
+        if key not in EXERCISE_INDEX_FIELDS:
+            raise LookupError(f"cross-record checks see only {sorted(EXERCISE_INDEX_FIELDS)} of an exercise: {key!r}")
+
+    def __getitem__(self, key: str) -> Any:
+        self._allowed(key)
+        return dict.__getitem__(self, key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self._allowed(key)
+        return dict.get(self, key, default)
+
+    def __contains__(self, key: object) -> bool:
+        self._allowed(key)
+        return dict.__contains__(self, key)
+
+    def _whole(self, *_: object) -> Any:
+        raise LookupError("cross-record checks cannot list an exercise's fields: they see only some of them")
+
+    __iter__ = keys = items = values = _whole  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return IndexFields, (dict(dict.items(self)),)
+
+
+def keep_index_fields(record: Record) -> None:
+    """Drop an exercise's fields that no cross-record check reads (see EXERCISE_INDEX_FIELDS)."""
+    if record.kind == "exercise" and record.loaded and not isinstance(record.data, IndexFields):
+        data = record.data
+        record.data = IndexFields({key: data[key] for key in EXERCISE_INDEX_FIELDS if key in data})
 
 
 class ContentIndex:

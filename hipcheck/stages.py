@@ -20,7 +20,7 @@ from hipcheck.config import Config
 from hipcheck.content_digest import digest
 from hipcheck.context import Context
 from hipcheck.diagnostics import Diagnostic, Finding, Severity
-from hipcheck.index import ContentIndex
+from hipcheck.index import ContentIndex, keep_index_fields
 from hipcheck.loader.records import KIND_FOLDERS, Record, read_records
 from hipcheck.rules.online import ONLINE_RULES
 from hipcheck.rules.prose import article_prose, check_prose, exercise_needs_prose_check
@@ -153,6 +153,8 @@ def process_file(path: Path, kind: str, display: str, settings: RunSettings, kno
         # back); cross-record rules need them only to place a finding, and rebuild them then.
         record.release()
         record.drop_text()
+        if not flag:  # a flagged exercise goes to the prose rules whole
+            keep_index_fields(record)
     return result
 
 

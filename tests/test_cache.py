@@ -212,3 +212,39 @@ def test_editing_hipcheck_itself_invalidates_the_caches(tmp_path: Path) -> None:
     assert code_version(str(tmp_path)) == before
     (tmp_path / "rules/a.py").write_text("X = 10\n")
     assert code_version(str(tmp_path)) != before
+
+
+@pytest.mark.parametrize("source", ["examples/drafts", "content"])
+def test_cross_record_checks_from_cached_records_equal_a_cold_run(tmp_path: Path, source: str) -> None:
+    """The cache keeps exercises with only the fields cross-record checks read; a run that recomputes
+    those checks from it (one file changed) finds what a cold run finds, and no check asks for more."""
+    root = tmp_path / "root"
+    shutil.copytree(REPO / source, root)
+    flagged = root / "exercises/hip-bridges.yaml"  # an exercise the prose rules must see whole
+    text = flagged.read_text("utf-8")
+    flagged.write_text(text.replace("\nstarting_position: ", "\nstarting_position: Relax the hips flexors. ", 1))
+    _age(root)
+    first = findings(root)
+    assert ("exercises/hip-bridges.yaml", "HC610") in {(path, code) for path, _, code, _ in first}
+    article = next((root / "articles").glob("*.md"))
+    article.write_text(article.read_text("utf-8") + "\nOne more line.\n", "utf-8")
+    assert findings(root) == findings(root, cache=False)
+
+
+def test_index_keeps_only_the_declared_fields_of_an_exercise() -> None:
+    from hipcheck.index import EXERCISE_INDEX_FIELDS, IndexFields, keep_index_fields
+    from hipcheck.loader.records import read_records
+
+    path = REPO / "content/exercises/banded-walks.yaml"
+    (record,) = read_records(path, "exercise", "exercises/banded-walks.yaml")
+    full = dict(record.data)
+    keep_index_fields(record)
+    assert isinstance(record.data, IndexFields)
+    assert record.id == full["id"] and record.data.get("references") == full["references"]
+    for read in (lambda d: d.get("muscles"), lambda d: d["steps"], lambda d: "dosage" in d, lambda d: list(d)):
+        with pytest.raises(LookupError):
+            read(record.data)
+    import pickle
+
+    again = pickle.loads(pickle.dumps(record.data))
+    assert type(again) is IndexFields and dict(dict.items(again)) == {k: full[k] for k in EXERCISE_INDEX_FIELDS}
