@@ -293,15 +293,20 @@ class Scanner:
     def __init__(self, terms: Mapping[str, Term], abbreviations: Mapping[str, Term]) -> None:
         self.terms = terms
         self.abbreviations = abbreviations
-        branches = []
-        if terms:
-            branches.append(f"(?P<name>{_trie_pattern(terms)})")
-        if abbreviations:
-            branches.append(f"(?-i:(?P<abbr>{_trie_pattern(abbreviations)}))")
-        source = r"(?<!\w)(?:" + "|".join(branches) + r")(?!\w)" if branches else r"(?!x)x"
-        self.pattern: re.Pattern[str] = re.compile(source, re.IGNORECASE)
+        names = f"(?P<name>{_trie_pattern(terms)})" if terms else None
+        abbreviated = f"(?P<abbr>{_trie_pattern(abbreviations)})" if abbreviations else None
+        mixed = [names, abbreviated and f"(?-i:{abbreviated})"]
+        self.pattern: re.Pattern[str] = re.compile(_bounded(mixed), re.IGNORECASE)
+        # ASCII text is lowered once and matched case-sensitively, which `re` does about twice as fast as
+        # matching case-insensitively; an abbreviation found that way is then checked in its own case.
+        lowered = f"(?P<abbr>{_trie_pattern({key.lower() for key in abbreviations})})" if abbreviations else None
+        self.lowered_pattern: re.Pattern[str] = re.compile(_bounded([names, lowered]))
+        self.abbreviation_pattern: re.Pattern[str] = re.compile(_bounded([abbreviated]))
 
     def scan(self, text: str, offset: int = 0) -> list[Mention]:
+        return self._scan_ascii(text, offset) if text.isascii() else self._scan_mixed(text, offset)
+
+    def _scan_mixed(self, text: str, offset: int) -> list[Mention]:
         found = []
         for match in self.pattern.finditer(text):
             written = match.group()
@@ -312,6 +317,35 @@ class Scanner:
             if term is not None:
                 found.append(Mention(match.start() + offset, match.end() + offset, written, term))
         return found
+
+    def _scan_ascii(self, text: str, offset: int) -> list[Mention]:
+        """`scan` for ASCII text, finding exactly what the case-insensitive pattern finds."""
+        found = []
+        lowered = text.lower()
+        search, position = self.lowered_pattern.search, 0
+        while (match := search(lowered, position)) is not None:
+            start, end = match.span()
+            if match.lastgroup == "name":
+                written = text[start:end]
+                term = self.terms.get(normalize(written))
+            else:  # the mixed pattern tries abbreviations in their own case here, after the names failed
+                exact = self.abbreviation_pattern.match(text, start)
+                if exact is None:
+                    position = start + 1
+                    continue
+                end = exact.end()
+                written = text[start:end]
+                term = self.abbreviations.get(_abbreviation_key(written))
+            position = end
+            if term is not None:
+                found.append(Mention(start + offset, end + offset, written, term))
+        return found
+
+
+def _bounded(branches: list[str | None]) -> str:
+    """Alternatives matched as whole words; a pattern that never matches when there are none."""
+    present = [branch for branch in branches if branch]
+    return r"(?<!\w)(?:" + "|".join(present) + r")(?!\w)" if present else r"(?!x)x"
 
 
 # --- the misspelling detector ----------------------------------------------------------------------
@@ -338,6 +372,14 @@ def _lower_same_length(match: re.Match[str]) -> str:
     word = match.group()
     lowered = word.lower()
     return lowered if len(lowered) == len(word) else word
+
+
+_ASCII_NON_LETTERS = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalpha()})
+
+
+def _words(text: str) -> list[str]:
+    """The words of a text as `_TOKEN` finds them; ASCII text the faster way."""
+    return text.translate(_ASCII_NON_LETTERS).split() if text.isascii() else _TOKEN.findall(text)
 
 
 @lru_cache(maxsize=512)
@@ -601,6 +643,59 @@ class Vocabulary:
             return False
         return word not in self._word_index or any(size > 1 for _, size in self._word_index[word])
 
+    def _outside_closed_mentions(self, lowered: str, mentions: list[tuple[int, int]], offset: int) -> str:
+        """`lowered` with the closed mentions (see `_extends`) blanked out, same length."""
+        pieces: list[str] = []
+        position = 0
+        for start, end in mentions:
+            start, end = start - offset, end - offset
+            if start < position or self._extends(lowered[start:end]):
+                continue
+            pieces += [lowered[position:start], " " * (end - start)]
+            position = end
+        if not pieces:
+            return lowered
+        pieces.append(lowered[position:])
+        return "".join(pieces)
+
+    def _extends(self, mention: str) -> bool:
+        """Whether a window of text around this mention, longer than it, could be a typo of some name.
+
+        `_typo_of` wants every word of a window equal to the name's word there, or a small edit of it
+        with the same initial. A mention whose words are close, in that sense, to no run of words inside
+        a longer name is closed: windows around it are the mention itself, cut it, or never match.
+        """
+        cached = self._extends_cache.get(mention)
+        if cached is None:
+            words = _TOKEN.findall(mention)
+            size = len(words)
+            cached = any(
+                all(_close(word, name[start + j]) for j, word in enumerate(words))
+                for name in self._longer_names(size)
+                for start in range(len(name) - size + 1)
+            )
+            self._extends_cache[mention] = cached
+        return cached
+
+    def _longer_names(self, size: int) -> list[tuple[str, ...]]:
+        """The words of each name the typo search compares windows with, for names of more than `size` words."""
+        return [name for name in self._searched_names if len(name) > size]
+
+    @cached_property
+    def _searched_names(self) -> list[tuple[str, ...]]:
+        names = {
+            tuple(norm.split(" "))
+            for shapes in self._word_index.values()
+            for by_initials in shapes.values()
+            for norms in by_initials.values()
+            for norm in norms
+        }
+        return sorted(names)
+
+    @cached_property
+    def _extends_cache(self) -> dict[str, bool]:
+        return {}
+
     @cached_property
     def _max_words(self) -> int:
         """The most words a name has."""
@@ -618,21 +713,24 @@ class Vocabulary:
         lowered = text.lower()
         if len(lowered) != len(text):  # a character whose lower case is longer: compare word by word
             lowered = _TOKEN.sub(_lower_same_length, text)
+        ordered = sorted((m.start, m.end) for m in mentions)
+        # Words inside a mention that no longer name can extend start no window that could be a typo.
+        outside = self._outside_closed_mentions(lowered, ordered, offset)
         seen, hits = self._hit_words
-        found = set(_TOKEN.findall(lowered))
-        for word in found - seen:
-            if self._is_hit(word):
-                hits.add(word)
-        seen |= found
+        found = set(_words(outside))
+        if not seen.issuperset(found):
+            for word in found - seen:
+                if self._is_hit(word):
+                    hits.add(word)
+            seen |= found
         present = found & hits
         if not present:
             return []
-        ordered = sorted((m.start, m.end) for m in mentions)
         spans = ([s for s, _ in ordered], [e for _, e in ordered])
         reach = 40 * self._max_words
         candidates: dict[tuple[int, int], Misspelling] = {}
         more = self._max_words - 1
-        for hit in _words_pattern(frozenset(present)).finditer(lowered):
+        for hit in _words_pattern(frozenset(present)).finditer(outside):
             low, high = max(0, hit.start() - reach), min(len(lowered), hit.end() + reach)
             before = list(_TOKEN.finditer(lowered, low, hit.start()))
             if before and before[0].start() == low and low > 0 and _TOKEN.match(lowered, low - 1):
@@ -689,6 +787,13 @@ class Vocabulary:
             _GAP.fullmatch(text, tokens[k][1] - offset, tokens[k + 1][0] - offset) is not None
             for k in range(first, last)
         )
+
+
+def _close(word: str, name_word: str) -> bool:
+    """A word `_typo_of` accepts in place of a name's word (a necessary condition, not a sufficient one)."""
+    return word == name_word or (
+        word[:1] == name_word[:1] and OSA.distance(word, name_word) <= _max_edits(len(name_word))
+    )
 
 
 def _typo_of(written: str, form: str) -> bool:

@@ -415,7 +415,7 @@ class _CountingPattern:
         return getattr(self.pattern, name)
 
 
-def test_one_pattern_run_once_per_text(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_one_pass_per_text_with_patterns_built_once(monkeypatch: pytest.MonkeyPatch) -> None:
     vocabulary = _content_vocabulary()
     compiled: list[str] = []
     real_compile = __import__("re").compile
@@ -426,13 +426,55 @@ def test_one_pattern_run_once_per_text(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr("hipcheck.vocabulary.re.compile", counting_compile)
     scanner = vocabulary.scanner
-    assert len(compiled) == 1  # every name, alias and abbreviation in one pattern
-    counting = _CountingPattern(scanner.pattern)
-    scanner.pattern = counting  # type: ignore[assignment]
+    assert len(compiled) == 3  # all names and abbreviations: mixed case, lowered ASCII, abbreviations alone
+    mixed, lowered = _CountingPattern(scanner.pattern), _SearchPositions(scanner.lowered_pattern)
+    scanner.pattern, scanner.lowered_pattern = mixed, lowered  # type: ignore[assignment]
     article = (REPO / "content" / FLAT_FEET).read_text("utf-8")
-    assert vocabulary.scan(article) and vocabulary.scan("the glutes")
-    assert counting.calls == Counter({"finditer": 2})  # once per text, however many names there are
-    assert vocabulary.scanner is scanner and len(compiled) == 1  # built once per vocabulary
+    assert not article.isascii()
+    assert vocabulary.scan(article) and mixed.calls == Counter({"finditer": 1})  # once per text
+    ascii_text = article.encode("ascii", "replace").decode()
+    found = vocabulary.scan(ascii_text)
+    assert found and mixed.calls == Counter({"finditer": 1})
+    # One pass: each search starts where the last match ended (or one past a look-alike abbreviation).
+    assert lowered.positions == sorted(set(lowered.positions))
+    assert len(lowered.positions) <= len(found) + 1 + ascii_text.count(" ")
+    assert vocabulary.scanner is scanner and len(compiled) == 3  # built once per vocabulary
+
+
+class _SearchPositions:
+    def __init__(self, pattern: Any) -> None:
+        self.pattern = pattern
+        self.positions: list[int] = []
+
+    def search(self, text: str, position: int = 0) -> Any:
+        self.positions.append(position)
+        return self.pattern.search(text, position)
+
+
+def test_ascii_scan_finds_what_the_case_insensitive_pattern_finds() -> None:
+    vocabulary = _content_vocabulary()
+    scanner = vocabulary.scanner
+    forms = [*scanner.terms, *scanner.abbreviations]
+    variants = [
+        f(form) for form in forms for f in (str, str.upper, str.title, str.swapcase, lambda x: x.replace(" ", "-"))
+    ]
+    article = (REPO / "content" / FLAT_FEET).read_text("utf-8").encode("ascii", "replace").decode()
+    texts = [article, " ".join(variants), ", ".join(variants), "".join(variants)]
+    texts += [f"The {v}s and ({v}) or {v}-like, {v}2 {v}." for v in variants]
+    for text in texts:
+        assert text.isascii()
+        assert scanner._scan_ascii(text, 7) == scanner._scan_mixed(text, 7), text[:80]
+    # Abbreviations that differ only in case, or whose lower case is longer than the exact one there.
+    tricky = Vocabulary.from_data(
+        [
+            {"id": "a", "name": "alpha muscle", "abbreviations": ["AB", "Ab C"]},
+            {"id": "s", "name": "sigma muscle", "abbreviations": ["SIJ", "Si", "S.I."]},
+        ]
+    ).scanner
+    for text in ["AB C", "Ab C", "ab c", "AB Cx", "Sij", "SIJ", "Si j", "S.I. joint", "s.i.", "Si", "AB-C ab"]:
+        expected = tricky._scan_mixed(text, 0)
+        assert tricky._scan_ascii(text, 0) == expected, text
+    assert [m.text for m in tricky.scan("AB C and Ab C, Si and SIJ")] == ["AB", "Ab C", "Si", "SIJ"]
 
 
 def _best_time(action: Any, repeats: int = 5) -> float:
@@ -467,3 +509,30 @@ def test_scanning_time_grows_with_the_text_not_with_the_vocabulary() -> None:
     assert len(large.terms) > 15 * len(small.terms)
     scan_all(large, article)
     assert _best_time(lambda: scan_all(large, article)) / one < 6  # 20x the names, about the same time
+
+
+def test_skipping_words_of_closed_mentions_changes_no_misspelling(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The typo search skips the words of a mention no longer name can contain; with a longer name that
+    contains the mention, a typo of the longer name around a correct mention is still found."""
+    entries = [
+        {"id": "gluteus-medius", "name": "gluteus medius"},
+        {"id": "gluteus-medius-muscle", "name": "gluteus medius muscle"},  # "muscle" starts no typo search
+        {"id": "psoas-major", "name": "psoas major"},
+        {"id": "hip-flexors", "name": "hip flexors", "aliases": ["hip flexor group"]},
+    ]
+    texts = [
+        "The gluteus medius musle and the psoas major work; the psoas majr too.",
+        "Gluteus medius, gluteus medis, glutues medius and the hip flexers or hips flexors group.",
+        (REPO / "examples" / "drafts" / "articles" / "hips-and-flat-feet.md").read_text("utf-8"),
+    ]
+    fast, slow = Vocabulary.from_data(entries), Vocabulary.from_data(entries)
+    monkeypatch.setattr(slow, "_extends", lambda mention: True)  # blank nothing
+    for text in texts:
+        assert fast.misspellings(text, fast.scan(text)) == slow.misspellings(text, slow.scan(text))
+    first = fast.misspellings(texts[0], fast.scan(texts[0]))
+    assert [m.text for m in first] == ["gluteus medius musle", "psoas majr"]  # found from inside the mention
+    content, everything = _content_vocabulary(), _content_vocabulary()
+    monkeypatch.setattr(everything, "_extends", lambda mention: True)
+    for path in sorted((REPO / "examples" / "drafts").rglob("*.*")):
+        text = path.read_text("utf-8")
+        assert content.misspellings(text, content.scan(text)) == everything.misspellings(text, everything.scan(text))
