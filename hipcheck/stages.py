@@ -57,6 +57,11 @@ class RunSettings:
         return [c for c in self.index_checks if c.depends_on == {"muscle"}] if self.muscle_index else []
 
     @cached_property
+    def per_file_index_checks_by_kind(self) -> dict[str, list[Check]]:
+        checks = self.per_file_index_checks
+        return {kind: [c for c in checks if c.kinds is None or kind in c.kinds] for kind in KIND_FOLDERS.values()}
+
+    @cached_property
     def index_checks(self) -> list[Check]:
         return [c for c in CHECKS if c.scope == "index" and any(r.code in self.enabled for r in c.rules)]
 
@@ -167,9 +172,8 @@ def _muscle_dependent_checks(
     view = settings.muscle_index.scoped(own)
     share_vocabulary(view, settings.vocabulary)
     ctx = Context(config=settings.config, today=settings.today, index=view)
-    for check in settings.per_file_index_checks:
-        if check.kinds is None or kind in check.kinds:
-            emit.run(check, display, lambda c=check: [f for f in c.fn(view, ctx) if (f.path or display) == display])
+    for check in settings.per_file_index_checks_by_kind[kind]:
+        emit.run(check, display, lambda c=check: [f for f in c.fn(view, ctx) if (f.path or display) == display])
 
 
 def _article_findings(record: Record, settings: RunSettings, options: Any, definitions: list[Any]) -> list[Finding]:

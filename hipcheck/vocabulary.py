@@ -539,8 +539,17 @@ class Vocabulary:
 
     def actions(self, record_id: str) -> frozenset[str]:
         """What a muscle does, or a group: its own actions and every member's."""
-        ids = {record_id} | set(self.leaves(record_id))
-        return frozenset(a for i in ids if (e := self.entries.get(i)) for a in e.actions)
+        cached = self._actions.get(record_id)
+        if cached is None:
+            ids = {record_id} | set(self.leaves(record_id))
+            cached = self._actions[record_id] = frozenset(
+                a for i in ids if (e := self.entries.get(i)) for a in e.actions
+            )
+        return cached
+
+    @cached_property
+    def _actions(self) -> dict[str, frozenset[str]]:
+        return {}
 
     def crosses(self, record_id: str) -> frozenset[str]:
         entry = self.entries.get(record_id)

@@ -375,6 +375,8 @@ class _DefinitionParser:
         return mention.term.id is not None and self.vocabulary.has_members(mention.term.id)
 
     def parse(self) -> list[Definition]:
+        if not any(self.is_group(m) for m in self.mentions):
+            return []  # every kind of definition starts from a group's mention
         found: dict[tuple[str, int], Definition] = {}
         for definition in [*self._headings(), *self._after_mentions(), *self._formed()]:
             found.setdefault((definition.group, definition.start), definition)
