@@ -256,7 +256,7 @@ def process_files(todo: Todo, settings: RunSettings, jobs: int) -> list[FileResu
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    size = max(50, len(todo) // (jobs * 4))
+    size = max(25, min(200, len(todo) // (jobs * 4)))  # small batches: workers finish close together
     batches = [todo[i : i + size] for i in range(0, len(todo), size)]
     context = multiprocessing.get_context("fork")  # workers inherit the loaded rules and schemas
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(settings,)) as pool:
