@@ -176,11 +176,11 @@ def check_target(
     for relative, kind in files:
         display = base + relative  # strings, not pathlib: a root can hold a hundred thousand files
         path = displays[display] = os.path.join(top, relative)
-        digests[display], stat = trusted_digest(path, summary, display)
+        digests[display], stat = trusted_digest(path, summary, display) if store else ("", None)
         if stat is not None:
             stats[display] = stat
         if not digests[display]:  # new, changed or touched: the per-file stage reads and digests it
-            todo.append((Path(path), kind, display, summary.digests.get(display, "")))
+            todo.append((path, kind, display, summary.digests.get(display, "")))
     fresh: dict[str, FileResult] = {}
     for processed in process_files(todo, settings, jobs):
         digests[processed.path] = processed.digest  # "" if unreadable: redone next time, and reported

@@ -112,17 +112,18 @@ class FileResult:
 _NO_INDEX = ContentIndex([])
 
 
-def process_file(path: Path, kind: str, display: str, settings: RunSettings, known: str = "") -> FileResult:
+def process_file(path: str | Path, kind: str, display: str, settings: RunSettings, known: str = "") -> FileResult:
     """Load one file and run its per-file checks; when its bytes still have the digest `known` (a file
     touched but not changed), only say so."""
     try:
-        raw: bytes | None = path.read_bytes()
+        with open(path, "rb") as stream:
+            raw: bytes | None = stream.read()
     except OSError:
         raw = None  # read_records reports why
     content = digest(raw) if raw is not None else ""
     if known and content == known:
         return FileResult(display, [], [], suppressions.FileSuppressions(), digest=content, unchanged=True)
-    records = read_records(path, kind, display, raw)
+    records = read_records(Path(path), kind, display, raw)
     emit = Emitter(settings.config, settings.enabled)
     ctx = Context(config=settings.config, today=settings.today, index=_NO_INDEX)
     for record in records:
@@ -241,7 +242,7 @@ def _init_worker(settings: RunSettings) -> None:
     _WORKER_SETTINGS = settings
 
 
-Todo = list[tuple[Path, str, str, str]]  # (path, kind, display path, digest known from the cache or "")
+Todo = list[tuple[str, str, str, str]]  # (path, kind, display path, digest known from the cache or "")
 
 
 def _work(batch: Todo) -> list[FileResult]:
