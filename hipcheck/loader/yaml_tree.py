@@ -34,6 +34,10 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
     """
 
     resolve = staticmethod(functools.lru_cache(maxsize=65536)(functools.partial(_BaseLoader.resolve, _BaseLoader(""))))
+    # The composer calls these two for every node; they serve only path resolvers, which this loader
+    # never has. Built-in callables that ignore their arguments cost less than the Python no-ops.
+    descend_resolver = {}.get  # (parent, index) -> ignored
+    ascend_resolver = tuple  # () -> ignored
 
 
 TAG = "tag:yaml.org,2002:"
@@ -240,7 +244,9 @@ class _Converter:
             if tag == TAG + "bool":
                 value: Any = _constructor.construct_yaml_bool(node)
             elif tag == TAG + "int":
-                value = _constructor.construct_yaml_int(node)
+                text = node.value  # most are plain decimals: read them as PyYAML would, without its parser
+                plain = text.isascii() and text.isdigit() and (text[0] != "0" or text == "0")
+                value = int(text) if plain else _constructor.construct_yaml_int(node)
             elif tag == TAG + "float":
                 value = _constructor.construct_yaml_float(node)
                 if value != value or value in (float("inf"), float("-inf")):
