@@ -232,14 +232,14 @@ def test_cross_record_checks_from_cached_records_equal_a_cold_run(tmp_path: Path
 
 
 def test_index_keeps_only_the_declared_fields_of_an_exercise() -> None:
-    from hipcheck.index import EXERCISE_INDEX_FIELDS, IndexFields, keep_index_fields
+    from hipcheck.index import EXERCISE_INDEX_FIELDS, CheckedIndexFields, keep_index_fields
     from hipcheck.loader.records import read_records
 
     path = REPO / "content/exercises/banded-walks.yaml"
     (record,) = read_records(path, "exercise", "exercises/banded-walks.yaml")
     full = dict(record.data)
     keep_index_fields(record)
-    assert isinstance(record.data, IndexFields)
+    assert isinstance(record.data, CheckedIndexFields)  # the tests run with HIPCHECK_CHECK_INDEX_FIELDS
     assert record.id == full["id"] and record.data.get("references") == full["references"]
     for read in (lambda d: d.get("muscles"), lambda d: d["steps"], lambda d: "dosage" in d, lambda d: list(d)):
         with pytest.raises(LookupError):
@@ -247,4 +247,4 @@ def test_index_keeps_only_the_declared_fields_of_an_exercise() -> None:
     import pickle
 
     again = pickle.loads(pickle.dumps(record.data))
-    assert type(again) is IndexFields and dict(dict.items(again)) == {k: full[k] for k in EXERCISE_INDEX_FIELDS}
+    assert type(again) is CheckedIndexFields and dict(dict.items(again)) == {k: full[k] for k in EXERCISE_INDEX_FIELDS}

@@ -536,3 +536,28 @@ def test_skipping_words_of_closed_mentions_changes_no_misspelling(monkeypatch: p
     for path in sorted((REPO / "examples" / "drafts").rglob("*.*")):
         text = path.read_text("utf-8")
         assert content.misspellings(text, content.scan(text)) == everything.misspellings(text, everything.scan(text))
+
+
+def test_conflicting_definitions_compare_each_definition_with_a_few_not_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sixty articles that agree and one that does not: one finding, and work linear in the articles."""
+    files = {
+        "muscles/iliopsoas.yaml": "id: iliopsoas\nkind: group\nname: iliopsoas\nmembers: [iliacus, psoas-major]\n",
+        "muscles/iliacus.yaml": "id: iliacus\nkind: muscle\nname: iliacus\npart_of: [iliopsoas]\n",
+        "muscles/psoas-major.yaml": "id: psoas-major\nkind: muscle\nname: psoas major\npart_of: [iliopsoas]\n",
+        "muscles/psoas-minor.yaml": "id: psoas-minor\nkind: muscle\nname: psoas minor\n",
+    }
+    same = "---\ntitle: A\n---\nThe iliopsoas is made up of the iliacus and the psoas major.\n"
+    for n in range(60):
+        files[f"articles/a{n:02}.md"] = same
+    files["articles/z.md"] = same.replace("the psoas major.", "the psoas major and the psoas minor.")
+    write_tree(tmp_path, files)
+    calls = Counter[str]()
+    real = prose_rules._disagree
+    monkeypatch.setattr(prose_rules, "_disagree", lambda a, b: calls.update(["call"]) or real(a, b))
+    result = check_paths([str(tmp_path)], cwd=tmp_path, today=TODAY, select=["HC612"], cache=False)
+    found = [(d.path, d.message) for d in result.diagnostics]
+    expected = "iliopsoas is defined here as iliacus, psoas major, psoas minor, but as iliacus, psoas major"
+    assert found == [("articles/z.md", f"{expected} at articles/a00.md:4")]
+    assert calls["call"] <= 2 * 61  # all earlier definitions each time would be 1,830

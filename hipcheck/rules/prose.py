@@ -806,8 +806,12 @@ def _conflicts(prose: _Prose) -> Iterator[Finding]:
         by_group[definition.group].append(definition)
     vocabulary = prose.vocabulary
     for group, definitions in by_group.items():
-        for i, later in enumerate(definitions):
-            earlier = next((d for d in definitions[:i] if _disagree(d, later)), None)
+        # Whether two definitions disagree depends only on their members and count: compare each with the
+        # first definition of every shape seen before it (a few), not with every earlier one (thousands).
+        firsts: dict[tuple[frozenset[str] | None, int | None], Definition] = {}
+        for later in definitions:
+            earlier = next((d for d in firsts.values() if _disagree(d, later)), None)
+            firsts.setdefault((None if later.members is None else frozenset(later.members), later.count), later)
             if earlier is None:
                 continue
             where = (
