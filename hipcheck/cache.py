@@ -31,19 +31,27 @@ FORMAT = 5  # bump when what is pickled changes shape
 RACY_NS = 2_000_000_000  # a file changed this close to the cache write may share its mtime with the old bytes
 
 
-def trusted_digest(path: str, summary: Summary, display: str) -> tuple[str, tuple[int, int] | None]:
-    """(digest, (size, mtime)) of `path` from the cache when size and mtime are unchanged and the file
-    is older than the cache itself (as git's index does); digest "" when the file must be read (the
-    per-file stage digests the bytes it reads, and finds the content unchanged if it is)."""
-    try:
-        status = os.stat(path)
-    except OSError:
-        return "", None
-    stat = (status.st_size, status.st_mtime_ns)
-    known = summary.digests.get(display)
-    if known and summary.stats.get(display) == stat and status.st_mtime_ns < summary.written_ns - RACY_NS:
-        return known, stat
-    return "", stat
+Stats = dict[str, tuple[int, int]]  # display path -> (size, mtime_ns)
+
+
+def unchanged_files(summary: Summary, files: list[tuple[str, str]]) -> tuple[dict[str, str], Stats]:
+    """For (display path, file path) pairs: the digests the cache may be trusted for, and every file's
+    (size, mtime). Trusted: size and mtime unchanged, and the file older than the cache by RACY_NS (as
+    git's index does). The per-file stage reads and digests the rest, and finds touched files unchanged."""
+    trusted: dict[str, str] = {}
+    stats: dict[str, tuple[int, int]] = {}
+    known_digests, known_stats, before = summary.digests, summary.stats, summary.written_ns - RACY_NS
+    stat_of = os.stat
+    for display, path in files:  # a hundred thousand files: kept lean
+        try:
+            status = stat_of(path)
+        except OSError:
+            continue
+        stat = stats[display] = (status.st_size, status.st_mtime_ns)
+        known = known_digests.get(display)
+        if known and known_stats.get(display) == stat and status.st_mtime_ns < before:
+            trusted[display] = known
+    return trusted, stats
 
 
 def settings_key(settings: RunSettings, root: Path, cwd: Path) -> str:

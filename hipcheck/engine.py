@@ -16,7 +16,7 @@ import yaml
 
 import hipcheck.rules  # noqa: F401  (registers every rule)
 from hipcheck import suppressions
-from hipcheck.cache import ResultCache, Summary, settings_key, trusted_digest
+from hipcheck.cache import ResultCache, Summary, settings_key, unchanged_files
 from hipcheck.config import Config, load_config
 from hipcheck.constants import KIND_FOLDERS
 from hipcheck.content_digest import digest
@@ -168,17 +168,15 @@ def check_target(
     # 1. Per-file stage: reuse what the cache holds for unchanged bytes, process the rest.
     todo: Todo = []
     digests: dict[str, str] = {}
-    stats: dict[str, tuple[int, int]] = {}
     displays: dict[str, str] = {}
     base = display_path(target.root, cwd)
     base = "" if base == "." else base + "/"
     top = str(target.root)
-    for relative, kind in files:
-        display = base + relative  # strings, not pathlib: a root can hold a hundred thousand files
-        path = displays[display] = os.path.join(top, relative)
-        digests[display], stat = trusted_digest(path, summary, display) if store else ("", None)
-        if stat is not None:
-            stats[display] = stat
+    for relative, _ in files:
+        displays[base + relative] = f"{top}/{relative}"  # strings, not pathlib: there can be 100,000 files
+    trusted, stats = unchanged_files(summary, list(displays.items())) if store else ({}, {})
+    for (display, path), (_, kind) in zip(displays.items(), files, strict=True):
+        digests[display] = trusted.get(display, "")
         if not digests[display]:  # new, changed or touched: the per-file stage reads and digests it
             todo.append((path, kind, display, summary.digests.get(display, "")))
     fresh: dict[str, FileResult] = {}

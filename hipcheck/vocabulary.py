@@ -293,15 +293,24 @@ class Scanner:
     def __init__(self, terms: Mapping[str, Term], abbreviations: Mapping[str, Term]) -> None:
         self.terms = terms
         self.abbreviations = abbreviations
-        names = f"(?P<name>{_trie_pattern(terms)})" if terms else None
-        abbreviated = f"(?P<abbr>{_trie_pattern(abbreviations)})" if abbreviations else None
-        mixed = [names, abbreviated and f"(?-i:{abbreviated})"]
-        self.pattern: re.Pattern[str] = re.compile(_bounded(mixed), re.IGNORECASE)
-        # ASCII text is lowered once and matched case-sensitively, which `re` does about twice as fast as
-        # matching case-insensitively; an abbreviation found that way is then checked in its own case.
-        lowered = f"(?P<abbr>{_trie_pattern({key.lower() for key in abbreviations})})" if abbreviations else None
-        self.lowered_pattern: re.Pattern[str] = re.compile(_bounded([names, lowered]))
-        self.abbreviation_pattern: re.Pattern[str] = re.compile(_bounded([abbreviated]))
+        self._names = f"(?P<name>{_trie_pattern(terms)})" if terms else None
+        self._abbreviated = f"(?P<abbr>{_trie_pattern(abbreviations)})" if abbreviations else None
+
+    # Each pattern is compiled on first use: a pre-commit run on one file may need only one of them.
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        return re.compile(_bounded([self._names, self._abbreviated and f"(?-i:{self._abbreviated})"]), re.IGNORECASE)
+
+    @cached_property
+    def lowered_pattern(self) -> re.Pattern[str]:
+        """For ASCII text, lowered once and matched case-sensitively, which `re` does about twice as fast
+        as matching case-insensitively; an abbreviation found that way is then checked in its own case."""
+        lowered = {key.lower() for key in self.abbreviations}
+        return re.compile(_bounded([self._names, f"(?P<abbr>{_trie_pattern(lowered)})" if lowered else None]))
+
+    @cached_property
+    def abbreviation_pattern(self) -> re.Pattern[str]:
+        return re.compile(_bounded([self._abbreviated]))
 
     def scan(self, text: str, offset: int = 0) -> list[Mention]:
         return self._scan_ascii(text, offset) if text.isascii() else self._scan_mixed(text, offset)
