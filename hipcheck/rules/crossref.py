@@ -181,14 +181,15 @@ def check_muscle_ids(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
 
 
 def _unknown_ids(index: ContentIndex, kind: str, key: str, target: str, noun: str) -> Iterator[Finding]:
-    ids = index.ids(target)
-    for record in index.of_kind(kind):
-        if not record.loaded:
+    known = index.by_kind.get(target, {})
+    for record in index.of_kind(kind):  # every exercise of the root: kept lean
+        values = record.data.get(key) if record.loaded else None
+        if not isinstance(values, list):
             continue
-        for i, value in enumerate(_as_list(record.data.get(key))):
-            if not isinstance(value, str) or index.has(target, value):
+        for i, value in enumerate(values):
+            if not isinstance(value, str) or value in known:
                 continue
-            hint = closest(value, ids)
+            hint = closest(value, index.ids(target))
             message = f"unknown {noun} id '{value}'" + (f"; did you mean '{hint}'?" if hint else "")
             fix = _replace(record, (key, i), hint, safe=False) if hint else None
             yield Finding(message, record.span((key, i)), path=record.path, fix=fix, related=(f"{target}:{value}",))
