@@ -25,7 +25,7 @@ from hipcheck.diagnostics import Diagnostic
 from hipcheck.stages import FileResult, RunSettings
 
 CACHE_DIR = ".hipcheck_cache"
-FORMAT = 5  # bump when what is pickled changes shape
+FORMAT = 6  # bump when what is pickled changes shape
 
 
 RACY_NS = 2_000_000_000  # a file changed this close to the cache write may share its mtime with the old bytes
@@ -79,6 +79,8 @@ class Summary:
     index_key: str = ""  # digest of every file digest (and online state) the cross-record results used
     index_diagnostics: list[Diagnostic] = field(default_factory=list)
     index_errors: list[str] = field(default_factory=list)
+    outside: str = ""  # the state of inputs besides content files that those results used ("": never reuse)
+    facts: dict[str, str] = field(default_factory=dict)  # display path -> what cross-record checks read of it
 
 
 class ResultCache:
@@ -104,8 +106,15 @@ class ResultCache:
             records.update(delta)
         return records
 
-    def save(self, summary: Summary, records: dict[str, Any] | None, changed: set[str]) -> None:
-        """Write the summary, and the records: only the `changed` ones (a delta) when they are few."""
+    def save(
+        self, summary: Summary, records: dict[str, Any] | None, changed: set[str], *, only_changed: bool = False
+    ) -> None:
+        """Write the summary, and the records: only the `changed` ones (a delta) when they are few.
+
+        With `only_changed`, `records` holds just the changed files' records (the caller checked
+        `delta_has_room`); should the delta have grown meanwhile (another process), the records file is
+        removed rather than rewritten from a part: the next run redoes the files it lacks.
+        """
         try:
             self._prepare()
             if records is not None:
@@ -115,8 +124,12 @@ class ResultCache:
                 delta = _load(self.delta_path) if self.records_path.exists() else None
                 delta = delta if isinstance(delta, dict) else {}
                 delta.update({path: records[path] for path in changed if path in records})
-                if self.records_path.exists() and len(delta) <= max(50, len(records) // 20):
+                total = len(summary.digests) if only_changed else len(records)
+                if self.records_path.exists() and len(delta) <= _delta_limit(total):
                     _dump(delta, self.delta_path)
+                elif only_changed:
+                    self.records_path.unlink(missing_ok=True)
+                    self.delta_path.unlink(missing_ok=True)
                 else:
                     _dump_chunks(records, self.records_path)
                     self.delta_path.unlink(missing_ok=True)
@@ -124,6 +137,13 @@ class ResultCache:
             _dump(summary, self.summary_path)
         except OSError:
             pass  # a read-only checkout still gets its results, just not faster next time
+
+    def delta_has_room(self, changed: set[str], total: int) -> bool:
+        """Whether the records of `changed` files can go into the delta, leaving the records file as it is."""
+        if not self.records_path.exists():
+            return False
+        delta = _load(self.delta_path)
+        return len(changed.union(delta if isinstance(delta, dict) else ())) <= _delta_limit(total)
 
     def _prepare(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -141,6 +161,11 @@ def _load(path: Path) -> Any:
             return pickle.load(stream)
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
         return None  # missing, torn by a crash, or from another version: start afresh
+
+
+def _delta_limit(total: int) -> int:
+    """Most files the delta holds before the records file is written whole again."""
+    return max(50, total // 20)
 
 
 CHUNK = 2000  # records per pickle frame: pickle remembers every object of a frame until it ends

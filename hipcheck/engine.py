@@ -188,11 +188,18 @@ def check_target(
     by_path = {d: r for d, r in summary.results.items() if d in digests and d not in fresh}
     by_path.update((d, r) for d, r in fresh.items() if not r.is_empty)
 
-    # 2. Cross-record stage: from the cache when no file and no outside input changed.
-    index_key = _index_key(digests, target.root, config, online)
+    # 2. Cross-record stage: from the cache when no file and no outside input changed, or when the changed
+    # files are exercises whose index fields are as they were; else from all records, cached or fresh.
+    outside = _outside_key(target.root, config, online)
+    index_key = digest("\n".join([outside, *(f"{d}={h}" for d, h in sorted(digests.items()))]).encode())
     unchanged = not fresh and summary.index_key == index_key and set(summary.digests) == set(digests)
+    facts = {d: summary.facts.get(d, "") for d in digests if d not in fresh}
+    facts.update((d, r.facts) for d, r in fresh.items())
     records_by_path: dict[str, list[Record]] | None = None
-    if unchanged:
+    reused = not unchanged and store is not None and _cross_record_results_hold(summary, fresh, digests, outside)
+    if reused:
+        reused = store is not None and store.delta_has_room(set(fresh), len(digests))
+    if unchanged or reused:
         late, late_errors = summary.index_diagnostics, summary.index_errors
     else:
         cached_records = store.load_records() if store and len(fresh) < len(digests) else {}
@@ -219,8 +226,13 @@ def check_target(
             index_key=index_key,
             index_diagnostics=late,
             index_errors=late_errors,
+            outside=outside,
+            facts=facts,
         )
-        store.save(summary, records_by_path, set(fresh))
+        if reused:  # the records file is not loaded: add the changed files' records to its delta
+            store.save(summary, {d: r.records for d, r in fresh.items()}, set(fresh), only_changed=True)
+        else:
+            store.save(summary, records_by_path, set(fresh))
 
     # 3. Per-file ignores and suppressions, then the scope of what was asked.
     emit = Emitter(config, settings.enabled)
@@ -299,16 +311,32 @@ def _cross_record_stage(
     return emit.diagnostics, emit.internal_errors
 
 
-def _index_key(digests: dict[str, str], root: Path, config: Config, online: bool) -> str:
+def _outside_key(root: Path, config: Config, online: bool) -> str:
+    """The state of what cross-record checks read besides content files: the verification cache."""
     if online:
         return ""  # online answers change without any file changing: never reuse
     verification = root / config.online.cache
     try:
         stat = verification.stat()
-        outside = f"{stat.st_size}:{stat.st_mtime_ns}"
+        return f"{stat.st_size}:{stat.st_mtime_ns}"
     except OSError:
-        outside = "none"
-    return digest("\n".join([outside, *(f"{d}={h}" for d, h in sorted(digests.items()))]).encode())
+        return "none"
+
+
+def _cross_record_results_hold(
+    summary: Summary, fresh: dict[str, FileResult], digests: dict[str, str], outside: str
+) -> bool:
+    """Whether the last run's cross-record results hold after these changes (the pre-commit case: a few
+    exercises edited). They do when the files are the same ones, every changed file is an exercise whose
+    index facts (id, references; no prose for the cross-record rules) are what they were, and no
+    cross-record finding sits in or points at a changed file, whose lines may have moved."""
+    if not fresh or not outside or summary.outside != outside or summary.index_errors:
+        return False
+    if any(not r.facts or summary.facts.get(d) != r.facts for d, r in fresh.items()):
+        return False
+    if len(summary.digests) != len(digests) or any(d not in summary.digests for d in digests):
+        return False
+    return not any(d.path in fresh or any(p in d.message for p in fresh) for d in summary.index_diagnostics)
 
 
 def _without_records(file_result: FileResult) -> FileResult:

@@ -60,6 +60,15 @@ class CheckedIndexFields(IndexFields):
 _INDEX_FIELDS = CheckedIndexFields if os.environ.get("HIPCHECK_CHECK_INDEX_FIELDS") else IndexFields
 
 
+def index_facts(records: list[Record]) -> str:
+    """What cross-record checks read of a file, when that is a single exercise's index fields (its prose
+    needs nothing from them); "" otherwise. Equal facts, equal cross-record results elsewhere."""
+    if len(records) != 1 or not isinstance(records[0].data, IndexFields):
+        return ""
+    record = records[0]
+    return repr((record.kind, record.loaded, record.prefix, sorted(dict.items(record.data))))
+
+
 def keep_index_fields(record: Record) -> None:
     """Drop an exercise's fields that no cross-record check reads (see EXERCISE_INDEX_FIELDS)."""
     if record.kind == "exercise" and record.loaded and not isinstance(record.data, IndexFields):

@@ -20,7 +20,7 @@ from hipcheck.config import Config
 from hipcheck.content_digest import digest
 from hipcheck.context import Context
 from hipcheck.diagnostics import Diagnostic, Finding, Severity
-from hipcheck.index import ContentIndex, keep_index_fields
+from hipcheck.index import ContentIndex, index_facts, keep_index_fields
 from hipcheck.loader.records import KIND_FOLDERS, Record, read_records
 from hipcheck.rules.online import ONLINE_RULES
 from hipcheck.rules.prose import article_prose, check_prose, exercise_needs_prose_check
@@ -94,6 +94,7 @@ class FileResult:
     prose_flag: bool = False  # an exercise whose text the prose rules must look at
     prose_definitions: list[Any] = field(default_factory=list)  # muscle groups an article defines
     digest: str = ""  # of the bytes read; "" when the file could not be read
+    facts: str = ""  # what cross-record checks read of the file, if only an exercise's index fields (index_facts)
     unchanged: bool = False  # the bytes have the digest the caller knew: nothing else was computed
 
     @property
@@ -161,6 +162,8 @@ def process_file(path: str | Path, kind: str, display: str, settings: RunSetting
         record.drop_text()
         if not flag:  # a flagged exercise goes to the prose rules whole
             keep_index_fields(record)
+    if not (definitions or result.citations):
+        result.facts = index_facts(records)
     return result
 
 

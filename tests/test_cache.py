@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -248,3 +249,44 @@ def test_index_keeps_only_the_declared_fields_of_an_exercise() -> None:
 
     again = pickle.loads(pickle.dumps(record.data))
     assert type(again) is CheckedIndexFields and dict(dict.items(again)) == {k: full[k] for k in EXERCISE_INDEX_FIELDS}
+
+
+def test_editing_exercises_reuses_cross_record_results_only_when_they_hold(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pre-commit case: after each edit, a warm run reports what a cold run reports; the cross-record
+    results are reused (the records file not even read) exactly when the edit left the exercise's id,
+    references and prose screen as they were and no cross-record finding sits in it."""
+    from hipcheck.cache import ResultCache
+
+    root = tmp_path / "root"
+    shutil.copytree(REPO / "content", root)
+    base = (root / "exercises/banded-walks.yaml").read_text("utf-8")
+    for n in range(12):
+        (root / f"exercises/walk-{n}.yaml").write_text(base.replace("id: banded-walks", f"id: walk-{n}"), "utf-8")
+    _age(root)
+    loads: list[int] = []
+    real = ResultCache.load_records
+    monkeypatch.setattr(ResultCache, "load_records", lambda self: loads.append(1) or real(self))
+    assert findings(root) == findings(root, cache=False) == []
+    target = root / "exercises/walk-3.yaml"
+
+    def edit(change: Any, reused: bool) -> list[tuple[str, int, str, str]]:
+        target.write_text(change(target.read_text("utf-8")), "utf-8")
+        loads.clear()
+        warm = findings(root)
+        assert warm == findings(root, cache=False)
+        assert (not loads) == reused, "reuse expected" if reused else "a full cross-record stage expected"
+        return warm
+
+    assert edit(lambda t: t.replace("name: ", "name: Wide ", 1), reused=True) == []
+    unknown = edit(lambda t: t.replace("references: [", "references: [nobody2020, ", 1), reused=False)
+    assert [(path, code) for path, _, code, _ in unknown] == [("exercises/walk-3.yaml", "HC402")]
+    moved = edit(lambda t: "# a comment\n" + t, reused=False)  # the finding sits here: its line moves
+    assert [line for _, line, _, _ in moved] == [unknown[0][1] + 1]
+    edit(lambda t: t.replace("references: [nobody2020, ", "references: [", 1), reused=False)
+    assert edit(lambda t: t.replace("id: walk-3", "id: walk-4"), reused=False)  # a duplicate id
+    assert edit(lambda t: t.replace("id: walk-4", "id: walk-3"), reused=False) == []
+    assert edit(lambda t: t.replace("name: Wide ", "name: ", 1), reused=True) == []
+    typo = edit(lambda t: t.replace("\nsafety:\n", "\nsafety:\n- Relax the hips flexors.\n", 1), reused=False)
+    assert [code for _, _, code, _ in typo] == ["HC610"]
