@@ -25,7 +25,7 @@ from hipcheck.loader.records import KIND_FOLDERS, Record, read_records
 from hipcheck.rules.online import ONLINE_RULES
 from hipcheck.rules.prose import article_prose, check_prose, exercise_needs_prose_check
 from hipcheck.rules.registry import CHECKS, RULES, Check, Rule
-from hipcheck.vocabulary import Vocabulary, options_from, share_vocabulary
+from hipcheck.vocabulary import Vocabulary, options_from
 
 
 @dataclass
@@ -60,6 +60,13 @@ class RunSettings:
     def per_file_index_checks_by_kind(self) -> dict[str, list[Check]]:
         checks = self.per_file_index_checks
         return {kind: [c for c in checks if c.kinds is None or kind in c.kinds] for kind in KIND_FOLDERS.values()}
+
+    @cached_property
+    def muscle_context(self) -> Context | None:
+        """The context of checks that depend on a record and the muscles only."""
+        if self.muscle_index is None:
+            return None
+        return Context(config=self.config, today=self.today, index=self.muscle_index)
 
     @cached_property
     def index_checks(self) -> list[Check]:
@@ -170,14 +177,15 @@ def process_file(path: str | Path, kind: str, display: str, settings: RunSetting
 def _muscle_dependent_checks(
     records: list[Record], kind: str, display: str, settings: RunSettings, emit: Emitter
 ) -> None:
-    """Cross-record checks that need only this file and the muscles, run here on a view of the index."""
-    assert settings.muscle_index is not None and settings.vocabulary is not None
-    own = [record for record in records if record.loaded]
-    view = settings.muscle_index.scoped(own)
-    share_vocabulary(view, settings.vocabulary)
-    ctx = Context(config=settings.config, today=settings.today, index=view)
+    """Cross-record checks that need only this file and the muscles (`muscle_check`), run here."""
+    index, ctx = settings.muscle_index, settings.muscle_context
+    assert index is not None and ctx is not None
     for check in settings.per_file_index_checks_by_kind[kind]:
-        emit.run(check, display, lambda c=check: [f for f in c.fn(view, ctx) if (f.path or display) == display])
+        per_record = check.per_record
+        assert per_record is not None
+        for record in records:
+            if record.loaded:
+                emit.run(check, display, lambda f=per_record, r=record: f(r, index, ctx))
 
 
 def _article_findings(record: Record, settings: RunSettings, options: Any, definitions: list[Any]) -> list[Finding]:

@@ -10,7 +10,7 @@ from hipcheck.diagnostics import Edit, Finding, Fix, Severity
 from hipcheck.index import ContentIndex
 from hipcheck.loader.records import Record
 from hipcheck.loader.yaml_tree import Path
-from hipcheck.rules.registry import RULES, index_check, rule
+from hipcheck.rules.registry import RULES, index_check, muscle_check, rule
 from hipcheck.suggest import closest
 from hipcheck.textpos import LineIndex
 from hipcheck.vocabulary import NEVER_MERGE, crosses_never_merge, muscle_refs, value_edit, vocabulary_for
@@ -152,32 +152,31 @@ def _replace(record: Record, path: Path, new: str, safe: bool) -> Fix:
     return Fix(f"replace with '{new}'", (Edit(span.offset, span.end_offset, record.scalar_text(path, new)),), safe=safe)
 
 
-@index_check(UNKNOWN_MUSCLE, depends_on=("muscle",))
-def check_muscle_ids(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
+@muscle_check(UNKNOWN_MUSCLE)
+def check_muscle_ids(record: Record, index: ContentIndex, ctx: Context) -> Iterator[Finding]:
+    if record.kind not in ("exercise", "muscle") or not record.loaded:
+        return
     vocabulary = vocabulary_for(index)
     defer = _defers_to_name_as_id(ctx)
-    for record in index.records:
-        if record.kind not in ("exercise", "muscle") or not record.loaded:
+    for path, value in muscle_refs(record):
+        if vocabulary.has(value):
             continue
-        for path, value in muscle_refs(record):
-            if vocabulary.has(value):
-                continue
-            message = f"unknown muscle id '{value}'"
-            fix = None
-            named = vocabulary.ids_named(value)
-            if named and defer:
-                continue  # muscle-name-as-id reports it
-            if len(named) == 1:
-                message += f"; '{value}' names the muscle whose id is '{named[0]}'"
-                fix = Fix(f"replace with '{named[0]}'", (value_edit(record, path, named[0]),), safe=True)
-            elif named:
-                message += f"; '{value}' names several muscles: {', '.join(named)}"
-            else:
-                hint = vocabulary.suggest_id(value)
-                if hint:
-                    message += f"; did you mean '{hint}'?"
-                    fix = Fix(f"replace with '{hint}'", (value_edit(record, path, hint),), safe=False)
-            yield Finding(message, record.span(path), path=record.path, fix=fix, related=(f"muscle:{value}",))
+        message = f"unknown muscle id '{value}'"
+        fix = None
+        named = vocabulary.ids_named(value)
+        if named and defer:
+            continue  # muscle-name-as-id reports it
+        if len(named) == 1:
+            message += f"; '{value}' names the muscle whose id is '{named[0]}'"
+            fix = Fix(f"replace with '{named[0]}'", (value_edit(record, path, named[0]),), safe=True)
+        elif named:
+            message += f"; '{value}' names several muscles: {', '.join(named)}"
+        else:
+            hint = vocabulary.suggest_id(value)
+            if hint:
+                message += f"; did you mean '{hint}'?"
+                fix = Fix(f"replace with '{hint}'", (value_edit(record, path, hint),), safe=False)
+        yield Finding(message, record.span(path), path=record.path, fix=fix, related=(f"muscle:{value}",))
 
 
 def _unknown_ids(index: ContentIndex, kind: str, key: str, target: str, noun: str) -> Iterator[Finding]:

@@ -16,7 +16,7 @@ from hipcheck.diagnostics import Finding, Fix, Severity
 from hipcheck.index import ContentIndex
 from hipcheck.loader.records import Record
 from hipcheck.loader.yaml_tree import Path
-from hipcheck.rules.registry import index_check, rule
+from hipcheck.rules.registry import index_check, muscle_check, rule
 from hipcheck.vocabulary import Vocabulary, muscle_refs, value_edit, vocabulary_for
 
 RECORDS = ("exercise", "muscle")
@@ -213,27 +213,26 @@ def _loaded(index: ContentIndex, kind: str) -> list[Record]:
 # --- record rules --------------------------------------------------------------------------------
 
 
-@index_check(NAME_AS_ID, depends_on=("muscle",))
-def check_names_as_ids(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
+@muscle_check(NAME_AS_ID)
+def check_names_as_ids(record: Record, index: ContentIndex, ctx: Context) -> Iterator[Finding]:
+    if record.kind not in RECORDS or not record.loaded:
+        return
     vocabulary = vocabulary_for(index)
-    for record in index.records:
-        if record.kind not in RECORDS or not record.loaded:
+    for path, value in muscle_refs(record):
+        if vocabulary.has(value):
             continue
-        for path, value in muscle_refs(record):
-            if vocabulary.has(value):
-                continue
-            named = vocabulary.ids_named(value)
-            if not named:
-                continue  # unknown-muscle
-            span = record.span(path)
-            related = (f"muscle:{value}", *(f"muscle:{i}" for i in named))
-            if len(named) == 1:
-                message = f"'{value}' is a name of the muscle whose id is '{named[0]}': use the id"
-                fix = Fix(f"replace with '{named[0]}'", (value_edit(record, path, named[0]),), safe=True)
-                yield Finding(message, span, path=record.path, fix=fix, related=related)
-            else:
-                message = f"'{value}' names several muscle records ({', '.join(named)}): use the id of the one meant"
-                yield Finding(message, span, path=record.path, related=related)
+        named = vocabulary.ids_named(value)
+        if not named:
+            continue  # unknown-muscle
+        span = record.span(path)
+        related = (f"muscle:{value}", *(f"muscle:{i}" for i in named))
+        if len(named) == 1:
+            message = f"'{value}' is a name of the muscle whose id is '{named[0]}': use the id"
+            fix = Fix(f"replace with '{named[0]}'", (value_edit(record, path, named[0]),), safe=True)
+            yield Finding(message, span, path=record.path, fix=fix, related=related)
+        else:
+            message = f"'{value}' names several muscle records ({', '.join(named)}): use the id of the one meant"
+            yield Finding(message, span, path=record.path, related=related)
 
 
 @index_check(DUPLICATE_NAME)
@@ -345,17 +344,17 @@ def _exercise_roles(record: Record, vocabulary: Vocabulary) -> dict[str, list[tu
     return roles
 
 
-@index_check(PRIMARY_AND_SECONDARY, depends_on=("muscle",))
-def check_primary_and_secondary(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
-    vocabulary = vocabulary_for(index)
-    for record in _loaded(index, "exercise"):
-        roles = _exercise_roles(record, vocabulary)
-        primary = {resolved for _, _, resolved in roles["primary"]}
-        for path, value, resolved in roles["secondary"]:
-            if resolved in primary:
-                shown = f"'{value}'" if value == resolved else f"'{value}' ('{resolved}')"
-                message = f"{shown} is listed as both a primary and a secondary muscle"
-                yield Finding(message, record.span(path), path=record.path, related=(f"muscle:{resolved}",))
+@muscle_check(PRIMARY_AND_SECONDARY)
+def check_primary_and_secondary(record: Record, index: ContentIndex, ctx: Context) -> Iterator[Finding]:
+    if record.kind != "exercise" or not record.loaded:
+        return
+    roles = _exercise_roles(record, vocabulary_for(index))
+    primary = {resolved for _, _, resolved in roles["primary"]}
+    for path, value, resolved in roles["secondary"]:
+        if resolved in primary:
+            shown = f"'{value}'" if value == resolved else f"'{value}' ('{resolved}')"
+            message = f"{shown} is listed as both a primary and a secondary muscle"
+            yield Finding(message, record.span(path), path=record.path, related=(f"muscle:{resolved}",))
 
 
 @index_check(MEMBER_CANNOT_ACT)
@@ -377,15 +376,16 @@ def check_member_actions(index: ContentIndex, ctx: Context) -> Iterator[Finding]
                 )
 
 
-@index_check(PRIMARY_CANNOT_ACT, depends_on=("muscle",))
-def check_primary_actions(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
+@muscle_check(PRIMARY_CANNOT_ACT)
+def check_primary_actions(record: Record, index: ContentIndex, ctx: Context) -> Iterator[Finding]:
+    if record.kind != "exercise" or not record.loaded:
+        return
+    actions = [a for a in _as_list(record.data.get("actions")) if isinstance(a, str)]
+    if not actions:
+        return
     vocabulary = vocabulary_for(index)
-    for record in _loaded(index, "exercise"):
-        actions = [a for a in _as_list(record.data.get("actions")) if isinstance(a, str)]
-        if not actions:
-            continue
-        for path, value, resolved in _exercise_roles(record, vocabulary)["primary"]:
-            reason = vocabulary.incapable(resolved, actions)
-            if reason is not None:
-                message = f"primary muscle '{value}' cannot produce {', '.join(actions)}: {reason}"
-                yield Finding(message, record.span(path), path=record.path, related=(f"muscle:{resolved}",))
+    for path, value, resolved in _exercise_roles(record, vocabulary)["primary"]:
+        reason = vocabulary.incapable(resolved, actions)
+        if reason is not None:
+            message = f"primary muscle '{value}' cannot produce {', '.join(actions)}: {reason}"
+            yield Finding(message, record.span(path), path=record.path, related=(f"muscle:{resolved}",))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -45,6 +45,7 @@ class Rule:
 
 RecordCheckFn = Callable[["Record", "Context"], Iterable[Finding]]
 IndexCheckFn = Callable[["ContentIndex", "Context"], Iterable[Finding]]
+MuscleRecordFn = Callable[["Record", "ContentIndex", "Context"], Iterable[Finding]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,7 @@ class Check:
     # An index check whose findings on a record depend only on that record and on the records of these
     # kinds: the engine runs it on each other file in the per-file stage (parallel, cached).
     depends_on: frozenset[str] = frozenset()
+    per_record: MuscleRecordFn | None = None  # the same check for one record (see muscle_check)
 
     @property
     def kinds(self) -> frozenset[str] | None:
@@ -97,6 +99,22 @@ def record_check(*rules: Rule) -> Callable[[RecordCheckFn], RecordCheckFn]:
 def index_check(*rules: Rule, depends_on: Iterable[str] = ()) -> Callable[[IndexCheckFn], IndexCheckFn]:
     def register(fn: IndexCheckFn) -> IndexCheckFn:
         CHECKS.append(Check("index", rules, fn, frozenset(depends_on)))
+        return fn
+
+    return register
+
+
+def muscle_check(*rules: Rule) -> Callable[[MuscleRecordFn], MuscleRecordFn]:
+    """A cross-record check whose findings on a record depend only on that record and the muscle records:
+    `fn(record, index, ctx)` checks one record, `index` gives the muscles. The engine runs it over the muscle
+    records in the cross-record stage, and on each other file in the per-file stage (parallel, cached)."""
+
+    def register(fn: MuscleRecordFn) -> MuscleRecordFn:
+        def over_index(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
+            for record in index.records:
+                yield from fn(record, index, ctx)
+
+        CHECKS.append(Check("index", rules, over_index, frozenset({"muscle"}), per_record=fn))
         return fn
 
     return register
