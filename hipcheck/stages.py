@@ -131,7 +131,7 @@ def process_file(path: str | Path, kind: str, display: str, settings: RunSetting
     content = digest(raw) if raw is not None else ""
     if known and content == known:
         return FileResult(display, [], [], suppressions.FileSuppressions(), digest=content, unchanged=True)
-    records = read_records(Path(path), kind, display, raw)
+    records = read_records(path, kind, display, raw)
     emit = Emitter(settings.config, settings.enabled)
     ctx = Context(config=settings.config, today=settings.today, index=_NO_INDEX)
     for record in records:

@@ -7,6 +7,7 @@ errors and unclosed front matter all become one located LoaderIssue each.
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
@@ -191,7 +192,7 @@ def kind_of(path: FsPath, root: FsPath) -> str | None:
     return kind
 
 
-def read_records(path: FsPath, kind: str, display: str, raw: bytes | None = None) -> list[Record]:
+def read_records(path: FsPath | str, kind: str, display: str, raw: bytes | None = None) -> list[Record]:
     """The records in one file: one, or for a reference collection file, one per item. `raw`: the
     file's bytes when the caller has read them already."""
     record = read_record(path, kind, display, raw)
@@ -235,8 +236,8 @@ def _collection_items(doc: YamlDocument) -> list[tuple[Path, Any]] | None:
     return None
 
 
-def read_record(path: FsPath, kind: str, display: str, raw: bytes | None = None) -> Record:
-    stem = path.name
+def read_record(path: FsPath | str, kind: str, display: str, raw: bytes | None = None) -> Record:
+    stem = os.path.basename(path)
     for suffix in KIND_SUFFIXES[kind]:
         stem = stem.removesuffix(suffix)
     record = Record(kind=kind, path=display, stem=stem, source=str(path))
@@ -261,9 +262,11 @@ def read_record(path: FsPath, kind: str, display: str, raw: bytes | None = None)
     return record
 
 
-def _read_text(path: FsPath, record: Record, raw: bytes | None = None) -> str | None:
+def _read_text(path: FsPath | str, record: Record, raw: bytes | None = None) -> str | None:
     try:
-        raw = path.read_bytes() if raw is None else raw
+        if raw is None:
+            with open(path, "rb") as stream:
+                raw = stream.read()
     except OSError as error:
         record.issues.append(
             LoaderIssue(
