@@ -313,7 +313,15 @@ class Scanner:
         return re.compile(_bounded([self._abbreviated]))
 
     def scan(self, text: str, offset: int = 0) -> list[Mention]:
-        return self._scan_ascii(text, offset) if text.isascii() else self._scan_mixed(text, offset)
+        if text.isascii():
+            return self._scan_ascii(text, offset)
+        if self._ascii_terms and _FOLDS_TO_ASCII.search(text) is None:
+            return self._scan_ascii(_as_ascii(text), offset, text)
+        return self._scan_mixed(text, offset)
+
+    @cached_property
+    def _ascii_terms(self) -> bool:
+        return all(form.isascii() for form in (*self.terms, *self.abbreviations))
 
     def _scan_mixed(self, text: str, offset: int) -> list[Mention]:
         found = []
@@ -327,10 +335,12 @@ class Scanner:
                 found.append(Mention(match.start() + offset, match.end() + offset, written, term))
         return found
 
-    def _scan_ascii(self, text: str, offset: int) -> list[Mention]:
-        """`scan` for ASCII text, finding exactly what the case-insensitive pattern finds."""
+    def _scan_ascii(self, text: str, offset: int, original: str | None = None) -> list[Mention]:
+        """`scan` for ASCII text, finding exactly what the case-insensitive pattern finds; `text` may
+        stand for an `original` with other characters (see `_as_ascii`)."""
         found = []
         lowered = text.lower()
+        text = text if original is None else original
         search, position = self.lowered_pattern.search, 0
         while (match := search(lowered, position)) is not None:
             start, end = match.span()
@@ -349,6 +359,29 @@ class Scanner:
             if term is not None:
                 found.append(Mention(start + offset, end + offset, written, term))
         return found
+
+
+# The characters other than ASCII that a case-insensitive pattern of ASCII letters can match.
+_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
+_WORD = re.compile(r"\w")
+
+
+@lru_cache(maxsize=4096)
+def _ascii_stand_in(char: str) -> str:
+    """An ASCII character that a pattern of ASCII names treats as it treats `char`: the separators
+    `_WORD_GAP` allows as themselves, other word characters as "_" and the rest as NUL (no name holds
+    either)."""
+    if char == "\u00a0":
+        return " "
+    if char in "\u2010\u2011":
+        return "-"
+    return "_" if _WORD.match(char) else "\0"
+
+
+def _as_ascii(text: str) -> str:
+    """`text` with each character other than ASCII replaced by its stand-in: same length, same offsets."""
+    return _NOT_ASCII.sub(lambda match: _ascii_stand_in(match.group()), text)
 
 
 def _bounded(branches: list[str | None]) -> str:
