@@ -692,7 +692,10 @@ class Vocabulary:
         anchors = self._anchors(word)
         if not anchors:
             return False
-        return word not in self._word_index or any(size > 1 for _, size in self._word_index[word])
+        if word not in self._word_index:
+            # A movement ("abductions") is never a changed word of a typo (see `_typo_of`), nor a name's word.
+            return word not in _MOVEMENTS and word.removesuffix("s") not in _MOVEMENTS
+        return any(size > 1 for _, size in self._word_index[word])
 
     def _outside_closed_mentions(self, lowered: str, mentions: list[tuple[int, int]], offset: int) -> str:
         """`lowered` with the closed mentions (see `_extends`) blanked out, same length."""
@@ -784,6 +787,10 @@ class Vocabulary:
         for hit in _words_pattern(frozenset(present)).finditer(outside):
             low, high = max(0, hit.start() - reach), min(len(lowered), hit.end() + reach)
             before = list(_TOKEN.finditer(lowered, low, hit.start()))
+            following = _TOKEN.search(lowered, hit.end(), high)
+            initials = (before[-1].group()[0] if before else "", following.group()[0] if following else "")
+            if not self._could_start_window(hit.group(), *initials):
+                continue
             if before and before[0].start() == low and low > 0 and _TOKEN.match(lowered, low - 1):
                 before = before[1:]  # cut by the reach: not a whole word
             after = list(itertools.islice(_TOKEN.finditer(lowered, hit.end(), high), more))
@@ -793,6 +800,25 @@ class Vocabulary:
             tokens = [(m.start() + offset, m.end() + offset, m.group()) for m in (*before, hit, *after)]
             self._windows(text, tokens, len(before), offset, spans, min_score, candidates)
         return _best_non_overlapping(candidates.values())
+
+    def _could_start_window(self, word: str, before: str, after: str) -> bool:
+        """Whether some window around `word` can have a name's initials, given the initials of the words
+        just before and after it ("" for none): windows of several words need those to match."""
+        key = (word, before, after)
+        cached = self._start_cache.get(key)
+        if cached is None:
+            cached = self._start_cache[key] = any(
+                (position == 0 or before == initials[position - 1])
+                and (position == size - 1 or after == initials[position + 1])
+                for anchor in self._anchors(word)
+                for (position, size), by_initials in self._word_index[anchor].items()
+                for initials in by_initials
+            )
+        return cached
+
+    @cached_property
+    def _start_cache(self) -> dict[tuple[str, str, str], bool]:
+        return {}
 
     def _windows(
         self,
