@@ -256,9 +256,28 @@ def _init_worker(settings: RunSettings) -> None:
 Todo = list[tuple[str, str, str, str]]  # (path, kind, display path, digest known from the cache or "")
 
 
-def _work(batch: Todo) -> list[FileResult]:
+def _work(batch: Todo) -> list[FileResult | tuple[Any, ...]]:
     assert _WORKER_SETTINGS is not None
-    return [process_file(path, kind, display, _WORKER_SETTINGS, known) for path, kind, display, known in batch]
+    return [_pack(process_file(path, kind, display, _WORKER_SETTINGS, known)) for path, kind, display, known in batch]
+
+
+def _pack(result: FileResult) -> FileResult | tuple[Any, ...]:
+    """What a worker sends back. Most files have nothing to report and one record: a tuple of its values
+    costs a fraction of the objects to pickle and unpickle."""
+    if not result.is_empty or result.unchanged or len(result.records) != 1:
+        return result
+    record = result.records[0]
+    if record.issues or record.prefix or record.front is not None or record._text is not None or record.body_offset:
+        return result
+    return result.path, result.digest, result.facts, record.kind, record.stem, record.data, record.loaded, record.source
+
+
+def _unpack(item: FileResult | tuple[Any, ...]) -> FileResult:
+    if isinstance(item, FileResult):
+        return item
+    path, content, facts, kind, stem, data, loaded, source = item
+    record = Record(kind=kind, path=path, stem=stem, _text=None, data=data, loaded=loaded, source=source)
+    return FileResult(path, [record], [], suppressions.FileSuppressions(), digest=content, facts=facts)
 
 
 def process_files(todo: Todo, settings: RunSettings, jobs: int) -> list[FileResult]:
@@ -272,4 +291,4 @@ def process_files(todo: Todo, settings: RunSettings, jobs: int) -> list[FileResu
     batches = [todo[i : i + size] for i in range(0, len(todo), size)]
     context = multiprocessing.get_context("fork")  # workers inherit the loaded rules and schemas
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(settings,)) as pool:
-        return [result for batch in pool.map(_work, batches) for result in batch]
+        return [_unpack(item) for batch in pool.map(_work, batches) for item in batch]
