@@ -1,5 +1,3 @@
-import sys
+from hipcheck.cli import entry_point
 
-from hipcheck.cli import main
-
-sys.exit(main())
+entry_point()

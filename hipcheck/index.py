@@ -107,7 +107,8 @@ class ContentIndex:
         return found[0] if found else None
 
     def ids(self, kind: str) -> list[str]:
-        return sorted(self.by_kind.get(kind, {}))
+        """The ids of a kind, sorted (computed once: did-you-mean suggestions ask for them per finding)."""
+        return self.memo(f"ids:{kind}", lambda index: sorted(index.by_kind.get(kind, {})))
 
     def of_kind(self, kind: str) -> list[Record]:
         return self._by_kind_list.get(kind, [])
