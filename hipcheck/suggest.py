@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 
-def closest(value: str, choices: Iterable[str], *, cutoff: float = 75, case_sensitive: bool = True) -> str | None:
-    """The choice most similar to `value`, or None when nothing is similar enough."""
+def closest(
+    value: str, choices: Iterable[str], *, cutoff: float = 75, case_sensitive: bool = True, unique: bool = False
+) -> str | None:
+    """The choice most similar to `value`, or None when nothing is similar enough. `unique`: `choices` is
+    a list without repeats (a content root's ids: there can be 100,000 of them, asked about per finding)."""
     from rapidfuzz import fuzz, process, utils  # only runs when a finding needs a suggestion
 
-    options = list(dict.fromkeys(choices))  # in C: a content root can have 100,000 ids to choose from
+    options = choices if unique and isinstance(choices, list) else list(dict.fromkeys(choices))
     if not value or not options:
         return None
     if not case_sensitive:
@@ -17,6 +20,8 @@ def closest(value: str, choices: Iterable[str], *, cutoff: float = 75, case_sens
         if exact:
             return exact[0]
     processor = None if case_sensitive else utils.default_process
-    # Two best: the best may be `value` itself, which is never a suggestion.
-    best = process.extract(value, options, scorer=fuzz.ratio, processor=processor, score_cutoff=cutoff, limit=2)
-    return next((choice for choice, _, _ in best if choice != value), None)
+    match = process.extractOne(value, options, scorer=fuzz.ratio, processor=processor, score_cutoff=cutoff)
+    if match and match[0] == value:  # `value` itself is never a suggestion: the best of the others
+        others = [c for c in options if c != value]
+        match = process.extractOne(value, others, scorer=fuzz.ratio, processor=processor, score_cutoff=cutoff)
+    return match[0] if match else None

@@ -188,7 +188,7 @@ def _unknown_ids(index: ContentIndex, kind: str, key: str, target: str, noun: st
         for i, value in enumerate(values):
             if not isinstance(value, str) or value in known:
                 continue
-            hint = closest(value, index.ids(target))
+            hint = closest(value, index.ids(target), unique=True)
             message = f"unknown {noun} id '{value}'" + (f"; did you mean '{hint}'?" if hint else "")
             fix = _replace(record, (key, i), hint, safe=False) if hint else None
             yield Finding(message, record.span((key, i)), path=record.path, fix=fix, related=(f"{target}:{value}",))
