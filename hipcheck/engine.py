@@ -196,9 +196,12 @@ def check_target(
     facts = {d: summary.facts.get(d, "") for d in digests if d not in fresh}
     facts.update((d, r.facts) for d, r in fresh.items())
     records_by_path: dict[str, list[Record]] | None = None
-    reused = not unchanged and store is not None and _cross_record_results_hold(summary, fresh, digests, outside)
-    if reused:
-        reused = store is not None and store.delta_has_room(set(fresh), len(digests))
+    reused = (
+        not unchanged
+        and store is not None
+        and _cross_record_results_hold(summary, fresh, digests, outside)
+        and store.delta_has_room(set(fresh), len(digests))
+    )
     if unchanged or reused:
         late, late_errors = summary.index_diagnostics, summary.index_errors
     else:
