@@ -1,6 +1,6 @@
 """Benchmark hipcheck against check-jsonschema and a libyaml baseline on generated content roots.
 
-    python benchmarks/run.py [--sizes 10000,100000] [--skip-large] [--seed 0] [--keep] [--json FILE]
+    python benchmarks/run.py [--sizes 10000,100000] [--skip-large] [--seed 0] [--repeat 3] [--keep] [--json FILE]
 
 For each size it generates a content root (benchmarks/generate.py: N exercises, N/50 articles, the
 sample muscles and references) in a temporary folder, then measures, one process at a time, the wall
@@ -10,7 +10,9 @@ time and peak RSS of:
 - `check-jsonschema --schemafile schemas/exercise.schema.json` over every exercise file;
 - `hipcheck check ROOT --format json` cold (`--no-cache` when hipcheck has it), then, when it has a
   cache, a first run that fills it; a second run with nothing changed (warm); and the pre-commit path,
-  `hipcheck check ROOT/exercises/<one>.yaml` after editing that one file, cache warm.
+  `hipcheck check ROOT/exercises/<one>.yaml` after editing that one file, cache warm. Each hipcheck
+  measurement is the median of `--repeat` runs (caches removed before each cold and first run, the file
+  edited again before each pre-commit run); check-jsonschema, minutes long at 100,000, runs once.
 
 It prints the machine and a Markdown table of times, peak memory, ratios to check-jsonschema and the
 issue's targets. Targets are ratios measured in one run, never timed unit tests. Exit status 0 whether
@@ -24,10 +26,12 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -167,7 +171,15 @@ def compose_all(root: Path) -> dict[str, Any]:
 # --- one size -------------------------------------------------------------------------------------
 
 
-def bench_size(size: int, work: Path, seed: int, cjs: Path, no_cache: bool, log: list[str]) -> list[Measurement]:
+def forget(root: Path) -> None:
+    """Remove hipcheck's caches: the content root's, and the recorded runs in the folder it runs from."""
+    for folder in (root, root.parent):
+        shutil.rmtree(folder / ".hipcheck_cache", ignore_errors=True)
+
+
+def bench_size(
+    size: int, work: Path, seed: int, cjs: Path, no_cache: bool, log: list[str], repeat: int = 3
+) -> list[Measurement]:
     root = work / f"corpus-{size}"
     shutil.rmtree(root, ignore_errors=True)  # always a fresh corpus: nothing cached from an earlier run
     started = time.perf_counter()
@@ -204,32 +216,43 @@ def bench_size(size: int, work: Path, seed: int, cjs: Path, no_cache: bool, log:
     cjs_run = Measurement(size, "check-jsonschema, exercise schema", total, peak_max, worst, cjs_detail)
     results.append(cjs_run)
 
-    def hipcheck(name: str, args: list[str], stem: str) -> Measurement:
+    def hipcheck(name: str, args: list[str], stem: str, before: Callable[[], None] = lambda: None) -> Measurement:
+        """The median of `repeat` runs (peak memory: the largest), `before` each run; this machine's
+        timings vary from run to run by ±15% or more."""
         cmd = [sys.executable, "-m", "hipcheck", "check", *args, "--format", "json"]
-        seconds, peak, code = run_measured(cmd, work, env, out / f"{stem}.json")
+        runs = []
+        for _ in range(repeat):
+            before()
+            runs.append(run_measured(cmd, work, env, out / f"{stem}.json"))
+        seconds = statistics.median(r[0] for r in runs)
         report = json.loads((out / f"{stem}.json").read_text("utf-8"))
         summary = report["summary"]
         detail = f"{summary['files']} files, {len(report['diagnostics'])} findings"
-        return Measurement(size, name, seconds, peak, code, detail)
+        if repeat > 1:
+            detail += f"; median of {repeat} runs ({', '.join(f'{r[0]:.2f}' for r in runs)} s)"
+        return Measurement(size, name, seconds, max(r[1] for r in runs), max(r[2] for r in runs), detail)
 
     # (a) cold, (b) warm, (c) one changed file with a warm cache
     if no_cache:
-        cold = hipcheck("hipcheck check, cold (--no-cache)", [rel, "--no-cache"], "cold")
+        cold = hipcheck("hipcheck check, cold (--no-cache)", [rel, "--no-cache"], "cold", lambda: forget(root))
     else:
-        cold = hipcheck("hipcheck check, cold (first run)", [rel], "cold")
+        cold = hipcheck("hipcheck check, cold (first run)", [rel], "cold", lambda: forget(root))
     cold.detail += f" (seeded: {len(manifest['defects'])})"
     results.append(cold)
     first = cold
     if no_cache:
-        first = hipcheck("hipcheck check, first run (fills cache)", [rel], "first")
+        first = hipcheck("hipcheck check, first run (fills cache)", [rel], "first", before=lambda: forget(root))
         results.append(first)
     warm = hipcheck("hipcheck check, second run, nothing changed", [rel], "warm")
     results.append(warm)
     clean = {d["path"] for d in manifest["defects"]}
     one = next(p for p in sorted((root / "exercises").glob("*.yaml")) if f"exercises/{p.name}" not in clean)
-    text = one.read_text("utf-8")
-    one.write_text(text.replace("\nname: ", "\nname: Edited ", 1), "utf-8")
-    single = hipcheck("hipcheck check ONE.yaml, one file changed, warm", [one.relative_to(work).as_posix()], "single")
+
+    def edit() -> None:  # a new change before each run, as each commit brings one
+        one.write_text(one.read_text("utf-8").replace("\nname: ", "\nname: Edited ", 1), "utf-8")
+
+    relative = one.relative_to(work).as_posix()
+    single = hipcheck("hipcheck check ONE.yaml, one file changed, warm", [relative], "single", before=edit)
     results.append(single)
 
     # targets
@@ -286,6 +309,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the generated corpora and outputs")
     parser.add_argument("--workdir", type=Path, help="where to generate (default: a new temporary folder)")
     parser.add_argument("--json", type=Path, help="also write the measurements to this JSON file")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each hipcheck measurement; the median counts")
     parser.add_argument("--compose", type=Path, help=argparse.SUPPRESS)  # internal: the libyaml baseline child
     args = parser.parse_args(argv)
     if args.compose:
@@ -308,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for size in sizes:
             print(f"benchmarking {size:,} exercises in {work} ...", file=sys.stderr, flush=True)
-            results.extend(bench_size(size, work, args.seed, cjs, no_cache, log))
+            results.extend(bench_size(size, work, args.seed, cjs, no_cache, log, max(1, args.repeat)))
     except CommandFailed as error:
         print(f"benchmark failed: {error}", file=sys.stderr)
         return 2
