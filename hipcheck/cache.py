@@ -39,7 +39,7 @@ def unchanged_files(summary: Summary, files: list[tuple[str, str]]) -> tuple[dic
     (size, mtime). Trusted: size and mtime unchanged, and the file older than the cache by RACY_NS (as
     git's index does). The per-file stage reads and digests the rest, and finds touched files unchanged."""
     trusted: dict[str, str] = {}
-    stats: dict[str, tuple[int, int]] = {}
+    stats: Stats = {}
     known_digests, known_stats, before = summary.digests, summary.stats, summary.written_ns - RACY_NS
     stat_of = os.stat
     for display, path in files:  # a hundred thousand files: kept lean

@@ -193,8 +193,6 @@ def check_target(
     outside = _outside_key(target.root, config, online)
     index_key = digest("\n".join([outside, *(f"{d}={h}" for d, h in sorted(digests.items()))]).encode())
     unchanged = not fresh and summary.index_key == index_key and set(summary.digests) == set(digests)
-    facts = {d: summary.facts.get(d, "") for d in digests if d not in fresh}
-    facts.update((d, r.facts) for d, r in fresh.items())
     records_by_path: dict[str, list[Record]] | None = None
     reused = (
         not unchanged
@@ -222,6 +220,7 @@ def check_target(
         late, late_errors = _cross_record_stage(by_path, records_by_path, settings, target, cwd, online, progress)
     if store is not None and not unchanged:
         kept = {d: _without_records(r) for d, r in by_path.items()}
+        facts = {d: fresh[d].facts if d in fresh else summary.facts.get(d, "") for d in digests}
         summary = Summary(
             digests=digests,
             stats=stats,

@@ -169,8 +169,7 @@ def process_file(path: str | Path, kind: str, display: str, settings: RunSetting
         record.drop_text()
         if not flag:  # a flagged exercise goes to the prose rules whole
             keep_index_fields(record)
-    if not (definitions or result.citations):
-        result.facts = index_facts(records)
+    result.facts = index_facts(records)
     return result
 
 
