@@ -363,6 +363,14 @@ class Scanner:
 
 # The characters other than ASCII that a case-insensitive pattern of ASCII letters can match.
 _FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def folded_for_cues(text: str) -> str | None:
+    """`text` lower-cased, in which an ASCII word occurs exactly when a case-insensitive pattern finds it
+    in `text`; None when `text` holds one of the few other characters such a pattern matches."""
+    return text.lower() if text.isascii() or _FOLDS_TO_ASCII.search(text) is None else None
+
+
 _NOT_ASCII = re.compile(r"[^\x00-\x7f]")
 _WORD = re.compile(r"\w")
 
@@ -424,11 +432,24 @@ def _words(text: str) -> list[str]:
     return text.translate(_ASCII_NON_LETTERS).split() if text.isascii() else _TOKEN.findall(text)
 
 
-@lru_cache(maxsize=512)
-def _words_pattern(words: frozenset[str]) -> re.Pattern[str]:
-    """One pattern for a text's few candidate words (the vocabulary's words that occur in it)."""
-    alternatives = "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w)))
-    return re.compile(rf"(?<![^\W\d_])(?:{alternatives})(?![^\W\d_])")
+def _is_letter(char: str) -> bool:
+    """Whether `char` is a character of a `_TOKEN` word."""
+    return char.isalpha() if char.isascii() else _TOKEN.fullmatch(char) is not None
+
+
+def _occurrences(text: str, words: Iterable[str]) -> list[tuple[int, int, str]]:
+    """(start, end, word) wherever one of `words` (each a `_TOKEN` word) is a whole word of `text`, in text
+    order: `str.find` skips to the few candidates, where a pattern would be tried at every position."""
+    found = []
+    for word in words:
+        start = text.find(word)
+        while start >= 0:
+            end = start + len(word)
+            if not (start and _is_letter(text[start - 1])) and not (end < len(text) and _is_letter(text[end])):
+                found.append((start, end, word))
+            start = text.find(word, end)  # a whole word cannot start inside this occurrence
+    found.sort()
+    return found
 
 
 # --- the vocabulary --------------------------------------------------------------------------------
@@ -784,20 +805,23 @@ class Vocabulary:
         reach = 40 * self._max_words
         candidates: dict[tuple[int, int], Misspelling] = {}
         more = self._max_words - 1
-        for hit in _words_pattern(frozenset(present)).finditer(outside):
-            low, high = max(0, hit.start() - reach), min(len(lowered), hit.end() + reach)
-            before = list(_TOKEN.finditer(lowered, low, hit.start()))
-            following = _TOKEN.search(lowered, hit.end(), high)
+        for hit_start, hit_end, word in _occurrences(outside, present):
+            low, high = max(0, hit_start - reach), min(len(lowered), hit_end + reach)
+            before = list(_TOKEN.finditer(lowered, low, hit_start))
+            following = _TOKEN.search(lowered, hit_end, high)
             initials = (before[-1].group()[0] if before else "", following.group()[0] if following else "")
-            if not self._could_start_window(hit.group(), *initials):
+            if not self._could_start_window(word, *initials):
                 continue
             if before and before[0].start() == low and low > 0 and _TOKEN.match(lowered, low - 1):
                 before = before[1:]  # cut by the reach: not a whole word
-            after = list(itertools.islice(_TOKEN.finditer(lowered, hit.end(), high), more))
+            after = list(itertools.islice(_TOKEN.finditer(lowered, hit_end, high), more))
             if after and after[-1].end() == high and _TOKEN.match(lowered, high):
                 after = after[:-1]
             before = before[len(before) - more :] if more else []
-            tokens = [(m.start() + offset, m.end() + offset, m.group()) for m in (*before, hit, *after)]
+            hit = (hit_start + offset, hit_end + offset, word)
+            tokens = [*((m.start() + offset, m.end() + offset, m.group()) for m in before), hit]
+            tokens += [(m.start() + offset, m.end() + offset, m.group()) for m in after]
+
             self._windows(text, tokens, len(before), offset, spans, min_score, candidates)
         return _best_non_overlapping(candidates.values())
 

@@ -6,6 +6,7 @@ clean; scanning must be one compiled pattern run once per text, linear in the te
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 from pathlib import Path
@@ -573,3 +574,82 @@ def test_conflicting_definitions_compare_each_definition_with_a_few_not_all(
     expected = "iliopsoas is defined here as iliacus, psoas major, psoas minor, but as iliacus, psoas major"
     assert found == [("articles/z.md", f"{expected} at articles/a00.md:4")]
     assert calls["call"] <= 2 * 61  # all earlier definitions each time would be 1,830
+
+
+def _definitions(text: str) -> list[tuple[str, list[str]]]:
+    unit = prose_rules.Unit(SimpleNamespace(path="x.md"), text, 0, "article")  # type: ignore[arg-type]
+    parser = prose_rules._DefinitionParser(unit, VOCABULARY.scan(text), VOCABULARY, prose_rules._Lines(text))
+    return [(d.group, sorted(d.members or {})) for d in parser.parse()]
+
+
+FLEXORS = ("hip-flexors", ["iliacus", "psoas-major", "rectus-femoris"])
+# Each text defines the hip flexors through one cue word only (see the *_CUES tuples in prose.py).
+CUED_DEFINITIONS = [
+    "The hip flexors are made up of the iliacus, the psoas major and the rectus femoris.",
+    "The hip flexors are composed of the iliacus, the psoas major and the rectus femoris.",
+    "The hip flexors are comprised of the iliacus, the psoas major and the rectus femoris.",
+    "The hip flexors comprise the iliacus, the psoas major and the rectus femoris.",
+    "The hip flexors are formed by the iliacus, the psoas major and the rectus femoris.",
+    "The hip flexors consist of the iliacus, the psoas major and the rectus femoris.",
+    "The hip flexors: the iliacus, the psoas major and the rectus femoris.",
+    "The iliacus, the psoas major and the rectus femoris form the hip flexors.",
+    "## The hip flexors\n\nMuscles: iliacus, psoas major, rectus femoris\n",
+    "The HIP FLEXORS CONSIST OF the iliacus, the psoas major and the rectus femoris.",
+    "The hip flexors are compo\u017fed of the iliacus, the psoas major and the rectus femoris.",  # long s
+    "The hip flexors \u2014 at the front \u2014 consist of the iliacus, the psoas major and the rectus femoris.",
+]
+
+
+@pytest.mark.parametrize("text", CUED_DEFINITIONS)
+def test_definition_cues_skip_only_texts_that_cannot_define(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parser tries a definition pattern only when the text holds one of its cue words; each cue is
+    needed (every text here has one only), and skipping changes nothing on real texts."""
+    assert _definitions(text) == [FLEXORS]
+    monkeypatch.setattr(prose_rules, "folded_for_cues", lambda text: None)  # try every pattern
+    assert _definitions(text) == [FLEXORS]
+
+
+def test_definition_cues_change_nothing_on_the_drafts_and_content(monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = [p for root in ("examples/drafts", "content") for p in sorted((REPO / root).rglob("*.*"))]
+    texts = [p.read_text("utf-8") for p in paths]
+
+    cued = [_definitions(text) for text in texts]
+    assert any(cued)
+    monkeypatch.setattr(prose_rules, "folded_for_cues", lambda text: None)
+    assert [_definitions(text) for text in texts] == cued
+
+
+def test_whole_word_occurrences_are_what_a_bounded_pattern_finds() -> None:
+    """The typo search finds its candidate words with `str.find`; it must find what a pattern bounded by
+    letters (`_TOKEN`'s class) finds, with digits, "_", other scripts and superscripts around them."""
+    from hipcheck.vocabulary import _occurrences
+
+    words = {"glute", "medium", "aa"}
+    pattern = re.compile(r"(?<![^\W\d_])(?:medium|glute|aa)(?![^\W\d_])")
+    texts = [
+        "glute glutes aglute glute_ glute1 1glute \u00e9 glute \u00e9glute glute\u00e9 \u017fglute glute\u00b2 glute",
+        "aaa aa aaaa a aa-aa aa\0aa",
+        "medium\nglute\tmedium,glute.medium",
+        "",
+    ]
+    for text in texts:
+        assert _occurrences(text, words) == [(m.start(), m.end(), m.group()) for m in pattern.finditer(text)]
+
+
+def test_the_exercise_screen_ignores_names_inside_urls_code_and_addresses(tmp_path: Path) -> None:
+    """The screen masks noise as the full check does: an informal name in a URL, a code span or an e-mail
+    address is nothing to report; the same name in plain text is."""
+    from hipcheck.rules.prose import exercise_needs_prose_check
+
+    text = (REPO / "content" / "exercises" / "banded-walks.yaml").read_text("utf-8")
+    noisy = text.replace("steps:\n", "steps:\n- Video at https://example.org/glute-medius, or `glute medius`.\n", 1)
+    noisy = noisy.replace("safety:\n", "safety:\n- Ask glute-medius@example.org.\n", 1)
+    plain = text.replace("steps:\n", "steps:\n- Squeeze the glute medius.\n", 1)
+    options = options_from(SimpleNamespace(muscles=None))
+    for content, expected in ((text, False), (noisy, False), (plain, True)):
+        path = tmp_path / "exercises" / "banded-walks.yaml"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(content, "utf-8")
+        record = read_records(path, "exercise", "exercises/banded-walks.yaml")[0]
+        assert record.loaded
+        assert exercise_needs_prose_check(record, VOCABULARY, options) is expected, content

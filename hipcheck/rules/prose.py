@@ -27,7 +27,15 @@ from hipcheck.loader.records import Record
 from hipcheck.rules.muscles import MEMBER_CANNOT_ACT
 from hipcheck.rules.registry import index_check, rule
 from hipcheck.textpos import LineIndex
-from hipcheck.vocabulary import Mention, Misspelling, MuscleOptions, Vocabulary, options_from, vocabulary_for
+from hipcheck.vocabulary import (
+    Mention,
+    Misspelling,
+    MuscleOptions,
+    Vocabulary,
+    folded_for_cues,
+    options_from,
+    vocabulary_for,
+)
 
 PROSE = ("article", "exercise")
 
@@ -274,12 +282,13 @@ def exercise_values(record: Record) -> str:
     while stack and len(values) < 10_000:
         value = stack.pop()
         if isinstance(value, str):
-            values.append(_mask_noise(value))
+            values.append(value)
         elif isinstance(value, list):
             stack.extend(reversed(value))
         elif isinstance(value, dict):
             stack.extend(reversed(list(value.values())))
-    return _BLANK.join(values)
+    joined = _BLANK.join(values)  # "\0" between values: no mark of noise spans two of them
+    return _BLANK.join(map(_mask_noise, values)) if _may_hold_noise(joined) else joined
 
 
 def _scalars(root: Node) -> Iterator[ScalarNode]:
@@ -310,11 +319,14 @@ def _blank_match(match: re.Match[str]) -> str:
     return _blank(match.group())
 
 
+def _may_hold_noise(text: str) -> bool:
+    """Whether `_INLINE_NOISE` may match: each of its branches needs one of these marks."""
+    return "`" in text or "://" in text or "www." in text or "@" in text
+
+
 def _mask_noise(text: str) -> str:
     """Code spans, URLs and e-mail addresses blanked (the pattern runs only where one may be)."""
-    if "`" in text or "://" in text or "www." in text or "@" in text:
-        return _INLINE_NOISE.sub(_blank_match, text)
-    return text
+    return _INLINE_NOISE.sub(_blank_match, text) if _may_hold_noise(text) else text
 
 
 # --- prose: group definitions --------------------------------------------------------------------
@@ -338,6 +350,12 @@ _HEADING_LIST = re.compile(
 _FORMS_BEFORE = re.compile(
     r"(?:\bjoin(?:s|ed)?[ \t]+(?:together[ \t]+)?to[ \t]+)?\bform(?:s|ed)?[ \t]+(?:the[ \t]+)?$", re.IGNORECASE
 )
+# Words without which each pattern above cannot match (any one of them for _DEFINES_AFTER): most texts
+# lack them, and a substring test is much cheaper than trying a pattern at every group's mention.
+_HEADING_LIST_CUES = ("muscles",)  # and a ":"
+_DEFINES_AFTER_CUES = (":", "made", "composed", "compris", "formed", "consist")
+_FORMS_BEFORE_CUES = ("form",)
+
 _COUNT_THAT = re.compile(rf"\b{_COUNT}[ \t]+(?:[a-z]+[ \t]+)?(?:that|which)\b", re.IGNORECASE)
 _ONE_OF = re.compile(r"\bone[ \t\n]+of[ \t\n]+(?:(?:the|your|its|their|these|those|our)[ \t\n]+)?$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n[ \t]*\n|\0")
@@ -365,20 +383,26 @@ class _DefinitionParser:
         self.unit = unit
         self.text = unit.text
         self.mentions = [m for m in mentions if m.term.id is not None]
+        self.groups = [m for m in self.mentions if vocabulary.has_members(m.term.id)]  # type: ignore[arg-type]
         self.vocabulary = vocabulary
         self.lines = lines
 
     def local(self, offset: int) -> int:
         return offset - self.unit.offset
 
-    def is_group(self, mention: Mention) -> bool:
-        return mention.term.id is not None and self.vocabulary.has_members(mention.term.id)
-
     def parse(self) -> list[Definition]:
-        if not any(self.is_group(m) for m in self.mentions):
+        if not self.groups:
             return []  # every kind of definition starts from a group's mention
+        folded = folded_for_cues(self.text)
+
+        def cued(cues: tuple[str, ...]) -> bool:
+            return folded is None or any(cue in folded for cue in cues)
+
         found: dict[tuple[str, int], Definition] = {}
-        for definition in [*self._headings(), *self._after_mentions(), *self._formed()]:
+        headings = self._headings() if cued(_HEADING_LIST_CUES) and ":" in self.text else ()
+        after = self._after_mentions() if cued(_DEFINES_AFTER_CUES) else ()
+        formed = self._formed() if cued(_FORMS_BEFORE_CUES) else ()
+        for definition in [*headings, *after, *formed]:
             found.setdefault((definition.group, definition.start), definition)
         return sorted(found.values(), key=lambda d: d.start)
 
@@ -429,7 +453,8 @@ class _DefinitionParser:
     def _headings(self) -> Iterator[Definition]:
         for match in _HEADING_LIST.finditer(self.text):
             head_start, head_end = match.start("head") + self.unit.offset, match.end("head") + self.unit.offset
-            groups = [m for m in self.mentions if head_start <= m.start and m.end <= head_end and self.is_group(m)]
+            groups = [m for m in self.groups if head_start <= m.start and m.end <= head_end]
+
             if len(groups) != 1:
                 continue
             listed = self._members_between(match.start("list") + self.unit.offset, match.end("list") + self.unit.offset)
@@ -438,10 +463,9 @@ class _DefinitionParser:
                 yield definition
 
     def _after_mentions(self) -> Iterator[Definition]:
-        for mention in self.mentions:
-            if not self.is_group(mention):
-                continue
+        for mention in self.groups:
             match = _DEFINES_AFTER.match(self.text, self.local(mention.end))
+
             if match is None:
                 continue
             count = _number(match.group("count"))
@@ -454,10 +478,9 @@ class _DefinitionParser:
                 yield definition
 
     def _formed(self) -> Iterator[Definition]:
-        for mention in self.mentions:
-            if not self.is_group(mention):
-                continue
+        for mention in self.groups:
             local = self.local(mention.start)
+
             cue = _FORMS_BEFORE.search(self.text, max(0, local - 40), local)
             if cue is None:
                 continue
