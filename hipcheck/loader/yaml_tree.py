@@ -44,6 +44,14 @@ TAG = "tag:yaml.org,2002:"
 CORE_TAGS = frozenset(TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map"))
 MERGE_TAG = TAG + "merge"
 STR_TAG = TAG + "str"
+_SCALAR_TAGS = CORE_TAGS - {TAG + "seq", TAG + "map"}
+_TAGS_THAT_FIT: dict[type, frozenset[str]] = {
+    ScalarNode: _SCALAR_TAGS,
+    SequenceNode: frozenset({TAG + "seq"}),
+    MappingNode: frozenset({TAG + "map"}),
+}
+_KIND_OF_VALUE = {ScalarNode: "a single value", SequenceNode: "a list", MappingNode: "a mapping"}
+
 MAX_DEPTH = 100
 MAX_NODES = 200_000  # a content record has hundreds; this stops alias bombs ("billion laughs")
 
@@ -185,12 +193,11 @@ class _Converter:
         self.doc.issues.append(LoaderIssue(code, message, span))
 
     def convert(self, node: Node, path: Path) -> Any:
-        if node.tag == STR_TAG and not self.aborted:  # most values: plain text, nothing to check
-            self.visited += 1
-            return node.value
         if self.aborted:
             return None
         self.visited += 1
+        if node.tag == STR_TAG and type(node) is ScalarNode:  # most values: plain text, nothing to check
+            return node.value
         if self.visited > MAX_NODES or len(path) > MAX_DEPTH:
             what = "nested too deeply" if len(path) > MAX_DEPTH else "expands to too many values (alias bomb?)"
             self.issue(
@@ -203,16 +210,15 @@ class _Converter:
         if id(node) in self.active:
             self.issue("HC001", "recursive alias: this node contains itself", node)
             return None
-        tag = node.tag
-        if tag not in CORE_TAGS:
-            self.unsafe_tag(node)
+        self.check_tag(node)
         if isinstance(node, ScalarNode):
             return self.scalar(node, path)
         self.active.add(id(node))
         try:
             if isinstance(node, SequenceNode):
-                return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
+                return self.sequence(node, path)
             return self.mapping(node, path)
+
         finally:
             self.active.discard(id(node))
 
@@ -227,17 +233,26 @@ class _Converter:
                 previous = key_node
         return previous
 
-    def unsafe_tag(self, node: Node) -> None:
-        message = (
-            f"tag '{node.tag.replace(TAG, '!!')}' is not in YAML's safe core set; "
-            "hipcheck reads the value as plain data. Remove the tag"
-        )
+    def check_tag(self, node: Node) -> None:
+        """A tag outside the core set, or a core tag on a value of another kind (`!!str [a, b]`), which
+        a YAML loader refuses; hipcheck reports it and reads the value as plain data."""
+        tag = node.tag
+        if tag in _TAGS_THAT_FIT[type(node)]:
+            return
+        written = tag.replace(TAG, "!!")
+        if tag in CORE_TAGS:
+            message = f"tag '{written}' cannot tag {_KIND_OF_VALUE[type(node)]}, and YAML loaders refuse it"
+
+        else:
+            message = f"tag '{written}' is not in YAML's safe core set"
+        message += "; hipcheck reads the value as plain data. Remove the tag"
         self.issue("HC004", message, node, at_properties=True)
 
     def scalar(self, node: ScalarNode, path: Path) -> Any:
         tag = node.tag
-        if tag == TAG + "str" or tag not in CORE_TAGS or node.style:
+        if tag == STR_TAG or tag not in _SCALAR_TAGS or node.style:
             return node.value
+
         if tag == TAG + "null":
             return None  # null in YAML 1.1 and 1.2 alike: no trap, the schema judges it
         try:
@@ -258,23 +273,31 @@ class _Converter:
         self.doc.implicit.append(ImplicitScalar(path, node, tag.removeprefix(TAG), value))
         return value
 
+    def sequence(self, node: SequenceNode, path: Path) -> list[Any]:
+        items = []
+        for i, item in enumerate(node.value):
+            if item.tag == STR_TAG and type(item) is ScalarNode and not self.aborted:
+                self.visited += 1  # `convert`'s first case, inline: most items are text
+                items.append(item.value)
+            else:
+                items.append(self.convert(item, (*path, i)))
+        return items
+
     def mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
+
         result: dict[str, Any] = {}
         merges: list[Any] = []
         for key_node, value_node in node.value:
             if key_node.tag == MERGE_TAG:
                 merges.append(self.convert(value_node, path))
                 continue
-            if not isinstance(key_node, ScalarNode):
-                self.issue(
-                    "HC001",
-                    "a mapping key must be a plain string, not a collection",
-                    key_node,
-                )
-                continue
-            if key_node.tag not in CORE_TAGS:
-                self.unsafe_tag(key_node)
+            if key_node.tag != STR_TAG or type(key_node) is not ScalarNode:  # most keys are plain text
+                if not isinstance(key_node, ScalarNode):
+                    self.issue("HC001", "a mapping key must be a plain string, not a collection", key_node)
+                    continue
+                self.check_tag(key_node)
             key = key_node.value  # keys stay the text written: `no:` is the key "no", not False
+
             if key in result:
                 first = self._last_key_before(node, key, key_node)
                 first_line = first.start_mark.line + 1 + self.doc.line_offset
@@ -289,8 +312,13 @@ class _Converter:
                     f"key '{key}' is repeated at line {this_line}, whose value replaces this one",
                     first,
                 )
-            result[key] = self.convert(value_node, (*path, key))
-        for merged in merges:  # `<<: *base` fills only keys not set here, as YAML specifies
+            if value_node.tag == STR_TAG and type(value_node) is ScalarNode and not self.aborted:
+                self.visited += 1  # `convert`'s first case, inline: most values are text
+                result[key] = value_node.value
+            else:
+                result[key] = self.convert(value_node, (*path, key))
+        for merged in merges:
+            # `<<: *base` fills only keys not set here, as YAML specifies
             for item in merged if isinstance(merged, list) else [merged]:
                 if isinstance(item, dict):
                     for key, value in item.items():

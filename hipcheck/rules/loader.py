@@ -60,12 +60,13 @@ UNSAFE_TAG = rule(
     "unsafe-tag",
     Severity.ERROR,
     """
-    A value carries a YAML tag outside the safe core set.
+    A value carries a YAML tag outside the safe core set, or a core tag that does not fit it.
 
     ## What it does
     Reports tags such as `!!python/object` or `!custom`. Only the core tags (`!!str`, `!!int`,
-    `!!float`, `!!bool`, `!!null`, `!!timestamp`, `!!seq`, `!!map`) are allowed. hipcheck never
-    constructs tagged objects; it reads the value as plain data and keeps checking.
+    `!!float`, `!!bool`, `!!null`, `!!timestamp`, `!!seq`, `!!map`) are allowed, each on its kind
+    of value: `!!str [a, b]` or `!!seq text` is reported too. hipcheck never constructs tagged
+    objects; it reads the value as plain data and keeps checking.
 
     ## Why it matters
     Other loaders in a publishing pipeline may refuse the file, or worse, execute what the tag
