@@ -286,8 +286,33 @@ def process_files(todo: Todo, settings: RunSettings, jobs: int) -> list[FileResu
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    size = max(25, min(200, len(todo) // (jobs * 4)))  # small batches: workers finish close together
-    batches = [todo[i : i + size] for i in range(0, len(todo), size)]
+    batches = _batches(todo, jobs)
     context = multiprocessing.get_context("fork")  # workers inherit the loaded rules and schemas
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(settings,)) as pool:
-        return [_unpack(item) for batch in pool.map(_work, batches) for item in batch]
+        done = pool.map(_work, [[todo[i] for i in batch] for batch in batches])
+        results: list[FileResult | None] = [None] * len(todo)
+        for batch, items in zip(batches, done, strict=True):
+            for i, item in zip(batch, items, strict=True):
+                results[i] = _unpack(item)
+    assert all(result is not None for result in results)
+    return results  # type: ignore[return-value]
+
+
+# An article costs about ten times what another file does (its body is prose to check, and Markdown).
+_COST = {"article": 10}
+
+
+def _batches(todo: Todo, jobs: int) -> list[list[int]]:
+    """Positions in `todo`, in batches of about equal cost, the costliest files first: the workers pick
+    batches as they finish, so they end together when small batches of cheap files come last."""
+    order = sorted(range(len(todo)), key=lambda i: -_COST.get(todo[i][1], 1))  # stable: kinds keep their order
+    limit = max(25, min(200, sum(_COST.get(kind, 1) for _, kind, _, _ in todo) // (jobs * 4)))
+    batches: list[list[int]] = []
+    cost = limit
+    for i in order:
+        if cost >= limit:
+            batches.append([])
+            cost = 0
+        batches[-1].append(i)
+        cost += _COST.get(todo[i][1], 1)
+    return batches

@@ -151,7 +151,24 @@ def test_output_is_the_same_for_any_number_of_jobs(tmp_path: Path) -> None:
     assert one == two and len(one) > 30
 
 
+def test_worker_batches_take_articles_first_and_every_file_once() -> None:
+    """Articles cost about ten times another file: they go first, so the workers finish together."""
+    from hipcheck.stages import _batches
+
+    todo = [(f"e{i}", "exercise", f"e{i}", "") for i in range(900)]
+    todo[450:450] = [(f"a{i}", "article", f"a{i}", "") for i in range(60)]
+    batches = _batches(todo, jobs=2)
+    flat = [i for batch in batches for i in batch]
+    assert sorted(flat) == list(range(len(todo)))
+    assert [todo[i][1] for i in flat[:60]] == ["article"] * 60
+    assert flat[60:] == sorted(flat[60:])  # the rest keep their order
+    # A batch costs 1,500 / (2 jobs × 4) = 187: 19 articles, or 187 other files.
+    assert [len(batch) for batch in batches[:3]] == [19, 19, 19] and len(batches[-2]) == 187
+
+
+
 def test_concurrent_runs_never_corrupt_the_cache(site: Path) -> None:
+
     (site / "exercises/ex-2.yaml").write_text("id: ex-2\nname: Broken\n")
     command = [sys.executable, "-m", "hipcheck", "check", ".", "--format", "json", "--today", TODAY.isoformat()]
     runs = [subprocess.Popen(command, cwd=site, stdout=subprocess.PIPE, text=True) for _ in range(6)]
