@@ -21,7 +21,7 @@ from hipcheck.content_digest import digest
 from hipcheck.context import Context
 from hipcheck.diagnostics import Diagnostic, Finding, Severity
 from hipcheck.index import ContentIndex, index_facts, keep_index_fields
-from hipcheck.loader.records import KIND_FOLDERS, Record, read_records
+from hipcheck.loader.records import KIND_FOLDERS, Record, read_bytes, read_records
 from hipcheck.rules.online import ONLINE_RULES
 from hipcheck.rules.prose import article_prose, check_prose, exercise_needs_prose_check
 from hipcheck.rules.registry import CHECKS, RULES, Check, Rule
@@ -124,8 +124,7 @@ def process_file(path: str | Path, kind: str, display: str, settings: RunSetting
     """Load one file and run its per-file checks; when its bytes still have the digest `known` (a file
     touched but not changed), only say so."""
     try:
-        with open(path, "rb") as stream:
-            raw: bytes | None = stream.read()
+        raw: bytes | None = read_bytes(path)
     except OSError:
         raw = None  # read_records reports why
     content = digest(raw) if raw is not None else ""

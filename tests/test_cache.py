@@ -166,7 +166,6 @@ def test_worker_batches_take_articles_first_and_every_file_once() -> None:
     assert [len(batch) for batch in batches[:3]] == [19, 19, 19] and len(batches[-2]) == 187
 
 
-
 def test_concurrent_runs_never_corrupt_the_cache(site: Path) -> None:
 
     (site / "exercises/ex-2.yaml").write_text("id: ex-2\nname: Broken\n")
@@ -307,3 +306,16 @@ def test_editing_exercises_reuses_cross_record_results_only_when_they_hold(
     assert edit(lambda t: t.replace("name: Wide ", "name: ", 1), reused=True) == []
     typo = edit(lambda t: t.replace("\nsafety:\n", "\nsafety:\n- Relax the hips flexors.\n", 1), reused=False)
     assert [code for _, _, code, _ in typo] == ["HC610"]
+
+
+def test_files_are_read_whole_whatever_their_size(tmp_path: Path) -> None:
+    from hipcheck.loader.records import read_bytes
+
+    for size in (0, 1, 65_535, 65_536, 65_537, 300_000):
+        path = tmp_path / f"f{size}"
+        path.write_bytes(bytes(range(256)) * (size // 256) + b"x" * (size % 256))
+        assert read_bytes(path) == path.read_bytes()
+    with pytest.raises(OSError):
+        read_bytes(tmp_path / "missing")
+    with pytest.raises(OSError):
+        read_bytes(tmp_path)  # a folder

@@ -29,6 +29,19 @@ from hipcheck.loader.yaml_tree import (
 _FRONT_MATTER_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
 
 
+def read_bytes(path: FsPath | str) -> bytes:
+    """A file's bytes. For the small files of a content root `open()`'s buffered file object costs more
+    than the reading; the system calls alone take half the time."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        chunks = []
+        while chunk := os.read(descriptor, 1 << 16):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(descriptor)
+
+
 @dataclass(slots=True)
 class Record:
     kind: str
@@ -61,8 +74,8 @@ class Record:
     @property
     def text(self) -> str:
         if self._text is None:  # the cache keeps no text: the file's bytes are unchanged (same digest)
-            with open(self.source, "rb") as stream:
-                self._text = stream.read().decode("utf-8-sig")
+            self._text = read_bytes(self.source).decode("utf-8-sig")
+
         return self._text
 
     @text.setter
@@ -265,8 +278,8 @@ def read_record(path: FsPath | str, kind: str, display: str, raw: bytes | None =
 def _read_text(path: FsPath | str, record: Record, raw: bytes | None = None) -> str | None:
     try:
         if raw is None:
-            with open(path, "rb") as stream:
-                raw = stream.read()
+            raw = read_bytes(path)
+
     except OSError as error:
         record.issues.append(
             LoaderIssue(
