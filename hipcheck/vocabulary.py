@@ -341,9 +341,11 @@ class Scanner:
         found = []
         lowered = text.lower()
         text = text if original is None else original
-        search, position = self.lowered_pattern.search, 0
-        while (match := search(lowered, position)) is not None:
+        position = 0
+        for match in self._lowered_matches(lowered):
             start, end = match.span()
+            if start < position:
+                continue  # inside the previous mention: `search` from its end would not find it
             if match.lastgroup == "name":
                 written = text[start:end]
                 term = self.terms.get(normalize(written))
@@ -359,6 +361,60 @@ class Scanner:
             if term is not None:
                 found.append(Mention(start + offset, end + offset, written, term))
         return found
+
+    def _lowered_matches(self, lowered: str) -> Iterator[re.Match[str]]:
+        """Where `lowered_pattern` matches, at each place a `search` loop would try: only where a word
+        that begins some form stands whole. Those few places are found with `str.find`; a search tries
+        the pattern at every character."""
+        firsts = self._first_words
+        if firsts is None:
+            search, position = self.lowered_pattern.search, 0
+            while (match := search(lowered, position)) is not None:
+                yield match
+                position = match.start() + 1
+            return
+        match_at = self.lowered_pattern.match
+        for start in _whole_word_starts(lowered, firsts.intersection(lowered.translate(_ASCII_NON_WORD).split())):
+            match = match_at(lowered, start)
+            if match is not None:
+                yield match
+
+    @cached_property
+    def _first_words(self) -> frozenset[str] | None:
+        """The word (`\\w+`) each lower-cased form begins with: a match of `lowered_pattern` starts with one
+        of them, standing whole in the text, since a form's first word is followed by a separator or by
+        the form's end. None when a form begins with another character."""
+        firsts = set()
+        for form in (*self.terms, *(key.lower() for key in self.abbreviations)):
+            word = _LEADING_WORD.match(form)
+            if word is None:
+                return None
+            firsts.add(word.group())
+        return frozenset(firsts)
+
+
+_LEADING_WORD = re.compile(r"\w+")
+_ASCII_NON_WORD = str.maketrans({chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")})
+
+
+def _is_ascii_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _whole_word_starts(text: str, words: Iterable[str]) -> list[int]:
+    """Where one of `words` (each `\\w+`) stands whole in the ASCII `text`, in order."""
+    starts = []
+    for word in words:
+        start = text.find(word)
+        while start >= 0:
+            end = start + len(word)
+            if not (start and _is_ascii_word_char(text[start - 1])) and not (
+                end < len(text) and _is_ascii_word_char(text[end])
+            ):
+                starts.append(start)
+            start = text.find(word, end)  # a whole word cannot start inside this occurrence
+    starts.sort()
+    return starts
 
 
 # The characters other than ASCII that a case-insensitive pattern of ASCII letters can match.
@@ -428,7 +484,8 @@ _ASCII_NON_LETTERS = str.maketrans({chr(c): " " for c in range(128) if not chr(c
 
 
 def _words(text: str) -> list[str]:
-    """The words of a text as `_TOKEN` finds them; ASCII text the faster way."""
+    """The words of a text as `_TOKEN` finds them; ASCII text the faster way (`str.translate` is fast
+    only on ASCII)."""
     return text.translate(_ASCII_NON_LETTERS).split() if text.isascii() else _TOKEN.findall(text)
 
 

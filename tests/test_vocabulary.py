@@ -435,9 +435,10 @@ def test_one_pass_per_text_with_patterns_built_once(monkeypatch: pytest.MonkeyPa
     assert not article.isascii()
     found = vocabulary.scan(article)  # other characters stand in as ASCII: the lowered pattern
     assert found and not mixed.calls
-    # One pass: each search starts where the last match ended (or one past a look-alike abbreviation).
+    # One pass: the pattern is tried at the few places where a word that starts a name stands, each once.
     assert lowered.positions == sorted(set(lowered.positions))
-    assert len(lowered.positions) <= len(found) + 1 + article.count(" ")
+    assert len(found) <= len(lowered.positions) <= 2 * len(found)
+
     assert vocabulary.scan(article + " \u017f") and mixed.calls == Counter({"finditer": 1})  # once per text
     assert vocabulary.scanner is scanner and len(compiled) <= 3  # built once per vocabulary (+ abbreviations)
 
@@ -451,6 +452,10 @@ class _SearchPositions:
         self.positions.append(position)
         return self.pattern.search(text, position)
 
+    def match(self, text: str, position: int = 0) -> Any:
+        self.positions.append(position)
+        return self.pattern.match(text, position)
+
 
 def test_ascii_scan_finds_what_the_case_insensitive_pattern_finds() -> None:
     vocabulary = _content_vocabulary()
@@ -462,9 +467,13 @@ def test_ascii_scan_finds_what_the_case_insensitive_pattern_finds() -> None:
     article = (REPO / "content" / FLAT_FEET).read_text("utf-8").encode("ascii", "replace").decode()
     texts = [article, " ".join(variants), ", ".join(variants), "".join(variants)]
     texts += [f"The {v}s and ({v}) or {v}-like, {v}2 {v}." for v in variants]
+    searching = Vocabulary.from_data(yaml.safe_load(p.read_text("utf-8")) for p in (REPO / "content/muscles").glob("*"))
+    searching.scanner.__dict__["_first_words"] = None  # a search at every character, as with a form like "(x)"
     for text in texts:
         assert text.isascii()
         assert scanner._scan_ascii(text, 7) == scanner._scan_mixed(text, 7), text[:80]
+        assert searching.scanner._scan_ascii(text, 7) == scanner._scan_ascii(text, 7), text[:80]
+
     # Other characters: stand-ins keep word boundaries, and the separators names may contain.
     unicode = [(REPO / "content" / FLAT_FEET).read_text("utf-8"), *(REPO / "examples/drafts/articles").glob("*.md")]
     unicode = [t if isinstance(t, str) else t.read_text("utf-8") for t in unicode]
@@ -486,6 +495,19 @@ def test_ascii_scan_finds_what_the_case_insensitive_pattern_finds() -> None:
         expected = tricky._scan_mixed(text, 0)
         assert tricky._scan_ascii(text, 0) == expected, text
     assert [m.text for m in tricky.scan("AB C and Ab C, Si and SIJ")] == ["AB", "Ab C", "Si", "SIJ"]
+    # A form that does not begin with a word: no word tells where it starts, so the pattern searches.
+    odd = Vocabulary.from_data([{"id": "a", "name": "(x) muscle"}, {"id": "c", "name": "c muscle"}]).scanner
+    text = "the (x) muscle and c muscle, (X) Muscles"
+    assert odd._first_words is None and len(odd._scan_ascii(text, 0)) == 3
+    assert odd._scan_ascii(text, 0) == odd._scan_mixed(text, 0)
+    # A look-alike of an abbreviation ("aB C" for "Ab C") is not a mention, but one inside it ("C") is.
+    for first_words in (True, False):
+        inner = Vocabulary.from_data([{"id": "a", "name": "alpha muscle", "abbreviations": ["Ab C", "C"]}]).scanner
+        if not first_words:
+            inner.__dict__["_first_words"] = None
+        for text in ["aB C", "ab C", "Ab C", "aB c C"]:
+            assert inner._scan_ascii(text, 0) == inner._scan_mixed(text, 0), text
+        assert [m.text for m in inner._scan_ascii("aB C", 0)] == ["C"]
 
 
 def _best_time(action: Any, repeats: int = 5) -> float:
@@ -653,3 +675,17 @@ def test_the_exercise_screen_ignores_names_inside_urls_code_and_addresses(tmp_pa
         record = read_records(path, "exercise", "exercises/banded-walks.yaml")[0]
         assert record.loaded
         assert exercise_needs_prose_check(record, VOCABULARY, options) is expected, content
+
+
+def test_words_are_what_the_token_pattern_finds() -> None:
+    from hipcheck.vocabulary import _TOKEN, _words
+
+    texts = [
+        "Plain ASCII, with digits 42 and snake_case words.",
+        "Caf\u00e9 na\u00efve \u2014 the gluteus\u2019s \u00bbmedius\u00ab; x\u00b2 \u0130stanbul",
+        "\u017fome \u212aelvin 3\u00bd \u00a0non-breaking\u00a0space\u2003em\u2003space\u3000ideographic",
+        "\u65e5\u672c\u8a9e \u0661\u0662 abc\u0661def",
+        "",
+    ]
+    for text in texts:
+        assert _words(text) == _TOKEN.findall(text)
