@@ -158,11 +158,13 @@ def check_target(
         overrides["ignore"] = ignore
     if overrides:
         config = config.model_copy(update=overrides)
-    settings = RunSettings(config, enabled_rules(config), today)
+    settings = RunSettings(config, enabled_rules(config), today, for_cache=cache)
+
     files = walk(target.root, exclude=config.exclude)
     _add_vocabulary(settings, target.root, files)
-    key = settings_key(settings, target.root, cwd)
-    store = ResultCache.for_root(config.base or target.root, key) if cache else None
+    store = None
+    if cache:
+        store = ResultCache.for_root(config.base or target.root, settings_key(settings, target.root, cwd))
     summary = store.load_summary() if store else Summary()
 
     # 1. Per-file stage: reuse what the cache holds for unchanged bytes, process the rest.
@@ -190,9 +192,13 @@ def check_target(
 
     # 2. Cross-record stage: from the cache when no file and no outside input changed, or when the changed
     # files are exercises whose index fields are as they were; else from all records, cached or fresh.
-    outside = _outside_key(target.root, config, online)
-    index_key = digest("\n".join([outside, *(f"{d}={h}" for d, h in sorted(digests.items()))]).encode())
-    unchanged = not fresh and summary.index_key == index_key and set(summary.digests) == set(digests)
+    outside = index_key = ""  # what decides whether cached cross-record results still hold
+    if store is not None:
+        outside = _outside_key(target.root, config, online)
+        index_key = digest("\n".join([outside, *(f"{d}={h}" for d, h in sorted(digests.items()))]).encode())
+    same_files = set(digests) == set(summary.digests)
+    unchanged = bool(index_key) and not fresh and index_key == summary.index_key and same_files
+
     records_by_path: dict[str, list[Record]] | None = None
     reused = (
         not unchanged

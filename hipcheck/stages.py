@@ -38,6 +38,7 @@ class RunSettings:
     vocabulary: Vocabulary | None = None  # the muscle vocabulary, for screening exercise prose per file
     vocabulary_key: str = ""  # digest of the muscle files it was built from (part of the cache key)
     muscle_index: ContentIndex | None = None  # the muscle records, for checks that depend on them only
+    for_cache: bool = True  # results go to a cache: digest each file's bytes, note its index facts
 
     @cached_property
     def file_checks(self) -> dict[str, list[Check]]:
@@ -127,7 +128,8 @@ def process_file(path: str | Path, kind: str, display: str, settings: RunSetting
         raw: bytes | None = read_bytes(path)
     except OSError:
         raw = None  # read_records reports why
-    content = digest(raw) if raw is not None else ""
+    content = digest(raw) if raw is not None and settings.for_cache else ""
+
     if known and content == known:
         return FileResult(display, [], [], suppressions.FileSuppressions(), digest=content, unchanged=True)
     records = read_records(path, kind, display, raw)
@@ -168,7 +170,8 @@ def process_file(path: str | Path, kind: str, display: str, settings: RunSetting
         record.drop_text()
         if not flag:  # a flagged exercise goes to the prose rules whole
             keep_index_fields(record)
-    result.facts = index_facts(records)
+    result.facts = index_facts(records) if settings.for_cache else ""
+
     return result
 
 
