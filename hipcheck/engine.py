@@ -307,13 +307,13 @@ def _cross_record_stage(
     for record in records:
         if record.loaded:
             for check in settings.late_record_checks[record.kind]:
-                emit.run(check, record.path, lambda c=check, r=record: c.fn(r, ctx))
+                emit.run(check, record.path, check.fn, record, ctx)
     where = display_path(target.root, cwd)
     for check in settings.index_checks:
         scope = index
         if check in settings.per_file_index_checks:  # other files' findings came from the per-file stage
             scope = index.scoped([r for r in records if r.kind in check.depends_on])
-        emit.run(check, where, lambda c=check, i=scope: c.fn(i, ctx))
+        emit.run(check, where, check.fn, scope, ctx)
     for record in records:
         record.release()  # positions of cross-record findings are computed; let the trees go
     return emit.diagnostics, emit.internal_errors

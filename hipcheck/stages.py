@@ -25,7 +25,9 @@ from hipcheck.loader.records import KIND_FOLDERS, Record, read_bytes, read_recor
 from hipcheck.rules.online import ONLINE_RULES
 from hipcheck.rules.prose import article_prose, check_prose, exercise_needs_prose_check
 from hipcheck.rules.registry import CHECKS, RULES, Check, Rule
-from hipcheck.vocabulary import Vocabulary, options_from
+from hipcheck.vocabulary import MuscleOptions, Vocabulary, options_from
+
+_NO_INDEX = ContentIndex([])  # what checks that read only the record see of the index
 
 
 @dataclass
@@ -61,6 +63,15 @@ class RunSettings:
     def per_file_index_checks_by_kind(self) -> dict[str, list[Check]]:
         checks = self.per_file_index_checks
         return {kind: [c for c in checks if c.kinds is None or kind in c.kinds] for kind in KIND_FOLDERS.values()}
+
+    @cached_property
+    def file_context(self) -> Context:
+        """The context of checks that read only the record (the same for every file)."""
+        return Context(config=self.config, today=self.today, index=_NO_INDEX)
+
+    @cached_property
+    def muscle_options(self) -> MuscleOptions:
+        return options_from(self.config)
 
     @cached_property
     def muscle_context(self) -> Context | None:
@@ -118,9 +129,6 @@ class FileResult:
         )
 
 
-_NO_INDEX = ContentIndex([])
-
-
 def process_file(path: str | Path, kind: str, display: str, settings: RunSettings, known: str = "") -> FileResult:
     """Load one file and run its per-file checks; when its bytes still have the digest `known` (a file
     touched but not changed), only say so."""
@@ -134,24 +142,24 @@ def process_file(path: str | Path, kind: str, display: str, settings: RunSetting
         return FileResult(display, [], [], suppressions.FileSuppressions(), digest=content, unchanged=True)
     records = read_records(path, kind, display, raw)
     emit = Emitter(settings.config, settings.enabled)
-    ctx = Context(config=settings.config, today=settings.today, index=_NO_INDEX)
+    ctx = settings.file_context
     for record in records:
         for issue in record.issues:
             emit(Finding(issue.message, issue.span, code=issue.code), display)
         if record.loaded:
             for check in settings.file_checks[kind]:
-                emit.run(check, display, lambda c=check, r=record: c.fn(r, ctx))
+                emit.run(check, display, check.fn, record, ctx)
     if settings.muscle_index is not None and kind != "muscle":
         _muscle_dependent_checks(records, kind, display, settings, emit)
     first = records[0]
     flag, definitions = False, []
     if settings.vocabulary is not None and first.loaded:
-        options = options_from(settings.config)
+        options = settings.muscle_options
         if kind == "exercise":
             flag = exercise_needs_prose_check(first, settings.vocabulary, options)
         elif kind == "article":
             check = next(c for c in CHECKS if c.fn is check_prose)
-            emit.run(check, display, lambda: _article_findings(first, settings, options, definitions))
+            emit.run(check, display, _article_findings, first, settings, options, definitions)
     result = FileResult(
         path=display,
         records=records,
@@ -186,7 +194,7 @@ def _muscle_dependent_checks(
         assert per_record is not None
         for record in records:
             if record.loaded:
-                emit.run(check, display, lambda f=per_record, r=record: f(r, index, ctx))
+                emit.run(check, display, per_record, record, index, ctx)
 
 
 def _article_findings(record: Record, settings: RunSettings, options: Any, definitions: list[Any]) -> list[Finding]:
@@ -224,9 +232,10 @@ class Emitter:
             )
         )
 
-    def run(self, check: Check, where: str, produce: Callable[[], Iterable[Finding]]) -> None:
+    def run(self, check: Check, where: str, produce: Callable[..., Iterable[Finding]], *args: Any) -> None:
+        """Emit what `produce(*args)` finds; a rule that crashes becomes an internal error."""
         try:
-            for finding in produce():
+            for finding in produce(*args):
                 self(finding, where, check)
         except Exception as error:  # a rule bug must not hide the other rules' findings
             names = ", ".join(r.code for r in check.rules)
