@@ -107,3 +107,19 @@ def test_command_lines_are_split_to_fit() -> None:
     assert [a for chunk in chunks for a in chunk] == args
     assert len(chunks) > 1
     assert all(sum(len(a) + 9 for a in chunk) <= 1024 * 1024 for chunk in chunks)
+
+
+def test_growth_targets_compare_each_measurement_with_the_same_one_at_10000() -> None:
+    run = _load("run")
+    names = ["hipcheck check, cold (--no-cache)", "hipcheck check ONE.yaml, one file changed, warm"]
+    results = [run.Measurement(10_000, name, 2.0, 70 * run.MB) for name in names]
+    results += [
+        run.Measurement(100_000, names[0], 21.0, 400 * run.MB),
+        run.Measurement(100_000, names[1], 23.0, 1_200 * run.MB),
+        run.Measurement(100_000, "check-jsonschema, exercise schema", 250.0, 80 * run.MB),
+    ]
+    run.add_growth_targets(results)
+    assert [m.targets for m in results[:2]] == [[], []]
+    assert results[2].targets == [("≤ 11 × the 10,000 figure (is 10.5×)", True), ("peak ≤ 1 GB", True)]
+    assert results[3].targets == [("≤ 11 × the 10,000 figure (is 11.5×)", False), ("peak ≤ 1 GB", False)]
+    assert results[4].targets == []  # only hipcheck's own measurements have targets
