@@ -159,7 +159,6 @@ def check_target(
     if overrides:
         config = config.model_copy(update=overrides)
     settings = RunSettings(config, enabled_rules(config), today, for_cache=cache)
-
     files = walk(target.root, exclude=config.exclude)
     _add_vocabulary(settings, target.root, files)
     store = None
@@ -198,7 +197,6 @@ def check_target(
         index_key = digest("\n".join([outside, *(f"{d}={h}" for d, h in sorted(digests.items()))]).encode())
     same_files = set(digests) == set(summary.digests)
     unchanged = bool(index_key) and not fresh and index_key == summary.index_key and same_files
-
     records_by_path: dict[str, list[Record]] | None = None
     reused = (
         not unchanged

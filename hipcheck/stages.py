@@ -137,7 +137,6 @@ def process_file(path: str | Path, kind: str, display: str, settings: RunSetting
     except OSError:
         raw = None  # read_records reports why
     content = digest(raw) if raw is not None and settings.for_cache else ""
-
     if known and content == known:
         return FileResult(display, [], [], suppressions.FileSuppressions(), digest=content, unchanged=True)
     records = read_records(path, kind, display, raw)
@@ -179,7 +178,6 @@ def process_file(path: str | Path, kind: str, display: str, settings: RunSetting
         if not flag:  # a flagged exercise goes to the prose rules whole
             keep_index_fields(record)
     result.facts = index_facts(records) if settings.for_cache else ""
-
     return result
 
 

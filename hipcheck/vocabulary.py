@@ -25,7 +25,7 @@ import unicodedata
 import weakref
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, Literal
@@ -374,7 +374,8 @@ class Scanner:
                 position = match.start() + 1
             return
         match_at = self.lowered_pattern.match
-        for start in _whole_word_starts(lowered, firsts.intersection(lowered.translate(_ASCII_NON_WORD).split())):
+        present = firsts.intersection(lowered.translate(_ASCII_NON_WORD).split())
+        for start, _, _ in _whole_occurrences(lowered, present, _is_ascii_word_char):
             match = match_at(lowered, start)
             if match is not None:
                 yield match
@@ -401,20 +402,19 @@ def _is_ascii_word_char(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
-def _whole_word_starts(text: str, words: Iterable[str]) -> list[int]:
-    """Where one of `words` (each `\\w+`) stands whole in the ASCII `text`, in order."""
-    starts = []
+def _whole_occurrences(text: str, words: Iterable[str], word_char: Callable[[str], bool]) -> list[tuple[int, int, str]]:
+    """(start, end, word) wherever one of `words` stands whole in `text` (no `word_char` on either side), in
+    text order: `str.find` skips to the few candidates, where a pattern would be tried at every position."""
+    found = []
     for word in words:
         start = text.find(word)
         while start >= 0:
             end = start + len(word)
-            if not (start and _is_ascii_word_char(text[start - 1])) and not (
-                end < len(text) and _is_ascii_word_char(text[end])
-            ):
-                starts.append(start)
+            if not (start and word_char(text[start - 1])) and not (end < len(text) and word_char(text[end])):
+                found.append((start, end, word))
             start = text.find(word, end)  # a whole word cannot start inside this occurrence
-    starts.sort()
-    return starts
+    found.sort()
+    return found
 
 
 # The characters other than ASCII that a case-insensitive pattern of ASCII letters can match.
@@ -492,21 +492,6 @@ def _words(text: str) -> list[str]:
 def _is_letter(char: str) -> bool:
     """Whether `char` is a character of a `_TOKEN` word."""
     return char.isalpha() if char.isascii() else _TOKEN.fullmatch(char) is not None
-
-
-def _occurrences(text: str, words: Iterable[str]) -> list[tuple[int, int, str]]:
-    """(start, end, word) wherever one of `words` (each a `_TOKEN` word) is a whole word of `text`, in text
-    order: `str.find` skips to the few candidates, where a pattern would be tried at every position."""
-    found = []
-    for word in words:
-        start = text.find(word)
-        while start >= 0:
-            end = start + len(word)
-            if not (start and _is_letter(text[start - 1])) and not (end < len(text) and _is_letter(text[end])):
-                found.append((start, end, word))
-            start = text.find(word, end)  # a whole word cannot start inside this occurrence
-    found.sort()
-    return found
 
 
 # --- the vocabulary --------------------------------------------------------------------------------
@@ -862,7 +847,7 @@ class Vocabulary:
         reach = 40 * self._max_words
         candidates: dict[tuple[int, int], Misspelling] = {}
         more = self._max_words - 1
-        for hit_start, hit_end, word in _occurrences(outside, present):
+        for hit_start, hit_end, word in _whole_occurrences(outside, present, _is_letter):
             low, high = max(0, hit_start - reach), min(len(lowered), hit_end + reach)
             before = list(_TOKEN.finditer(lowered, low, hit_start))
             following = _TOKEN.search(lowered, hit_end, high)
@@ -878,7 +863,6 @@ class Vocabulary:
             hit = (hit_start + offset, hit_end + offset, word)
             tokens = [*((m.start() + offset, m.end() + offset, m.group()) for m in before), hit]
             tokens += [(m.start() + offset, m.end() + offset, m.group()) for m in after]
-
             self._windows(text, tokens, len(before), offset, spans, min_score, candidates)
         return _best_non_overlapping(candidates.values())
 

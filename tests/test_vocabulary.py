@@ -438,7 +438,6 @@ def test_one_pass_per_text_with_patterns_built_once(monkeypatch: pytest.MonkeyPa
     # One pass: the pattern is tried at the few places where a word that starts a name stands, each once.
     assert lowered.positions == sorted(set(lowered.positions))
     assert len(found) <= len(lowered.positions) <= 2 * len(found)
-
     assert vocabulary.scan(article + " \u017f") and mixed.calls == Counter({"finditer": 1})  # once per text
     assert vocabulary.scanner is scanner and len(compiled) <= 3  # built once per vocabulary (+ abbreviations)
 
@@ -634,7 +633,6 @@ def test_definition_cues_skip_only_texts_that_cannot_define(text: str, monkeypat
 def test_definition_cues_change_nothing_on_the_drafts_and_content(monkeypatch: pytest.MonkeyPatch) -> None:
     paths = [p for root in ("examples/drafts", "content") for p in sorted((REPO / root).rglob("*.*"))]
     texts = [p.read_text("utf-8") for p in paths]
-
     cued = [_definitions(text) for text in texts]
     assert any(cued)
     monkeypatch.setattr(prose_rules, "folded_for_cues", lambda text: None)
@@ -642,12 +640,14 @@ def test_definition_cues_change_nothing_on_the_drafts_and_content(monkeypatch: p
 
 
 def test_whole_word_occurrences_are_what_a_bounded_pattern_finds() -> None:
-    """The typo search finds its candidate words with `str.find`; it must find what a pattern bounded by
-    letters (`_TOKEN`'s class) finds, with digits, "_", other scripts and superscripts around them."""
-    from hipcheck.vocabulary import _occurrences
+    """The typo search (bounded by letters) and the scanner (bounded by word characters on ASCII text) find
+    their candidate words with `str.find`; they must find what a bounded pattern finds, with digits, "_",
+    other scripts and superscripts around the words."""
+    from hipcheck.vocabulary import _is_ascii_word_char, _is_letter, _whole_occurrences
 
     words = {"glute", "medium", "aa"}
     pattern = re.compile(r"(?<![^\W\d_])(?:medium|glute|aa)(?![^\W\d_])")
+    ascii_pattern = re.compile(r"(?<!\w)(?:medium|glute|aa)(?!\w)")
     texts = [
         "glute glutes aglute glute_ glute1 1glute \u00e9 glute \u00e9glute glute\u00e9 \u017fglute glute\u00b2 glute",
         "aaa aa aaaa a aa-aa aa\0aa",
@@ -655,7 +655,11 @@ def test_whole_word_occurrences_are_what_a_bounded_pattern_finds() -> None:
         "",
     ]
     for text in texts:
-        assert _occurrences(text, words) == [(m.start(), m.end(), m.group()) for m in pattern.finditer(text)]
+        expected = [(m.start(), m.end(), m.group()) for m in pattern.finditer(text)]
+        assert _whole_occurrences(text, words, _is_letter) == expected
+        ascii_text = text.encode("ascii", "replace").decode()
+        expected = [(m.start(), m.end(), m.group()) for m in ascii_pattern.finditer(ascii_text)]
+        assert _whole_occurrences(ascii_text, words, _is_ascii_word_char) == expected
 
 
 def test_the_exercise_screen_ignores_names_inside_urls_code_and_addresses(tmp_path: Path) -> None:

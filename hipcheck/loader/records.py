@@ -75,7 +75,6 @@ class Record:
     def text(self) -> str:
         if self._text is None:  # the cache keeps no text: the file's bytes are unchanged (same digest)
             self._text = read_bytes(self.source).decode("utf-8-sig")
-
         return self._text
 
     @text.setter
@@ -279,7 +278,6 @@ def _read_text(path: FsPath | str, record: Record, raw: bytes | None = None) -> 
     try:
         if raw is None:
             raw = read_bytes(path)
-
     except OSError as error:
         record.issues.append(
             LoaderIssue(

@@ -218,7 +218,6 @@ class _Converter:
             if isinstance(node, SequenceNode):
                 return self.sequence(node, path)
             return self.mapping(node, path)
-
         finally:
             self.active.discard(id(node))
 
@@ -242,7 +241,6 @@ class _Converter:
         written = tag.replace(TAG, "!!")
         if tag in CORE_TAGS:
             message = f"tag '{written}' cannot tag {_KIND_OF_VALUE[type(node)]}, and YAML loaders refuse it"
-
         else:
             message = f"tag '{written}' is not in YAML's safe core set"
         message += "; hipcheck reads the value as plain data. Remove the tag"
@@ -252,7 +250,6 @@ class _Converter:
         tag = node.tag
         if tag == STR_TAG or tag not in _SCALAR_TAGS or node.style:
             return node.value
-
         if tag == TAG + "null":
             return None  # null in YAML 1.1 and 1.2 alike: no trap, the schema judges it
         try:
@@ -284,7 +281,6 @@ class _Converter:
         return items
 
     def mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
-
         result: dict[str, Any] = {}
         merges: list[Any] = []
         for key_node, value_node in node.value:
@@ -297,7 +293,6 @@ class _Converter:
                     continue
                 self.check_tag(key_node)
             key = key_node.value  # keys stay the text written: `no:` is the key "no", not False
-
             if key in result:
                 first = self._last_key_before(node, key, key_node)
                 first_line = first.start_mark.line + 1 + self.doc.line_offset
@@ -317,8 +312,7 @@ class _Converter:
                 result[key] = value_node.value
             else:
                 result[key] = self.convert(value_node, (*path, key))
-        for merged in merges:
-            # `<<: *base` fills only keys not set here, as YAML specifies
+        for merged in merges:  # `<<: *base` fills only keys not set here, as YAML specifies
             for item in merged if isinstance(merged, list) else [merged]:
                 if isinstance(item, dict):
                     for key, value in item.items():

@@ -454,7 +454,6 @@ class _DefinitionParser:
         for match in _HEADING_LIST.finditer(self.text):
             head_start, head_end = match.start("head") + self.unit.offset, match.end("head") + self.unit.offset
             groups = [m for m in self.groups if head_start <= m.start and m.end <= head_end]
-
             if len(groups) != 1:
                 continue
             listed = self._members_between(match.start("list") + self.unit.offset, match.end("list") + self.unit.offset)
@@ -465,7 +464,6 @@ class _DefinitionParser:
     def _after_mentions(self) -> Iterator[Definition]:
         for mention in self.groups:
             match = _DEFINES_AFTER.match(self.text, self.local(mention.end))
-
             if match is None:
                 continue
             count = _number(match.group("count"))
@@ -480,7 +478,6 @@ class _DefinitionParser:
     def _formed(self) -> Iterator[Definition]:
         for mention in self.groups:
             local = self.local(mention.start)
-
             cue = _FORMS_BEFORE.search(self.text, max(0, local - 40), local)
             if cue is None:
                 continue
