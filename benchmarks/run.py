@@ -19,7 +19,6 @@ issue's targets: cold ≤ 0.1 × check-jsonschema; nothing changed ≤ 0.1 × th
 ≤ 0.5 s in the 10,000-exercise repository; from 100,000 up, each measurement ≤ 11 × (per ten times the
 records) the same one at 10,000, and peak memory ≤ 1 GB. Targets are ratios measured in one run, never
 timed unit tests. Exit status 0 whether or not targets are met; 2 when a measured command fails.
-
 """
 
 from __future__ import annotations
@@ -47,7 +46,6 @@ REPO = Path(__file__).resolve().parents[1]
 SCHEMA = REPO / "schemas" / "exercise.schema.json"
 LARGE = 10_000  # --skip-large drops sizes above this
 PRE_COMMIT_SIZE = 10_000  # "one changed file in that repo": the issue's 10,000-exercise repository
-
 MB = 1024 * 1024
 GB = 1_000_000_000  # the issue's "1 GB", in bytes
 

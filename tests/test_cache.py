@@ -167,7 +167,6 @@ def test_worker_batches_take_articles_first_and_every_file_once() -> None:
 
 
 def test_concurrent_runs_never_corrupt_the_cache(site: Path) -> None:
-
     (site / "exercises/ex-2.yaml").write_text("id: ex-2\nname: Broken\n")
     command = [sys.executable, "-m", "hipcheck", "check", ".", "--format", "json", "--today", TODAY.isoformat()]
     runs = [subprocess.Popen(command, cwd=site, stdout=subprocess.PIPE, text=True) for _ in range(6)]

@@ -472,7 +472,6 @@ def test_ascii_scan_finds_what_the_case_insensitive_pattern_finds() -> None:
         assert text.isascii()
         assert scanner._scan_ascii(text, 7) == scanner._scan_mixed(text, 7), text[:80]
         assert searching.scanner._scan_ascii(text, 7) == scanner._scan_ascii(text, 7), text[:80]
-
     # Other characters: stand-ins keep word boundaries, and the separators names may contain.
     unicode = [(REPO / "content" / FLAT_FEET).read_text("utf-8"), *(REPO / "examples/drafts/articles").glob("*.md")]
     unicode = [t if isinstance(t, str) else t.read_text("utf-8") for t in unicode]
