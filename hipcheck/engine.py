@@ -24,7 +24,7 @@ from hipcheck.context import Context
 from hipcheck.diagnostics import Diagnostic, Finding
 from hipcheck.discovery import walk
 from hipcheck.index import ContentIndex
-from hipcheck.loader.records import Record, kind_of, read_records
+from hipcheck.loader.records import Record, kind_of, read_bytes, read_records
 from hipcheck.result import RunResult, UsageError
 from hipcheck.rules.online import ONLINE_RULES
 from hipcheck.rules.prose import check_prose
@@ -195,13 +195,14 @@ def check_target(
     if store is not None:
         outside = _outside_key(target.root, config, online)
         index_key = digest("\n".join([outside, *(f"{d}={h}" for d, h in sorted(digests.items()))]).encode())
-    same_files = set(digests) == set(summary.digests)
-    unchanged = bool(index_key) and not fresh and index_key == summary.index_key and same_files
+    same_files = store is not None and set(digests) == set(summary.digests)
+    unchanged = same_files and not fresh and index_key == summary.index_key
     records_by_path: dict[str, list[Record]] | None = None
     reused = (
         not unchanged
+        and same_files
         and store is not None
-        and _cross_record_results_hold(summary, fresh, digests, outside)
+        and _cross_record_results_hold(summary, fresh, outside)
         and store.delta_has_room(set(fresh), len(digests))
     )
     if unchanged or reused:
@@ -258,15 +259,21 @@ def check_target(
 def _add_vocabulary(settings: RunSettings, root: Path, files: list[tuple[str, str]]) -> None:
     """Build the muscle vocabulary before the per-file stage, so that checks depending only on a file and
     the muscles (prose screening, muscle ids, muscles' actions) run there, in parallel and cached."""
-    muscle_checks = any(check.depends_on == {"muscle"} for check in settings.index_checks)
+    muscle_checks = any(check.per_record is not None for check in settings.index_checks)
     if not muscle_checks and not any(code in settings.enabled for code in PROSE_CODES):
         return
-    muscles = [relative for relative, kind in files if kind == "muscle"]
-    records = [r for relative in muscles for r in read_records(root / relative, "muscle", relative)]
+    records, parts = [], []
+    for relative in (relative for relative, kind in files if kind == "muscle"):
+        path = root / relative
+        try:
+            raw: bytes | None = read_bytes(path)
+        except OSError:
+            raw = None  # read_records reports why
+        records += read_records(path, "muscle", relative, raw)
+        parts.append(f"{relative}={digest(raw) if raw is not None else ''}")
     settings.vocabulary = Vocabulary.from_records(records)
     settings.muscle_index = ContentIndex(records)
     share_vocabulary(settings.muscle_index, settings.vocabulary)
-    parts = [f"{relative}={digest((root / relative).read_bytes())}" for relative in muscles]
     settings.vocabulary_key = digest("\n".join(parts).encode())
 
 
@@ -329,18 +336,14 @@ def _outside_key(root: Path, config: Config, online: bool) -> str:
         return "none"
 
 
-def _cross_record_results_hold(
-    summary: Summary, fresh: dict[str, FileResult], digests: dict[str, str], outside: str
-) -> bool:
-    """Whether the last run's cross-record results hold after these changes (the pre-commit case: a few
-    exercises edited). They do when the files are the same ones, every changed file is an exercise whose
+def _cross_record_results_hold(summary: Summary, fresh: dict[str, FileResult], outside: str) -> bool:
+    """Whether the last run's cross-record results hold after these changes to the same set of files
+    (the pre-commit case: a few exercises edited). They do when every changed file is an exercise whose
     index facts (id, references; no prose for the cross-record rules) are what they were, and no
     cross-record finding sits in or points at a changed file, whose lines may have moved."""
     if not fresh or not outside or summary.outside != outside or summary.index_errors:
         return False
     if any(not r.facts or summary.facts.get(d) != r.facts for d, r in fresh.items()):
-        return False
-    if len(summary.digests) != len(digests) or any(d not in summary.digests for d in digests):
         return False
     return not any(d.path in fresh or any(p in d.message for p in fresh) for d in summary.index_diagnostics)
 

@@ -57,7 +57,7 @@ class RunSettings:
 
     @cached_property
     def per_file_index_checks(self) -> list[Check]:
-        return [c for c in self.index_checks if c.depends_on == {"muscle"}] if self.muscle_index else []
+        return [c for c in self.index_checks if c.per_record is not None] if self.muscle_index else []
 
     @cached_property
     def per_file_index_checks_by_kind(self) -> dict[str, list[Check]]:

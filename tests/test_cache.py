@@ -318,3 +318,15 @@ def test_files_are_read_whole_whatever_their_size(tmp_path: Path) -> None:
         read_bytes(tmp_path / "missing")
     with pytest.raises(OSError):
         read_bytes(tmp_path)  # a folder
+
+
+@pytest.mark.parametrize("cache", [False, True])
+def test_an_unreadable_muscle_file_is_a_finding_not_a_crash(tmp_path: Path, cache: bool) -> None:
+    """Muscle files are read before the per-file stage (for the vocabulary and the cache key)."""
+    root = tmp_path / "drafts"
+    shutil.copytree(REPO / "examples" / "drafts", root)
+    (root / "muscles" / "broken.yaml").symlink_to(tmp_path / "missing.yaml")
+    result = check_paths([str(root)], cwd=tmp_path, today=TODAY, cache=cache, jobs=1)
+    assert not result.internal_errors
+    broken = [(d.code, d.message) for d in result.diagnostics if d.path.endswith("muscles/broken.yaml")]
+    assert broken == [("HC006", "cannot read file: No such file or directory")]

@@ -96,9 +96,9 @@ def record_check(*rules: Rule) -> Callable[[RecordCheckFn], RecordCheckFn]:
     return register
 
 
-def index_check(*rules: Rule, depends_on: Iterable[str] = ()) -> Callable[[IndexCheckFn], IndexCheckFn]:
+def index_check(*rules: Rule) -> Callable[[IndexCheckFn], IndexCheckFn]:
     def register(fn: IndexCheckFn) -> IndexCheckFn:
-        CHECKS.append(Check("index", rules, fn, frozenset(depends_on)))
+        CHECKS.append(Check("index", rules, fn))
         return fn
 
     return register
