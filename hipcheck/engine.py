@@ -163,7 +163,7 @@ def check_target(
     _add_vocabulary(settings, target.root, files)
     store = None
     if cache:
-        store = ResultCache.for_root(config.base or target.root, settings_key(settings, target.root, cwd))
+        store = ResultCache.for_root(target.root, settings_key(settings, target.root, cwd))
     summary = store.load_summary() if store else Summary()
 
     # 1. Per-file stage: reuse what the cache holds for unchanged bytes, process the rest.
@@ -208,13 +208,14 @@ def check_target(
     if unchanged or reused:
         late, late_errors = summary.index_diagnostics, summary.index_errors
     else:
-        cached_records = store.load_records() if store and len(fresh) < len(digests) else {}
+        cached_records = store.load_records(digests) if store and len(fresh) < len(digests) else {}
         records_by_path = {}
         for display in digests:
+            cached = cached_records.get(display)
             if display in fresh:
                 records_by_path[display] = fresh[display].records
-            elif display in cached_records:
-                records_by_path[display] = cached_records[display]
+            elif cached and all(r.path == display and r.source == displays[display] for r in cached):
+                records_by_path[display] = cached
             else:  # the records file is missing or stale: redo this file
                 path = Path(displays[display])
                 redone = process_file(path, kind_of(path, target.root) or "", display, settings)
@@ -325,13 +326,12 @@ def _cross_record_stage(
 
 
 def _outside_key(root: Path, config: Config, online: bool) -> str:
-    """The state of what cross-record checks read besides content files: the verification cache."""
+    """The state of what cross-record checks read besides content files: the verification cache's digest
+    (its bytes, not its stat: a same-size copy with the old mtime must not replay old results)."""
     if online:
         return ""  # online answers change without any file changing: never reuse
-    verification = root / config.online.cache
     try:
-        stat = verification.stat()
-        return f"{stat.st_size}:{stat.st_mtime_ns}"
+        return digest(read_bytes(root / config.online.cache))
     except OSError:
         return "none"
 

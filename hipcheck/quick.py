@@ -3,9 +3,11 @@
 A second run over unchanged content should cost little more than listing the files. Before the CLI
 imports the engine, the rules or the models, it looks for the result of the same invocation (same
 version, working directory, paths and date) and checks every input it recorded: each content file's
-size and modification time (trusted only when older than the record, as git does), the files that
-could hold configuration (also the absent ones: a new `hipcheck.toml` counts), and the file listing of
-each content root. Anything different, and the run goes through the engine, which has its own caches.
+size, modification and change times and inode (trusted only when older than the record, as git does),
+the files that could hold configuration (also the absent ones: a new `hipcheck.toml` counts), and the
+file listing of each content root. Anything different, and the run goes through the engine, which has
+its own caches. The record is JSON in the user's cache folder (hipcheck.cache_files), read strictly:
+anything of a doubtful shape means a real run.
 """
 
 from __future__ import annotations
@@ -13,23 +15,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import pickle
 import sys
-import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 from hipcheck import code_version
+from hipcheck.cache_codec import Invalid, dumps, integer, items, loads, mapping, run_result_in, run_result_out, text
+from hipcheck.cache_files import Stat, folder_for, read_bounded, stat_of, write_whole
 from hipcheck.discovery import walk
 from hipcheck.result import RunResult
 
-CACHE_DIR = ".hipcheck_cache"
 RACY_NS = 2_000_000_000
-FORMAT = 1
+FORMAT = 2  # bump when the record changes shape
 CONFIG_NAMES = ("hipcheck.toml", "pyproject.toml")
-
-Stat = tuple[int, int] | None
 
 
 def _key(paths: list[str], cwd: Path, today: dt.date, options: tuple[str, ...]) -> str:
@@ -39,15 +37,7 @@ def _key(paths: list[str], cwd: Path, today: dt.date, options: tuple[str, ...]) 
 
 
 def _file(cwd: Path, key: str) -> Path:
-    return cwd / CACHE_DIR / f"run-{key}.pickle"
-
-
-def _stat(path: str) -> Stat:
-    try:
-        status = os.stat(path)
-    except OSError:
-        return None
-    return status.st_size, status.st_mtime_ns
+    return folder_for(cwd, "runs") / f"{key}.json"
 
 
 def _listing(root: Path) -> str:
@@ -56,21 +46,28 @@ def _listing(root: Path) -> str:
 
 
 def replay(paths: list[str], cwd: Path, today: dt.date, options: tuple[str, ...] = ()) -> RunResult | None:
-    """The recorded result if nothing it depended on changed; None otherwise."""
+    """The recorded result if nothing it depended on changed; None otherwise (also for any record that
+    is missing, torn, from another version or of a doubtful shape)."""
+    key = _key(paths, cwd, today, options)
     try:
-        with _file(cwd, _key(paths, cwd, today, options)).open("rb") as stream:
-            record: dict[str, Any] = pickle.load(stream)
-    except Exception:  # missing, torn, or from another version: do the real run
-        return None
-    limit = record["written_ns"] - RACY_NS
-    for path, stat in record["inputs"]:
-        now = _stat(path)
-        if now != stat or (now is not None and now[1] >= limit):
+        record = mapping(loads(read_bounded(_file(cwd, key))))
+        if record.get("hipcheck-run") != FORMAT or record.get("key") != key:
             return None
-    if any(_listing(Path(root)) != listing for root, listing in record["roots"]):
+        limit = integer(record.get("written_ns")) - RACY_NS
+        for entry in items(record.get("inputs")):
+            path, stat = items(entry, 2)
+            now = stat_of(text(path))
+            if (None if stat is None else tuple(integer(v) for v in items(stat, 4))) != now:
+                return None
+            if now is not None and max(now[1], now[2]) >= limit:
+                return None
+        for entry in items(record.get("roots")):
+            root, listing = items(entry, 2)
+            if _listing(Path(text(root))) != listing:
+                return None
+        return run_result_in(record.get("result"))
+    except Invalid:
         return None
-    result: RunResult = record["result"]
-    return result
 
 
 def remember(paths: list[str], cwd: Path, today: dt.date, result: RunResult, options: tuple[str, ...] = ()) -> None:
@@ -78,32 +75,33 @@ def remember(paths: list[str], cwd: Path, today: dt.date, result: RunResult, opt
     from hipcheck.config import load_config
     from hipcheck.engine import plan_targets
 
-    inputs: dict[str, Stat] = {}
+    inputs: dict[str, Stat | None] = {}
     roots: list[tuple[str, str]] = []
     for target in plan_targets(paths, cwd):
         root = target.root
         roots.append((str(root), _listing(root)))
         for relative, _ in walk(root):
             full = os.path.join(root, relative)
-            inputs[full] = _stat(full)
+            inputs[full] = stat_of(full)
         config = load_config(root)
         extra = {origin.rsplit(":", 1)[0] for origin in config.origins.values()}
         for folder in {root, cwd, *(cwd / p for p in paths)}:
             for directory in (folder, *folder.parents):
                 for name in CONFIG_NAMES:
-                    inputs[str(directory / name)] = _stat(str(directory / name))
+                    inputs[str(directory / name)] = stat_of(str(directory / name))
         for name in (*extra, str(root / config.online.cache)):
-            inputs[name] = _stat(name)
-    record = {"written_ns": time.time_ns(), "inputs": sorted(inputs.items()), "roots": roots, "result": result}
-    target_file = _file(cwd, _key(paths, cwd, today, options))
+            inputs[name] = stat_of(name)
+    record = {
+        "hipcheck-run": FORMAT,
+        "key": (key := _key(paths, cwd, today, options)),
+        "written_ns": time.time_ns(),
+        "inputs": [[path, None if stat is None else list(stat)] for path, stat in sorted(inputs.items())],
+        "roots": roots,
+        "result": run_result_out(result),
+    }
+    target_file = _file(cwd, key)
     try:
         target_file.parent.mkdir(parents=True, exist_ok=True)
-        ignore = target_file.parent / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# Created by hipcheck: this folder is a cache.\n*\n", encoding="utf-8")
-        handle, temporary = tempfile.mkstemp(dir=target_file.parent, prefix=".run-", suffix=".tmp")
-        with os.fdopen(handle, "wb") as stream:
-            pickle.dump(record, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, target_file)
-    except OSError:
-        pass  # a read-only working directory just never replays
+        write_whole(target_file, dumps(record))
+    except (OSError, ValueError):
+        pass  # an unwritable cache folder just never replays

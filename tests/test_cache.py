@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from hipcheck.cache import CACHE_DIR
+from hipcheck.cache_files import folder_for
+from hipcheck.quick import RACY_NS
 from hipcheck.engine import check_paths
 
 from helpers import REPO, TODAY, write_tree
@@ -45,7 +46,7 @@ def _age(root: Path) -> None:
     """Make every file look older than the cache, as files are between real runs."""
     old = time.time() - 60
     for path in root.rglob("*"):
-        if path.is_file() and CACHE_DIR not in path.parts:
+        if path.is_file():
             os.utime(path, (old, old))
 
 
@@ -62,7 +63,8 @@ def site(tmp_path: Path) -> Path:
 def test_warm_run_equals_cold_run(site: Path) -> None:
     cold = findings(site, cache=False)
     first = findings(site)
-    assert (site / CACHE_DIR / ".gitignore").is_file()
+    assert list(folder_for(site, "results").glob("*.summary.json"))
+    assert sorted(p.name for p in site.iterdir()) == ["exercises", "muscles"]  # nothing written in the work tree
     second = findings(site)
     assert cold == first == second
 
@@ -131,13 +133,13 @@ def test_configuration_and_date_changes_invalidate(site: Path) -> None:
 def test_no_cache_leaves_no_trace(tmp_path: Path) -> None:
     write_tree(tmp_path, {"exercises/a.yaml": "id: a\nname: A\n"})
     findings(tmp_path, cache=False)
-    assert not (tmp_path / CACHE_DIR).exists()
+    assert not folder_for(tmp_path, "results").exists()
 
 
 def test_corrupt_cache_is_ignored(site: Path) -> None:
     expected = findings(site)
-    for path in (site / CACHE_DIR).glob("*.pickle"):
-        path.write_bytes(b"\x80\x05not a pickle")
+    for path in folder_for(site, "results").glob("*.json*"):
+        path.write_bytes(b"\x80\x05not JSON")
     assert findings(site) == expected
 
 
@@ -174,7 +176,7 @@ def test_concurrent_runs_never_corrupt_the_cache(site: Path) -> None:
     assert all(r == reports[0] for r in reports)
     again = subprocess.run(command, cwd=site, capture_output=True, text=True, timeout=120)
     assert json.loads(again.stdout) == reports[0]
-    assert not list((site / CACHE_DIR).glob(".*.tmp"))  # no temporary file left behind
+    assert not list(folder_for(site, "results").glob(".*.tmp"))  # no temporary file left behind
 
 
 def _cli(site: Path, *args: str) -> dict:
@@ -190,7 +192,10 @@ def _replays(site: Path) -> bool:
 
 
 def test_unchanged_runs_replay_and_any_change_runs_again(site: Path) -> None:
-    first = _cli(site)  # the fixture's files are older than this record: size and mtime are trusted
+    # A file's change time cannot be set back: wait until the fixture's files are older than the racy
+    # margin, as files are between real runs, so their stat is trusted.
+    time.sleep(RACY_NS / 1e9 + 0.2)
+    first = _cli(site)
     assert _replays(site)
     assert _cli(site) == first
 
@@ -217,7 +222,7 @@ def test_unchanged_runs_replay_and_any_change_runs_again(site: Path) -> None:
 def test_no_cache_and_online_never_replay_or_record(tmp_path: Path) -> None:
     write_tree(tmp_path, {"exercises/a.yaml": "id: a\nname: A\n"})
     _cli(tmp_path, "--no-cache")
-    assert not list(tmp_path.glob(f"{CACHE_DIR}/run-*.pickle"))
+    assert not folder_for(tmp_path, "runs").exists()
 
 
 def test_editing_hipcheck_itself_invalidates_the_caches(tmp_path: Path) -> None:
@@ -260,9 +265,10 @@ def test_index_keeps_only_the_declared_fields_of_an_exercise() -> None:
     for read in (lambda d: d.get("muscles"), lambda d: d["steps"], lambda d: "dosage" in d, lambda d: list(d)):
         with pytest.raises(LookupError):
             read(record.data)
-    import pickle
+    from hipcheck.cache import record_in, record_out
+    from hipcheck.cache_codec import dumps, loads
 
-    again = pickle.loads(pickle.dumps(record.data))
+    again = record_in(loads(dumps(record_out(record)))).data
     assert type(again) is CheckedIndexFields and dict(dict.items(again)) == {k: full[k] for k in EXERCISE_INDEX_FIELDS}
 
 
@@ -282,7 +288,7 @@ def test_editing_exercises_reuses_cross_record_results_only_when_they_hold(
     _age(root)
     loads: list[int] = []
     real = ResultCache.load_records
-    monkeypatch.setattr(ResultCache, "load_records", lambda self: loads.append(1) or real(self))
+    monkeypatch.setattr(ResultCache, "load_records", lambda self, digests: loads.append(1) or real(self, digests))
     assert findings(root) == findings(root, cache=False) == []
     target = root / "exercises/walk-3.yaml"
 
