@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from hipcheck.cache_files import folder_for
-from hipcheck.quick import RACY_NS
 from hipcheck.engine import check_paths
+from hipcheck.quick import RACY_NS
 
 from helpers import REPO, TODAY, write_tree
 

@@ -166,7 +166,8 @@ def test_a_copy_that_keeps_size_and_mtime_is_seen(tmp_path: Path) -> None:
     (tmp_path / "copy.yaml").write_text(broken, "utf-8")
     os.utime(tmp_path / "copy.yaml", ns=(target.stat().st_atime_ns, target.stat().st_mtime_ns))
     shutil.copy2(tmp_path / "copy.yaml", target)  # cp -p
-    assert target.stat().st_size == before.st_size and target.stat().st_mtime_ns == os.stat(tmp_path / "copy.yaml").st_mtime_ns
+    copied = os.stat(tmp_path / "copy.yaml")
+    assert target.stat().st_size == before.st_size and target.stat().st_mtime_ns == copied.st_mtime_ns
     warm = check_paths([str(root)], cwd=root, today=TODAY)
     cold = check_paths([str(root)], cwd=root, today=TODAY, cache=False)
     assert warm.diagnostics == cold.diagnostics and [d.code for d in cold.diagnostics] == ["HC401"]
