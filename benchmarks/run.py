@@ -174,10 +174,9 @@ def compose_all(root: Path) -> dict[str, Any]:
 # --- one size -------------------------------------------------------------------------------------
 
 
-def forget(root: Path) -> None:
-    """Remove hipcheck's caches: the content root's, and the recorded runs in the folder it runs from."""
-    for folder in (root, root.parent):
-        shutil.rmtree(folder / ".hipcheck_cache", ignore_errors=True)
+def forget(cache: Path) -> None:
+    """Remove hipcheck's caches (the result cache and the recorded runs): its whole cache folder."""
+    shutil.rmtree(cache, ignore_errors=True)
 
 
 def bench_size(
@@ -192,7 +191,9 @@ def bench_size(
         f"{manifest['articles']} articles, {manifest['muscles']} muscles, {manifest['references']} references, "
         f"{len(manifest['defects'])} seeded findings in {time.perf_counter() - started:.1f} s"
     )
+    cache = work / f"hipcheck-cache-{size}"
     env = dict(os.environ, XDG_CACHE_HOME=str(work / f"xdg-cache-{size}"), PYTHONDONTWRITEBYTECODE="1")
+    env["HIPCHECK_CACHE_DIR"] = str(cache)
     out = work / f"out-{size}"
     out.mkdir(exist_ok=True)
     rel = root.name
@@ -237,14 +238,14 @@ def bench_size(
 
     # (a) cold, (b) warm, (c) one changed file with a warm cache
     if no_cache:
-        cold = hipcheck("hipcheck check, cold (--no-cache)", [rel, "--no-cache"], "cold", lambda: forget(root))
+        cold = hipcheck("hipcheck check, cold (--no-cache)", [rel, "--no-cache"], "cold", lambda: forget(cache))
     else:
-        cold = hipcheck("hipcheck check, cold (first run)", [rel], "cold", lambda: forget(root))
+        cold = hipcheck("hipcheck check, cold (first run)", [rel], "cold", lambda: forget(cache))
     cold.detail += f" (seeded: {len(manifest['defects'])})"
     results.append(cold)
     first = cold
     if no_cache:
-        first = hipcheck("hipcheck check, first run (fills cache)", [rel], "first", before=lambda: forget(root))
+        first = hipcheck("hipcheck check, first run (fills cache)", [rel], "first", before=lambda: forget(cache))
         results.append(first)
     warm = hipcheck("hipcheck check, second run, nothing changed", [rel], "warm")
     results.append(warm)

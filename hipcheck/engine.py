@@ -175,6 +175,8 @@ def check_target(
     top = str(target.root)
     for relative, _ in files:
         displays[base + relative] = f"{top}/{relative}"  # strings, not pathlib: there can be 100,000 files
+    if not _summary_fits(summary, displays):
+        summary = Summary()  # written for other files than these: trust none of it
     trusted, stats = unchanged_files(summary, list(displays.items())) if store else ({}, {})
     for (display, path), (_, kind) in zip(displays.items(), files, strict=True):
         digests[display] = trusted.get(display, "")
@@ -255,6 +257,16 @@ def check_target(
     else:
         result.checked.extend(digests)
     result.diagnostics.extend(reported)
+
+
+def _summary_fits(summary: Summary, displays: dict[str, str]) -> bool:
+    """Whether the records a cached summary refers to are these files (their text is read again from
+    `source` to place a finding): a summary naming any other file is not this root's."""
+    return all(
+        definition.record.path == display and definition.record.source == displays.get(display)
+        for display, result in summary.results.items()
+        for definition in result.prose_definitions
+    )
 
 
 def _add_vocabulary(settings: RunSettings, root: Path, files: list[tuple[str, str]]) -> None:

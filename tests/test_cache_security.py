@@ -234,7 +234,7 @@ STEPS = int(os.environ.get("HIPCHECK_CACHE_STEPS", "12"))
 @pytest.mark.parametrize("seed", range(3))
 def test_warm_runs_equal_cold_runs_under_random_edits(tmp_path: Path, seed: int) -> None:
     """Random sequences of edits: after each, the warm run's findings equal a `--no-cache` run's.
-    HIPCHECK_CACHE_STEPS raises the number of edits per sequence (benchmarks/fuzz_cache.py runs many)."""
+    HIPCHECK_CACHE_STEPS sets the number of edits per sequence (12 here; raise it for a long run)."""
     root = tmp_path / "root"
     shutil.copytree(REPO / "content", root)
     rng = random.Random(seed)
