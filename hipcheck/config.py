@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 import posixpath
 import re
@@ -15,6 +16,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
+from hipcheck.constants import CSL_TYPES
 from hipcheck.online.settings import OnlineSettings
 from hipcheck.result import ConfigError, UsageError
 from hipcheck.vocabulary import MuscleOptions
@@ -234,6 +236,11 @@ def _check_values(config: Config, fail: Fail) -> None:
         for selector in selectors:
             if problem := selector_problem(selector):
                 fail(("per-file-ignores", pattern), problem)
+    for kind in config.reference_required_fields:
+        if kind != "*" and kind not in CSL_TYPES:
+            close = difflib.get_close_matches(kind, CSL_TYPES, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ' (a CSL type, or "*" for every type)'
+            fail(("reference-required-fields", kind), f"not a CSL type{hint}")
     lists: dict[tuple[str, ...], list[str]] = {
         ("commercial-terms",): config.commercial_terms,
         ("exclude",): config.exclude,

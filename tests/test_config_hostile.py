@@ -60,6 +60,7 @@ HOSTILE: list[tuple[str, str]] = [
     ('[muscles]\nallowed-informal = [""]\n', "hipcheck.toml:2: muscles.allowed-informal: an empty or blank entry"),
     ('exclude = [""]\n', "exclude: an empty or blank entry"),
     ('[reference-required-fields]\n"*" = ["title|"]\n', "reference-required-fields.*: an empty or blank"),
+    ('[reference-required-fields]\narticle-jornal = ["title"]\n', "(did you mean article-journal?)"),
     ('[online]\nmailto = ""\n', "hipcheck.toml:2: online.mailto: must not be empty"),
     # path escapes
     ('[online]\ncache = "/etc/passwd"\n', "hipcheck.toml:2: online.cache: must be a relative path"),
