@@ -134,7 +134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_refs_import(args)
         return run_rule(args)
     except (UsageError, ConfigError) as error:
-        print(f"hipcheck: {error}", file=sys.stderr)
+        # One line, whatever a file name or value holds: a line break could start a CI workflow command.
+        print(f"hipcheck: {' '.join(str(error).splitlines())}", file=sys.stderr)
         return EXIT_FAILURE
     except BrokenPipeError:
         return EXIT_FAILURE

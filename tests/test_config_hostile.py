@@ -100,6 +100,7 @@ HOSTILE: list[tuple[str, str]] = [
     ('extend = "missing.toml"\n', "hipcheck.toml:1: extend: no file"),
     ('extend = "/etc/hostname"\n', "hipcheck.toml:1: extend: must be a relative path"),
     ('extend = "exercises"\n', "extend: no file"),
+    ('extend = "x\\n::error::injected.toml"\n', "no file"),  # a line break in a path must not end the line
     ('extend = "exercises/a.yaml"\n', "a.yaml: invalid TOML"),
     # file contents
     ("a = " + "[" * 100_000 + "]" * 100_000 + "\n", "hipcheck.toml: invalid TOML: nested too deeply"),
