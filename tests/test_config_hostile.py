@@ -263,3 +263,11 @@ def test_the_repository_configuration_loads() -> None:
     config = load_config(REPO)
     assert config.source == REPO / "pyproject.toml"
     assert config.root_dir == REPO / "content"
+
+
+def test_the_readme_example_configuration_loads(tmp_path: Path) -> None:
+    readme = (REPO / "README.md").read_text("utf-8")
+    example = readme.split("## Configuration", 1)[1].split("```toml\n", 1)[1].split("```", 1)[0]
+    write_tree(tmp_path, {"shared/hipcheck.toml": "source-max-age = 30\n", "site/pyproject.toml": example})
+    config = load_config(tmp_path / "site")
+    assert config.severity == {"HC305": "error"} and config.source_max_age == 25
