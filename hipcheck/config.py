@@ -233,6 +233,8 @@ def _check_values(config: Config, fail: Fail) -> None:
         if not pattern.strip():
             fail(("per-file-ignores",), "a pattern must not be empty")
         _check_relative(pattern, ("per-file-ignores", pattern), "the configuration's folder", fail)
+        if not selectors:
+            fail(("per-file-ignores", pattern), "names no rules, so it skips nothing: give codes, names or prefixes")
         for selector in selectors:
             if problem := selector_problem(selector):
                 fail(("per-file-ignores", pattern), problem)
@@ -395,7 +397,10 @@ _KEY_PART = r"""\s*(?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)\s*"""
 _DOTTED_KEY = rf"{_KEY_PART}(?:\.{_KEY_PART})*"
 _HEADER = re.compile(rf"^\s*\[\[?({_DOTTED_KEY})\]\]?\s*(?:#.*)?$")
 _ASSIGNMENT = re.compile(rf"^({_DOTTED_KEY})=")
-_HIPCHECK_HEADER = re.compile(r"""^\s*\[\s*tool\s*\.\s*["']?hipcheck["']?\s*[\].]""", re.M)
+# A [tool.hipcheck] or [tool.hipcheck.x] header, or a top-level dotted key `tool.hipcheck.x = ...`.
+_HIPCHECK_HEADER = re.compile(
+    r"""^\s*(?:\[\s*tool\s*\.\s*["']?hipcheck["']?\s*[\].]|tool\s*\.\s*["']?hipcheck["']?\s*\.)""", re.M
+)
 
 
 def _split_key(dotted: str) -> tuple[str, ...]:

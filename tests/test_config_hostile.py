@@ -52,6 +52,7 @@ HOSTILE: list[tuple[str, str]] = [
     ('[severity]\nHC2 = "info"\n', "hipcheck.toml:2: severity.HC2: not a rule code or name"),
     ('severity = { hc201 = "info" }\n', "(did you mean HC201?)"),
     ('[per-file-ignores]\n"exercises/*.yaml" = ["HC2O3"]\n', "hipcheck.toml:2: per-file-ignores.exercises/*.yaml:"),
+    ('[per-file-ignores]\n"x/*" = []\n', "hipcheck.toml:2: per-file-ignores.x/*: names no rules"),
     ('[per-file-ignores]\n"" = ["HC2"]\n', "per-file-ignores: a pattern must not be empty"),
     ('[per-file-ignores]\n"../*.yaml" = ["HC2"]\n', "per-file-ignores.../*.yaml: must stay inside"),
     # empty strings in term lists
@@ -120,6 +121,12 @@ def test_hostile_configuration_is_one_line_exit_2(
 def test_the_config_command_fails_the_same_way(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write_tree(site, {"hipcheck.toml": 'select = ["ZZ9"]\n'})
     assert "hipcheck.toml:1: select: unknown rule selector 'ZZ9'" in _check(site, capsys, command="config")
+
+
+def test_pyproject_with_dotted_keys_only_is_found(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # No [tool.hipcheck] header: the configuration used to be skipped, and every rule ran.
+    (site / "pyproject.toml").write_text('tool.hipcheck.select = ["ZZ9"]\n[project]\nname = "x"\n')
+    assert "pyproject.toml:1: tool.hipcheck.select: unknown rule selector 'ZZ9'" in _check(site, capsys)
 
 
 def test_pyproject_errors_name_the_hipcheck_key_and_its_line(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
