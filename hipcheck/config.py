@@ -22,7 +22,9 @@ from hipcheck.result import ConfigError, UsageError
 from hipcheck.vocabulary import MuscleOptions
 
 # Limits on what a configuration file can make hipcheck do (it may come from anyone's pull request).
-MAX_CONFIG_BYTES = 1 << 20  # 1 MiB per file: real ones are under a few KiB; bigger only costs time to parse
+# 1 MiB for a configuration file and every file it extends, together: real ones are a few KiB, and parsing
+# and checking a MiB already takes seconds.
+MAX_CONFIG_BYTES = 1 << 20
 MAX_EXTEND_DEPTH = 32  # `extend` steps from the file found to its last base; real layering uses two or three
 
 DEFAULT_COMMERCIAL_TERMS = [
@@ -327,7 +329,7 @@ def _read_chain(path: Path) -> tuple[dict[str, Any], dict[tuple[str, ...], _Sour
         if len(chain) > MAX_EXTEND_DEPTH:
             shown = [*map(str, chain[:3]), "...", str(current)]
             raise ConfigError(f"{path}: 'extend' chain deeper than {MAX_EXTEND_DEPTH} levels: {' -> '.join(shown)}")
-        table, text = _read_table(current)
+        table, text = _read_table(current, MAX_CONFIG_BYTES - sum(len(s.text.encode()) for s, _ in layers))
         source = _Source(current, text)
         layers.append((source, table))
         base = table.pop("extend", None)
@@ -362,15 +364,19 @@ def _extend_target(source: _Source, base: object) -> Path:
     return target
 
 
-def _read_table(path: Path) -> tuple[dict[str, Any], str]:
-    """The hipcheck table of one file, and its text; every way it can be unreadable is a ConfigError."""
+def _read_table(path: Path, budget: int = MAX_CONFIG_BYTES) -> tuple[dict[str, Any], str]:
+    """The hipcheck table of one file of at most `budget` bytes, and its text; every way it can be
+    unreadable is a ConfigError."""
     try:
         with path.open("rb") as stream:
-            data = stream.read(MAX_CONFIG_BYTES + 1)
+            data = stream.read(budget + 1)
     except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
-    if len(data) > MAX_CONFIG_BYTES:
-        raise ConfigError(f"{path}: larger than the {MAX_CONFIG_BYTES}-byte limit for a configuration file")
+    if len(data) > budget:
+        left = f" ({budget} bytes were left)" if budget < MAX_CONFIG_BYTES else ""
+        raise ConfigError(
+            f"{path}: larger than the {MAX_CONFIG_BYTES}-byte limit for a configuration and the files it extends{left}"
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -174,6 +174,13 @@ def test_binary_pyproject_is_an_error_not_a_crash(site: Path, capsys: pytest.Cap
     assert "pyproject.toml: not UTF-8 text" in _check(site, capsys)
 
 
+def test_the_size_limit_covers_the_whole_extend_chain(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    padding = "#" * (MAX_CONFIG_BYTES // 3) + "\n"  # a third of the limit per file: the third file exceeds it
+    write_tree(site, {"c/1.toml": 'extend = "2.toml"\n' + padding, "c/2.toml": padding})
+    write_tree(site, {"hipcheck.toml": 'extend = "c/1.toml"\n' + padding})
+    assert f"2.toml: larger than the {MAX_CONFIG_BYTES}-byte limit" in _check(site, capsys)
+
+
 def test_binary_extend_target(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (site / "base.toml").write_bytes(b"\x00\xff" * 100)
     write_tree(site, {"hipcheck.toml": 'extend = "base.toml"\n'})
