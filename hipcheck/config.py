@@ -321,6 +321,7 @@ def _read_chain(path: Path) -> tuple[dict[str, Any], dict[tuple[str, ...], _Sour
     """The table of `path` merged over the tables it extends, and which file set each key (top-level
     keys, and the entries of merged tables; `()` is `path`'s own file). Iterative, and bounded."""
     layers: list[tuple[_Source, dict[str, Any]]] = []
+    used = 0  # bytes read so far, against MAX_CONFIG_BYTES
     current = path
     while True:
         chain = [source.path for source, _ in layers]
@@ -329,7 +330,8 @@ def _read_chain(path: Path) -> tuple[dict[str, Any], dict[tuple[str, ...], _Sour
         if len(chain) > MAX_EXTEND_DEPTH:
             shown = [*map(str, chain[:3]), "...", str(current)]
             raise ConfigError(f"{path}: 'extend' chain deeper than {MAX_EXTEND_DEPTH} levels: {' -> '.join(shown)}")
-        table, text = _read_table(current, MAX_CONFIG_BYTES - sum(len(s.text.encode()) for s, _ in layers))
+        table, text = _read_table(current, MAX_CONFIG_BYTES - used)
+        used += len(text.encode())
         source = _Source(current, text)
         layers.append((source, table))
         base = table.pop("extend", None)
