@@ -263,21 +263,29 @@ def _check_values(config: Config, fail: Fail) -> None:
         _check_relative(config.content_root, ("content-root",), "the configuration's folder", fail)
     online = config.online
     _check_relative(online.cache, ("online", "cache"), "the content root", fail)
-    for field in ("mailto", "ncbi-api-key-env"):
-        value = getattr(online, field.replace("-", "_"))
-        if value is not None and not value.strip():
-            fail(("online", field), "must not be empty")
+    if online.mailto is not None and not online.mailto.strip():
+        fail(("online", "mailto"), "must not be empty")
+    # The variable's value is sent to ncbi-api: a pull request must not be able to send GITHUB_TOKEN there.
+    if not _NCBI_KEY_VARIABLE.match(online.ncbi_api_key_env):
+        fail(("online", "ncbi-api-key-env"), "must be an environment variable name containing NCBI, e.g. NCBI_API_KEY")
     for field in ("doi-api", "crossref-api", "ncbi-api"):
         if not _web_address(getattr(online, field.replace("-", "_"))):
-            fail(("online", field), "must be an http:// or https:// address")
+            fail(("online", field), "must be an https:// address (http:// only to this machine, for tests)")
+
+
+_NCBI_KEY_VARIABLE = re.compile(r"^[A-Z0-9_]*NCBI[A-Z0-9_]*$")
+_LOOPBACK = re.compile(r"^(?:localhost|127(?:\.\d{1,3}){3}|::1)$")
 
 
 def _web_address(text: str) -> bool:
+    """An https:// address, or http:// to this machine (test servers): never plain http to another host,
+    such as a cloud metadata service a pull request could point the online checks at."""
     try:
         address = urlsplit(text)
-        return address.scheme in ("http", "https") and bool(address.hostname) and address.port != 0
-    except ValueError:  # a malformed address: an IPv6 bracket left open, a port that is not a number
+        host, _port = address.hostname or "", address.port  # .port raises on a port that is not a number
+    except ValueError:  # a malformed address, such as an IPv6 bracket left open
         return False
+    return bool(host) and (address.scheme == "https" or (address.scheme == "http" and bool(_LOOPBACK.match(host))))
 
 
 def _check_relative(value: str, loc: tuple[str | int, ...], inside: str, fail: Fail) -> None:
