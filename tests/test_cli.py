@@ -120,6 +120,33 @@ def test_hostile_configuration_in_a_real_process(tmp_path: Path) -> None:
         assert "Traceback" not in done.stderr and "internal error" not in done.stderr
 
 
+def test_fix_and_diff_follow_select(tmp_path: Path) -> None:
+    # An unused suppression (HC901, fixable): --select HC2 must not fix it; HC2,HC9 (it and what it names) does.
+    text = "# hipcheck: ignore[HC203]\nid: hip-circles\nname: Hip circles\ndosage: {sets: 1, reps: 10}\n"
+    write_tree(tmp_path, {"exercises/hip-circles.yaml": text})
+    assert "Would fix 0 findings" in run("check", ".", "--diff", "--select", "HC2", cwd=tmp_path).stderr
+    run("check", ".", "--fix", "--select", "HC2", cwd=tmp_path)
+    assert (tmp_path / "exercises/hip-circles.yaml").read_text() == text
+    run("check", ".", "--fix", "--select", "HC2,HC9", cwd=tmp_path)
+    assert (tmp_path / "exercises/hip-circles.yaml").read_text().startswith("id: hip-circles\n")
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--fix", "--ignore", "HC9"], "--ignore does not work with --fix; --select does"),
+        (["--diff", "--ignore", "HC9"], "--ignore does not work with --diff"),
+        (["--add-ignore", "--select", "HC2"], "do not work with --add-ignore"),
+    ],
+)
+def test_editing_refuses_a_selection_it_cannot_follow(tmp_path: Path, options: list[str], message: str) -> None:
+    text = "# hipcheck: ignore[HC203]\nid: hip-circles\nname: Hip circles\n"
+    write_tree(tmp_path, {"exercises/hip-circles.yaml": text})
+    done = run("check", ".", *options, cwd=tmp_path)
+    assert done.returncode == 2 and len(done.stderr.splitlines()) == 1 and message in done.stderr
+    assert (tmp_path / "exercises/hip-circles.yaml").read_text() == text
+
+
 def test_configuration_selects_and_overrides(tmp_path: Path) -> None:
     write_tree(
         tmp_path,
