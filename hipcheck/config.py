@@ -197,7 +197,8 @@ def read_config(path: Path) -> Config:
         config = Config.model_validate(table, strict=True)  # strict: "yes" is not a bool, "10" not a number
     except ValidationError as error:
         first = error.errors()[0]
-        fail(tuple(first["loc"]), "unknown key" if first["type"] == "extra_forbidden" else first["msg"])
+        loc = tuple(first["loc"])
+        fail(loc, f"unknown key{_closest_key(loc)}" if first["type"] == "extra_forbidden" else first["msg"])
     _check_values(config, fail)
     config._source = path
     config._origins = {
@@ -206,6 +207,19 @@ def read_config(path: Path) -> Config:
         if len(keys) == 1
     }
     return config
+
+
+def _closest_key(loc: tuple[str | int, ...]) -> str:
+    """' (did you mean X?)' for an unknown key close to a key of its table."""
+    model: type[BaseModel] = Config
+    for part in loc[:-1]:
+        field = next((f for name, f in model.model_fields.items() if (f.alias or name) == part), None)
+        if field is None or not (isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel)):
+            return ""
+        model = field.annotation
+    keys = [field.alias or name for name, field in model.model_fields.items()]
+    close = difflib.get_close_matches(str(loc[-1]), keys, n=1)
+    return f" (did you mean {close[0]}?)" if close else ""
 
 
 Fail = Callable[[tuple[str | int, ...], str], NoReturn]

@@ -95,7 +95,8 @@ HOSTILE: list[tuple[str, str]] = [
     ("[online]\ndeadline = inf\n", "hipcheck.toml:2: online.deadline: must be a finite number"),
     ("[online]\ntimeout = nan\n", "online.timeout: must be a finite number"),
     ("[muscles]\nmisspelling-score = 10\n", "muscles.misspelling-score: Input should be greater than or equal to 50"),
-    ('comercial-terms = ["buy"]\n', "hipcheck.toml:1: comercial-terms: unknown key"),
+    ('comercial-terms = ["buy"]\n', "hipcheck.toml:1: comercial-terms: unknown key (did you mean commercial-terms?)"),
+    ("[online]\ntimeuot = 5\n", "hipcheck.toml:2: online.timeuot: unknown key (did you mean timeout?)"),
     # extend
     ("extend = 5\n", "hipcheck.toml:1: extend: must be a path"),
     ('extend = ["a.toml"]\n', "hipcheck.toml:1: extend: must be a path"),
