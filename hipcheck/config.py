@@ -334,8 +334,8 @@ def verification_cache(config: Config, root: Path) -> Path:
     path = root / config.online.cache
     resolved, inside = path.resolve(), root.resolve()
     if resolved != inside and inside not in resolved.parents:
-        where = config.origins.get("online", "default")
-        raise ConfigError(f"{where}: online.cache: resolves outside the content root, to {resolved}")
+        where = f"{config.origins['online']}: " if "online" in config.origins else ""
+        raise ConfigError(f"{where}online.cache: {path} resolves outside the content root, to {resolved}")
     return path
 
 

@@ -245,7 +245,10 @@ def test_verification_cache_through_a_symlink_leaving_the_root(
     (outside / "verification.json").write_text("{}")
     (site / ".hipcheck").symlink_to(outside, target_is_directory=True)
     write_tree(site, {"hipcheck.toml": "select = ['HC2']\n"})
-    assert "online.cache: resolves outside the content root" in _check(site, capsys)
+    line = _check(site, capsys)
+    assert line.startswith("hipcheck: online.cache: ") and "resolves outside the content root" in line
+    write_tree(site, {"hipcheck.toml": "[online]\ncache = '.hipcheck/v.json'\n"})
+    assert "hipcheck.toml:1: online.cache: " in _check(site, capsys)
 
 
 # --- what must keep working -----------------------------------------------------------------------
