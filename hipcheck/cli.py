@@ -134,7 +134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_refs_import(args)
         return run_rule(args)
     except (UsageError, ConfigError) as error:
-        print(f"hipcheck: {error}", file=sys.stderr)
+        # One line, whatever a file name or value holds: a line break could start a CI workflow command.
+        print(f"hipcheck: {' '.join(str(error).splitlines())}", file=sys.stderr)
         return EXIT_FAILURE
     except BrokenPipeError:
         return EXIT_FAILURE
@@ -149,6 +150,12 @@ def run_check(args: argparse.Namespace) -> int:
         raise UsageError(f"--statistics works with the {', '.join(STATISTICS)} formats, not {name}")
     if args.fix and args.diff:
         raise UsageError("--fix and --diff exclude each other: --diff only shows what --fix would write")
+    # --fix and --diff take --select but not --ignore, --add-ignore neither: refuse rather than edit files
+    # for every rule while the command line names fewer.
+    if args.add_ignore and (args.select is not None or args.ignore is not None):
+        raise UsageError("--select and --ignore do not work with --add-ignore, which suppresses every finding")
+    if (args.fix or args.diff) and args.ignore is not None:
+        raise UsageError(f"--ignore does not work with {'--fix' if args.fix else '--diff'}; --select does")
     cwd = Path.cwd()
     if args.add_ignore or args.diff or args.fix:
         from hipcheck.fixing import add_ignores, diff_paths, fix_paths
@@ -157,7 +164,7 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"Added {plural(added, 'suppression')} to {plural(len(files), 'file')}.")
         return EXIT_OK
     if args.diff:
-        outcome = diff_paths(args.paths, cwd, args.today, unsafe=args.unsafe_fixes)
+        outcome = diff_paths(args.paths, cwd, args.today, unsafe=args.unsafe_fixes, select=args.select)
         sys.stdout.write(outcome.diff)
         print(
             f"Would fix {plural(outcome.fixed, 'finding')} in {plural(len(outcome.files), 'file')}.",
@@ -165,7 +172,7 @@ def run_check(args: argparse.Namespace) -> int:
         )
         return EXIT_ERRORS if outcome.files else EXIT_OK
     if args.fix:
-        outcome = fix_paths(args.paths, cwd, args.today, unsafe=args.unsafe_fixes)
+        outcome = fix_paths(args.paths, cwd, args.today, unsafe=args.unsafe_fixes, select=args.select)
         result = outcome.result
         print(
             f"Fixed {plural(outcome.fixed, 'finding')} in {plural(len(outcome.files), 'file')}.",

@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import difflib
+import math
+import posixpath
 import re
 import tomllib
-from pathlib import Path
-from typing import Any, Literal
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path, PureWindowsPath
+from typing import Any, Literal, NoReturn
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
+from hipcheck.constants import CSL_TYPES
 from hipcheck.online.settings import OnlineSettings
-from hipcheck.result import ConfigError
+from hipcheck.result import ConfigError, UsageError
 from hipcheck.vocabulary import MuscleOptions
+
+# Limits on what a configuration file can make hipcheck do (it may come from anyone's pull request).
+# 1 MiB for a configuration file and every file it extends, together: real ones are a few KiB, and parsing
+# and checking a MiB already takes seconds.
+MAX_CONFIG_BYTES = 1 << 20
+MAX_EXTEND_DEPTH = 32  # `extend` steps from the file found to its last base; real layering uses two or three
 
 DEFAULT_COMMERCIAL_TERMS = [
     "products",
@@ -118,9 +132,20 @@ def find_config_file(start: Path) -> Path | None:
         if candidate.is_file():
             return candidate
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and re.search(r"^\[tool\.hipcheck[\].]", pyproject.read_text("utf-8"), re.M):
+        if pyproject.is_file() and _mentions_hipcheck(pyproject):
             return pyproject
     return None
+
+
+def _mentions_hipcheck(pyproject: Path) -> bool:
+    """Whether a pyproject.toml has a [tool.hipcheck] table (a quick look; reading it judges the rest).
+    One that cannot be read counts: reading it then reports why, rather than its settings going unseen."""
+    try:
+        with pyproject.open("rb") as stream:
+            head = stream.read(MAX_CONFIG_BYTES).decode("utf-8", errors="replace")
+    except OSError:
+        return True
+    return _HIPCHECK_HEADER.search(head) is not None
 
 
 def load_config(start: Path) -> Config:
@@ -134,66 +159,300 @@ def load_config(start: Path) -> Config:
 _MERGED_TABLES = ("severity", "per-file-ignores", "reference-required-fields", "online", "muscles")
 
 
+@dataclass(frozen=True)
+class _Source:
+    """One configuration file of an `extend` chain, kept to point errors at their line."""
+
+    path: Path
+    text: str
+
+    @property
+    def pyproject(self) -> bool:
+        return self.path.name == "pyproject.toml"
+
+    @cached_property
+    def lines(self) -> dict[tuple[str, ...], int]:
+        return _key_lines(self.text)
+
+    def where(self, loc: tuple[str | int, ...]) -> str:
+        """`file:line: key:` for an error at `loc` (a key path, list positions included)."""
+        keys = tuple(str(part) for part in loc if isinstance(part, str))
+        line = _line_of(self.lines, keys, self.pyproject)
+        dotted = ".".join(str(part) for part in loc)
+        prefix = "tool.hipcheck." if self.pyproject else ""
+        return f"{self.path}{f':{line}' if line else ''}: {prefix}{dotted}"
+
+
 def read_config(path: Path) -> Config:
-    table, origins = _read_chain(path.resolve(), ())
+    table, owners = _read_chain(path.resolve())
+
+    def fail(loc: tuple[str | int, ...], message: str) -> NoReturn:
+        # The file that set the innermost enclosing key (tables merge across an `extend` chain).
+        keys = tuple(str(p) for p in loc if isinstance(p, str))
+        owner = next((owners[keys[:n]] for n in range(len(keys), 0, -1) if keys[:n] in owners), owners[()])
+        raise ConfigError(f"{owner.where(loc)}: {' '.join(message.split())}")
+
+    _check_numbers(table, (), fail)
     try:
-        config = Config.model_validate(table)
+        config = Config.model_validate(table, strict=True)  # strict: "yes" is not a bool, "10" not a number
     except ValidationError as error:
         first = error.errors()[0]
-        key = ".".join(str(p) for p in first["loc"])
-        where = origins.get(str(first["loc"][0]), str(path))
-        message = "unknown key" if first["type"] == "extra_forbidden" else first["msg"]
-        raise ConfigError(f"{where}: {_prefix(Path(where.split(':')[0]))}{key}: {message}") from None
+        loc = tuple(first["loc"])
+        fail(loc, f"unknown key{_closest_key(loc)}" if first["type"] == "extra_forbidden" else first["msg"])
+    _check_values(config, fail)
     config._source = path
-    config._origins = origins
+    config._origins = {
+        keys[0]: f"{source.path}:{_line_of(source.lines, keys, source.pyproject) or 1}"
+        for keys, source in owners.items()
+        if len(keys) == 1
+    }
     return config
 
 
-def _prefix(path: Path) -> str:
-    return "tool.hipcheck." if path.name == "pyproject.toml" else ""
+def _closest_key(loc: tuple[str | int, ...]) -> str:
+    """' (did you mean X?)' for an unknown key close to a key of its table."""
+    model: type[BaseModel] = Config
+    for part in loc[:-1]:
+        field = next((f for name, f in model.model_fields.items() if (f.alias or name) == part), None)
+        if field is None or not (isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel)):
+            return ""
+        model = field.annotation
+    keys = [field.alias or name for name, field in model.model_fields.items()]
+    close = difflib.get_close_matches(str(loc[-1]), keys, n=1)
+    return f" (did you mean {close[0]}?)" if close else ""
 
 
-def _read_chain(path: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], dict[str, str]]:
-    """The table of `path` merged over the tables it extends, and where each key came from."""
-    if path in seen:
-        chain = " -> ".join(str(p) for p in (*seen, path))
-        raise ConfigError(f"{path}: 'extend' goes in a circle: {chain}")
-    table, text = _read_table(path)
-    origins = {key: f"{path}:{_line_of(text, key) or 1}" for key in table}
-    base = table.pop("extend", None)
-    origins.pop("extend", None)
-    if base is None:
-        return table, origins
-    if not isinstance(base, str):
-        raise ConfigError(f"{path}:{_line_of(text, 'extend')}: {_prefix(path)}extend: must be a path")
-    target = (path.parent / base).resolve()
-    if not target.is_file():
-        raise ConfigError(f"{path}:{_line_of(text, 'extend')}: {_prefix(path)}extend: no file {target}")
-    merged, merged_origins = _read_chain(target, (*seen, path))
-    for key, value in table.items():
-        if key in _MERGED_TABLES and isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = {**merged[key], **value}
-        else:
-            merged[key] = value
-    merged_origins.update(origins)
-    return merged, merged_origins
+Fail = Callable[[tuple[str | int, ...], str], NoReturn]
 
 
-def _read_table(path: Path) -> tuple[dict[str, Any], str]:
+def _check_numbers(value: object, loc: tuple[str | int, ...], fail: Fail) -> None:
+    """TOML allows inf and nan; no option means them (an infinite deadline, a NaN threshold)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        fail(loc, "must be a finite number")
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        _check_numbers(item, (*loc, key), fail)
+
+
+def _check_values(config: Config, fail: Fail) -> None:
+    """What the types cannot say: selectors that name rules, no blank entries, paths that stay put."""
+    from hipcheck.rules.registry import selector_problem, severity_key_problem  # the rules load on demand
+
+    for key, selectors in (("select", config.select), ("ignore", config.ignore)):
+        for selector in selectors:
+            if problem := selector_problem(selector, allow_all=True):
+                fail((key,), problem)
+    for name in config.severity:
+        if problem := severity_key_problem(name):
+            fail(("severity", name), problem)
+    for pattern, selectors in config.per_file_ignores.items():
+        if not pattern.strip():
+            fail(("per-file-ignores",), "a pattern must not be empty")
+        _check_relative(pattern, ("per-file-ignores", pattern), "the configuration's folder", fail)
+        if not selectors:
+            fail(("per-file-ignores", pattern), "names no rules, so it skips nothing: give codes, names or prefixes")
+        for selector in selectors:
+            if problem := selector_problem(selector):
+                fail(("per-file-ignores", pattern), problem)
+    for kind in config.reference_required_fields:
+        if kind != "*" and kind not in CSL_TYPES:
+            close = difflib.get_close_matches(kind, CSL_TYPES, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ' (a CSL type, or "*" for every type)'
+            fail(("reference-required-fields", kind), f"not a CSL type{hint}")
+    lists: dict[tuple[str, ...], list[str]] = {
+        ("commercial-terms",): config.commercial_terms,
+        ("exclude",): config.exclude,
+        ("muscles", "allowed-informal"): config.muscles.allowed_informal,
+        **{("reference-required-fields", kind): fields for kind, fields in config.reference_required_fields.items()},
+    }
+    for loc, entries in lists.items():
+        for entry in entries:
+            # In reference-required-fields, "A|B" is a choice of fields: each must be named.
+            parts = entry.split("|") if loc[0] == "reference-required-fields" else [entry]
+            if any(not part.strip() for part in parts):
+                fail(loc, "an empty or blank entry matches everything or nothing; remove it")
+    for pattern in config.exclude:
+        _check_relative(pattern, ("exclude",), "the content root", fail)
+    if config.content_root is not None:
+        _check_relative(config.content_root, ("content-root",), "the configuration's folder", fail)
+    online = config.online
+    _check_relative(online.cache, ("online", "cache"), "the content root", fail)
+    if online.mailto is not None and not online.mailto.strip():
+        fail(("online", "mailto"), "must not be empty")
+    # The variable's value is sent to ncbi-api: a pull request must not be able to send GITHUB_TOKEN there.
+    if not _NCBI_KEY_VARIABLE.match(online.ncbi_api_key_env):
+        fail(("online", "ncbi-api-key-env"), "must be an environment variable name containing NCBI, e.g. NCBI_API_KEY")
+    for field in ("doi-api", "crossref-api", "ncbi-api"):
+        if not _web_address(getattr(online, field.replace("-", "_"))):
+            fail(("online", field), "must be an https:// address (http:// only to this machine, for tests)")
+
+
+_NCBI_KEY_VARIABLE = re.compile(r"^[A-Z0-9_]*NCBI[A-Z0-9_]*$")
+_LOOPBACK = re.compile(r"^(?:localhost|127(?:\.\d{1,3}){3}|::1)$")
+
+
+def _web_address(text: str) -> bool:
+    """An https:// address, or http:// to this machine (test servers): never plain http to another host,
+    such as a cloud metadata service a pull request could point the online checks at."""
     try:
-        text = path.read_text(encoding="utf-8")
-        data: dict[str, Any] = tomllib.loads(text)
+        address = urlsplit(text)
+        host, _port = address.hostname or "", address.port  # .port raises on a port that is not a number
+    except ValueError:  # a malformed address, such as an IPv6 bracket left open
+        return False
+    return bool(host) and (address.scheme == "https" or (address.scheme == "http" and bool(_LOOPBACK.match(host))))
+
+
+def _check_relative(value: str, loc: tuple[str | int, ...], inside: str, fail: Fail) -> None:
+    """A path (or glob) option must be relative, with forward slashes, and stay inside `inside`: it
+    comes from a file anyone can change in a pull request, and hipcheck may write there."""
+    if not value.strip():
+        fail(loc, "must not be empty (use '.' for the folder itself)")
+    windows = PureWindowsPath(value)
+    if value.startswith("/") or "\\" in value or windows.drive or windows.is_absolute():
+        fail(loc, f"must be a relative path with forward slashes, not {value!r}")
+    normal = posixpath.normpath(value)
+    if normal == ".." or normal.startswith("../"):
+        fail(loc, f"must stay inside {inside}: {value!r} leads out of it")
+
+
+def check_selection_options(select: list[str] | None, ignore: list[str] | None) -> None:
+    """`--select`/`--ignore` name rules as the configuration does; naming none is an error, not a run
+    that silently checks nothing (or everything)."""
+    from hipcheck.rules.registry import selector_problem
+
+    for option, selectors in (("--select", select), ("--ignore", ignore)):
+        if selectors is not None and not selectors:
+            raise UsageError(f"{option}: no rule selectors given")
+        for selector in selectors or ():
+            if problem := selector_problem(selector, allow_all=True):
+                raise UsageError(f"{option}: {problem}")
+
+
+def verification_cache(config: Config, root: Path) -> Path:
+    """Where the verification cache of `root` is, refusing a location that symbolic links lead out of
+    the content root (hipcheck writes it with --online)."""
+    path = root / config.online.cache
+    resolved, inside = path.resolve(), root.resolve()
+    if resolved != inside and inside not in resolved.parents:
+        where = f"{config.origins['online']}: " if "online" in config.origins else ""
+        raise ConfigError(f"{where}online.cache: {path} resolves outside the content root, to {resolved}")
+    return path
+
+
+def _read_chain(path: Path) -> tuple[dict[str, Any], dict[tuple[str, ...], _Source]]:
+    """The table of `path` merged over the tables it extends, and which file set each key (top-level
+    keys, and the entries of merged tables; `()` is `path`'s own file). Iterative, and bounded."""
+    layers: list[tuple[_Source, dict[str, Any]]] = []
+    used = 0  # bytes read so far, against MAX_CONFIG_BYTES
+    current = path
+    while True:
+        chain = [source.path for source, _ in layers]
+        if current in chain:
+            raise ConfigError(f"{current}: 'extend' goes in a circle: {' -> '.join(map(str, (*chain, current)))}")
+        if len(chain) > MAX_EXTEND_DEPTH:
+            shown = [*map(str, chain[:3]), "...", str(current)]
+            raise ConfigError(f"{path}: 'extend' chain deeper than {MAX_EXTEND_DEPTH} levels: {' -> '.join(shown)}")
+        table, text = _read_table(current, MAX_CONFIG_BYTES - used)
+        used += len(text.encode())
+        source = _Source(current, text)
+        layers.append((source, table))
+        base = table.pop("extend", None)
+        if base is None:
+            break
+        current = _extend_target(source, base)
+    merged: dict[str, Any] = {}
+    owners: dict[tuple[str, ...], _Source] = {(): layers[0][0]}
+    for source, table in reversed(layers):
+        for key, value in table.items():
+            if key in _MERGED_TABLES and isinstance(value, dict) and isinstance(merged.get(key), dict):
+                merged[key] = {**merged[key], **value}
+            else:
+                merged[key] = value
+                owners = {k: v for k, v in owners.items() if k[:1] != (key,)}
+            owners[(key,)] = source
+            if key in _MERGED_TABLES and isinstance(value, dict):
+                owners.update({(key, str(entry)): source for entry in value})
+    return merged, owners
+
+
+def _extend_target(source: _Source, base: object) -> Path:
+    if not isinstance(base, str) or not base.strip():
+        raise ConfigError(f"{source.where(('extend',))}: must be a path")
+    windows = PureWindowsPath(base)
+    if base.startswith("/") or windows.drive or windows.is_absolute():
+        raise ConfigError(f"{source.where(('extend',))}: must be a relative path, not {base!r}")
+    # `..` is allowed: a shared base configuration in a parent folder is what `extend` is for (it is only read).
+    target = (source.path.parent / base).resolve()
+    if not target.is_file():
+        raise ConfigError(f"{source.where(('extend',))}: no file {target}")
+    return target
+
+
+def _read_table(path: Path, budget: int = MAX_CONFIG_BYTES) -> tuple[dict[str, Any], str]:
+    """The hipcheck table of one file of at most `budget` bytes, and its text; every way it can be
+    unreadable is a ConfigError."""
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(budget + 1)
     except OSError as error:
-        raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from None
-    if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("hipcheck", {})
-        return (table if isinstance(table, dict) else {}), text
-    return data, text
+        raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
+    if len(data) > budget:
+        left = f" ({budget} bytes were left)" if budget < MAX_CONFIG_BYTES else ""
+        raise ConfigError(
+            f"{path}: larger than the {MAX_CONFIG_BYTES}-byte limit for a configuration and the files it extends{left}"
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {error.start})") from None
+    try:
+        document: dict[str, Any] = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {' '.join(str(error).split())}") from None
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply") from None
+    except MemoryError:
+        raise ConfigError(f"{path}: invalid TOML: too large to parse") from None
+    if path.name != "pyproject.toml":
+        return document, text
+    tool = document.get("tool", {})
+    table = tool.get("hipcheck", {}) if isinstance(tool, dict) else None
+    if not isinstance(table, dict):
+        key = ("tool", "hipcheck") if isinstance(tool, dict) else ("tool",)
+        raise ConfigError(f"{path}:{_line_of(_key_lines(text), key, False) or 1}: {'.'.join(key)}: must be a table")
+    return table, text
 
 
-def _line_of(text: str, key: str) -> int | None:
-    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=|^\s*\[(?:tool\.hipcheck\.)?{re.escape(key)}\]", re.M)
-    match = pattern.search(text)
-    return text.count("\n", 0, match.start()) + 1 if match else None
+_KEY_PART = r"""\s*(?:"(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)\s*"""
+_DOTTED_KEY = rf"{_KEY_PART}(?:\.{_KEY_PART})*"
+_HEADER = re.compile(rf"^\s*\[\[?({_DOTTED_KEY})\]\]?\s*(?:#.*)?$")
+_ASSIGNMENT = re.compile(rf"^({_DOTTED_KEY})=")
+# A [tool.hipcheck] or [tool.hipcheck.x] header, or a top-level dotted key `tool.hipcheck.x = ...`.
+_HIPCHECK_HEADER = re.compile(
+    r"""^\s*(?:\[\s*tool\s*\.\s*["']?hipcheck["']?\s*[\].]|tool\s*\.\s*["']?hipcheck["']?\s*\.)""", re.M
+)
+
+
+def _split_key(dotted: str) -> tuple[str, ...]:
+    parts = re.findall(r"""\s*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)\s*(?:\.|$)""", dotted)
+    return tuple(part[1:-1] if part[:1] in "\"'" else part for part in parts)
+
+
+def _key_lines(text: str) -> dict[tuple[str, ...], int]:
+    """The first line that sets each key path: a table by its header, a key by its assignment. A line
+    scan, not a parser (lines inside multi-line strings could mislead it, which only costs a line number)."""
+    lines: dict[tuple[str, ...], int] = {}
+    table: tuple[str, ...] = ()
+    for number, line in enumerate(text.splitlines(), start=1):
+        if header := _HEADER.match(line):
+            table = _split_key(header.group(1))
+            lines.setdefault(table, number)
+        elif assignment := _ASSIGNMENT.match(line):
+            lines.setdefault((*table, *_split_key(assignment.group(1))), number)
+    return lines
+
+
+def _line_of(lines: dict[tuple[str, ...], int], keys: tuple[str, ...], pyproject: bool) -> int | None:
+    """The line of `keys` (inside [tool.hipcheck] in a pyproject.toml), or of the nearest enclosing table."""
+    wanted = ("tool", "hipcheck", *keys) if pyproject else keys
+    return next((lines[wanted[:n]] for n in range(len(wanted), 0, -1) if wanted[:n] in lines), None)

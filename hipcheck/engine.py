@@ -17,7 +17,7 @@ import yaml
 import hipcheck.rules  # noqa: F401  (registers every rule)
 from hipcheck import suppressions
 from hipcheck.cache import ResultCache, Summary, settings_key, unchanged_files
-from hipcheck.config import Config, load_config
+from hipcheck.config import Config, check_selection_options, load_config, verification_cache
 from hipcheck.constants import KIND_FOLDERS
 from hipcheck.content_digest import digest
 from hipcheck.context import Context
@@ -61,6 +61,7 @@ def check_paths(
     `jobs` worker processes share the per-file stage (default: one per CPU); `cache` reuses the
     results of unchanged files from `.hipcheck_cache/`.
     """
+    check_selection_options(select, ignore)
     cwd = (cwd or Path.cwd()).resolve()
     result = RunResult()
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
@@ -158,6 +159,7 @@ def check_target(
         overrides["ignore"] = ignore
     if overrides:
         config = config.model_copy(update=overrides)
+    verification_cache(config, target.root)  # refuses a cache that symbolic links lead out of the root
     settings = RunSettings(config, enabled_rules(config), today, for_cache=cache)
     files = walk(target.root, exclude=config.exclude)
     _add_vocabulary(settings, target.root, files)

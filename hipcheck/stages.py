@@ -24,7 +24,7 @@ from hipcheck.index import ContentIndex, index_facts, keep_index_fields
 from hipcheck.loader.records import KIND_FOLDERS, Record, read_bytes, read_records
 from hipcheck.rules.online import ONLINE_RULES
 from hipcheck.rules.prose import article_prose, check_prose, exercise_needs_prose_check
-from hipcheck.rules.registry import CHECKS, RULES, Check, Rule
+from hipcheck.rules.registry import ALL, CHECKS, RULES, Check, Rule, selects
 from hipcheck.vocabulary import MuscleOptions, Vocabulary, options_from
 
 _NO_INDEX = ContentIndex([])  # what checks that read only the record see of the index
@@ -242,7 +242,7 @@ class Emitter:
 
 def enabled_rules(config: Config) -> dict[str, Rule]:
     def matches(rule: Rule, selectors: list[str]) -> bool:
-        return any(s.upper() == "ALL" or rule.code.startswith(s.upper()) or rule.name == s.lower() for s in selectors)
+        return any(s.upper() == ALL or selects(s, rule) for s in selectors)
 
     return {
         code: rule

@@ -22,7 +22,8 @@ from hipcheck.citations import code_mask
 from hipcheck.diagnostics import Diagnostic, Edit, Fix, Span
 from hipcheck.loader.records import Record
 from hipcheck.loader.yaml_tree import YamlDocument, walk_scalars
-from hipcheck.rules.registry import RULES, Rule
+from hipcheck.rules import registry
+from hipcheck.rules.registry import Rule
 
 _DIRECTIVE = (
     r"hipcheck:[ \t]*(?P<directive>ignore-file|ignore|disable|enable)"
@@ -51,11 +52,11 @@ class Suppression:
 
 
 def selects(selector: str, rule: Rule) -> bool:
-    return rule.name == selector.lower() or rule.code.startswith(selector.upper())
+    return registry.selects(selector, rule)
 
 
 def known_selector(selector: str) -> bool:
-    return any(selects(selector, rule) for rule in RULES.values())
+    return registry.selector_problem(selector) is None
 
 
 @dataclass

@@ -86,6 +86,8 @@ def test_text_lines_have_the_documented_shape(tmp_path: Path) -> None:
     [
         (["check", "no/such/folder"], "no such file or directory"),
         (["rule", "HC999"], "no rule"),
+        (["check", "content", "--select", "HC2O3"], "--select: unknown rule selector 'HC2O3' (did you mean HC203?)"),
+        (["check", "content", "--ignore", "ZZ9"], "--ignore: unknown rule selector 'ZZ9'"),
     ],
 )
 def test_usage_errors_exit_2_with_one_line(args: list[str], message: str) -> None:
@@ -102,6 +104,47 @@ def test_bad_configuration_names_file_key_and_line(tmp_path: Path) -> None:
     done = run("check", ".", cwd=tmp_path)
     assert done.returncode == 2
     assert "hipcheck.toml:2: comercial-terms: unknown key" in done.stderr
+
+
+def test_hostile_configuration_in_a_real_process(tmp_path: Path) -> None:
+    # tomllib's RecursionError on deep nesting, and an unknown selector, both through the installed entry point.
+    write_tree(tmp_path, {"exercises/a.yaml": "id: a\nname: A\n"})
+    for text, message in [
+        ("a = " + "[" * 100_000 + "]" * 100_000 + "\n", "invalid TOML: nested too deeply"),
+        ('select = ["ZZ9"]\n', "hipcheck.toml:1: select: unknown rule selector 'ZZ9'"),
+    ]:
+        write_tree(tmp_path, {"hipcheck.toml": text})
+        done = run("check", ".", cwd=tmp_path)
+        assert (done.returncode, done.stdout) == (2, ""), done.stderr
+        assert len(done.stderr.splitlines()) == 1 and message in done.stderr
+        assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+
+
+def test_fix_and_diff_follow_select(tmp_path: Path) -> None:
+    # An unused suppression (HC901, fixable): --select HC2 must not fix it; HC2,HC9 (it and what it names) does.
+    text = "# hipcheck: ignore[HC203]\nid: hip-circles\nname: Hip circles\ndosage: {sets: 1, reps: 10}\n"
+    write_tree(tmp_path, {"exercises/hip-circles.yaml": text})
+    assert "Would fix 0 findings" in run("check", ".", "--diff", "--select", "HC2", cwd=tmp_path).stderr
+    run("check", ".", "--fix", "--select", "HC2", cwd=tmp_path)
+    assert (tmp_path / "exercises/hip-circles.yaml").read_text() == text
+    run("check", ".", "--fix", "--select", "HC2,HC9", cwd=tmp_path)
+    assert (tmp_path / "exercises/hip-circles.yaml").read_text().startswith("id: hip-circles\n")
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--fix", "--ignore", "HC9"], "--ignore does not work with --fix; --select does"),
+        (["--diff", "--ignore", "HC9"], "--ignore does not work with --diff"),
+        (["--add-ignore", "--select", "HC2"], "do not work with --add-ignore"),
+    ],
+)
+def test_editing_refuses_a_selection_it_cannot_follow(tmp_path: Path, options: list[str], message: str) -> None:
+    text = "# hipcheck: ignore[HC203]\nid: hip-circles\nname: Hip circles\n"
+    write_tree(tmp_path, {"exercises/hip-circles.yaml": text})
+    done = run("check", ".", *options, cwd=tmp_path)
+    assert done.returncode == 2 and len(done.stderr.splitlines()) == 1 and message in done.stderr
+    assert (tmp_path / "exercises/hip-circles.yaml").read_text() == text
 
 
 def test_configuration_selects_and_overrides(tmp_path: Path) -> None:

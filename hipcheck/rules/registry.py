@@ -7,6 +7,7 @@ whole content index. Loader rules have no check; the loader emits them.
 
 from __future__ import annotations
 
+import difflib
 import inspect
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -125,3 +126,46 @@ def find_rule(code_or_name: str) -> Rule | None:
     if key.upper() in RULES:
         return RULES[key.upper()]
     return next((r for r in RULES.values() if r.name == key.lower()), None)
+
+
+# --- selectors: how configuration and the command line name rules ----------------------------------
+
+ALL = "ALL"  # in `select`/`ignore` (configuration and command line): every rule
+_CODE_LIKE = re.compile(r"^HC[0-9OIL]*$", re.I)  # a code, perhaps with a letter typed for a digit
+_SUGGESTION_CUTOFF = 0.75  # difflib similarity a did-you-mean needs: close typos, not any code
+
+
+def selects(selector: str, rule: Rule) -> bool:
+    """Whether a selector (a rule code, a code prefix or a rule name; any case) names the rule."""
+    return bool(selector) and (rule.name == selector.lower() or rule.code.startswith(selector.upper()))
+
+
+def selector_problem(selector: str, *, allow_all: bool = False) -> str | None:
+    """None when the selector names at least one rule (or is ALL where allowed); else why not, in words."""
+    if (allow_all and selector.upper() == ALL) or any(selects(selector, r) for r in RULES.values()):
+        return None
+    return f"unknown rule selector {selector!r}{_did_you_mean(selector, prefixes=True)}"
+
+
+def severity_key_problem(key: str) -> str | None:
+    """None when `key` is exactly a rule's code or name (how severities are looked up); else why not."""
+    if key in RULES or any(r.name == key for r in RULES.values()):
+        return None
+    if (found := find_rule(key)) is not None:  # a code or name in another case
+        return f"not a rule code or name (did you mean {found.code if key.upper() == found.code else found.name}?)"
+    if selector_problem(key, allow_all=True) is None:
+        return "not a rule code or name: a severity applies to one rule, not to a prefix or ALL"
+    return f"not a rule code or name{_did_you_mean(key, prefixes=False)}"
+
+
+def _did_you_mean(text: str, *, prefixes: bool) -> str:
+    """' (did you mean X?)' when a known selector is close to `text`, else a pointer to the rule list."""
+    guess = text.strip()
+    if _CODE_LIKE.match(guess):
+        guess = "HC" + guess[2:].upper().replace("O", "0").replace("I", "1").replace("L", "1")
+        known = any(r.code.startswith(guess) for r in RULES.values()) if prefixes else guess in RULES
+        if known and guess != text:
+            return f" (did you mean {guess}?)"
+    names = {r.name: r.name for r in RULES.values()} | {code.lower(): code for code in RULES}
+    close = difflib.get_close_matches(text.strip().lower(), names, n=1, cutoff=_SUGGESTION_CUTOFF)
+    return f" (did you mean {names[close[0]]}?)" if close else " (see 'hipcheck rules')"
