@@ -390,11 +390,22 @@ def test_cache_outside_the_content_root_is_never_used(tmp_path: Path, server: Re
     before = outside.read_text()
     try:
         offline, messages = run(root, records, hostile(server, cache=where), online=False)
-        assert offline == {} and len(messages) == 1 and "a relative path inside the content root" in messages[0]
+        assert offline == {} and len(messages) == 1 and "stays inside the content root" in messages[0]
         online, _ = run(root, records, hostile(server, cache=where))
         assert online[f"doi:{MISSING}"].status == "not-found" and outside.read_text() == before
     finally:
         outside.unlink()
+
+
+def test_cache_symlinked_out_of_the_content_root_is_never_used(tmp_path: Path, server: ReplayServer) -> None:
+    root, records = content(tmp_path, a=reference("a", doi=MISSING))
+    outside = tmp_path / "elsewhere.json"
+    record = {"status": "found", "checked": "2026-11-01T00:00:00Z", "aspects": {"exists": FOREVER}}
+    outside.write_text(entries(**{f"doi:{MISSING}": record}))
+    (root / ".hipcheck").mkdir()
+    (root / ".hipcheck" / "verification.json").symlink_to(outside)
+    offline, messages = run(root, records, hostile(server), online=False)
+    assert offline == {} and len(messages) == 1 and "stays inside the content root" in messages[0]
 
 
 def test_cached_verdicts_say_they_come_from_the_cache(tmp_path: Path, server: ReplayServer) -> None:

@@ -31,24 +31,26 @@ def doi_exists(fetcher: Fetcher, service: Service, base: str, doi: str) -> bool:
     """
     answer = fetcher.get(service, doi_url(base, doi))
     if answer.status_code == 404:
-        data = _json_or_none(answer, service)
-        if isinstance(data, dict) and data.get("responseCode") == 100 and type(data["responseCode"]) is int:
+        try:
+            code = _response_code(json_body(answer, service))
+        except Unverifiable:
+            code = None
+        if code == 100:
             return False
         raise Unverifiable(f"{service.name} answered HTTP 404 without its 'handle not found' answer")
     data = json_body(answer, service)
-    code = data.get("responseCode") if isinstance(data, dict) else None
-    if type(code) is int and code in (1, 200):  # 200: the handle exists but has no values of the type asked for
+    code = _response_code(data)
+    if code in (1, 200):  # 200: the handle exists but has no values of the type asked for
         return True
-    if type(code) is int and code == 100:
+    if code == 100:
         return False
-    raise Unverifiable(f"{service.name} sent an unexpected answer (responseCode {shown(code)})")
+    raw = data.get("responseCode") if isinstance(data, dict) else None
+    raise Unverifiable(f"{service.name} sent an unexpected answer (responseCode {shown(raw)})")
 
 
-def _json_or_none(answer: Any, service: Service) -> Any:
-    try:
-        return json_body(answer, service)
-    except Unverifiable:
-        return None
+def _response_code(data: Any) -> int | None:
+    code = data.get("responseCode") if isinstance(data, dict) else None
+    return code if type(code) is int else None  # exactly an int: True == 1 and 100.0 == 100 are no answers
 
 
 # --- Crossref REST API ------------------------------------------------------------------------

@@ -103,10 +103,10 @@ def verify_references(
     path = cache_path(root, settings.cache)
     if path is None:
         report(
-            f"the verification cache {settings.cache!r} must be a relative path inside the content root; "
-            "it is neither read nor written"
+            f"the verification cache {settings.cache!r} is not a relative path that stays inside the content root "
+            "(symlinks resolved); it is neither read nor written"
         )
-    cache = Cache.load(path) if path is not None else Cache(root)
+    cache = Cache.load(path) if path is not None else Cache(root)  # without a path: nothing read, never saved
     moment = (now or utcnow)()
     cache.vet(settings, moment)
     for problem in cache.problems:

@@ -238,7 +238,7 @@ def _last_verified(result: Result) -> dt.datetime | None:
 
 
 def _cached(result: Result) -> str:
-    """Where a verdict from the (committed, reviewable) cache rather than a live answer is said to be."""
+    # The cache is committed and can be edited by hand: a reviewer should see which verdicts no service gave this run.
     return f" (from the verification cache, checked {_day(_last_verified(result))})" if result.from_cache else ""
 
 
