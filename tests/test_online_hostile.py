@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -25,9 +26,9 @@ import hipcheck.online.http as http_module
 from hipcheck.online import Result
 from hipcheck.online.cache import Cache
 from hipcheck.online.compare import disagreements
-from hipcheck.online.http import retry_after
+from hipcheck.online.http import Answer, Service, Unverifiable, retry_after
 from hipcheck.online.results import Metadata
-from hipcheck.online.services import parse_crossref, parse_pubmed
+from hipcheck.online.services import crossref_work, doi_exists, parse_crossref, parse_pubmed, pubmed_summaries
 
 from online_server import (
     FICTIONAL,
@@ -264,17 +265,48 @@ JSON = st.recursive(
 MESSAGES = st.dictionaries(st.sampled_from(FIELDS), JSON, max_size=10)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(MESSAGES)
 @example({"issued": {"date-parts": [["²³"]]}})
 @example({"updated-by": [{"type": "retraction", "updated": {"date-parts": [[2023, "²"]]}}]})
 @example({"articleids": 5, "pubdate": "٢٠٢٠"})
 def test_parsers_never_raise(message: dict[str, Any]) -> None:
-    from hipcheck.online.http import Unverifiable
-
     for parse in (parse_crossref, parse_pubmed):
         with contextlib.suppress(Unverifiable):  # the module's own refusal of an unusable answer
             parse(message)
+
+
+class _Canned:
+    """A Fetcher that answers every request with one status and body."""
+
+    def __init__(self, status: int, body: bytes) -> None:
+        self.answer = Answer(httpx.Response(status), body)
+
+    def get(self, service: Service, url: str, params: dict[str, str] | None = None) -> Answer:
+        return self.answer
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from([200, 404]),
+    JSON.map(lambda value: json.dumps(value).encode())
+    | st.binary(max_size=30)
+    | st.integers(1, 3000).map(lambda depth: b"[" * depth + b"]" * depth),
+)
+@example(200, b'{"responseCode": true}')
+@example(404, b'{"responseCode": 100.0}')
+@example(200, b'{"status": "ok", "message": {"issued": {"date-parts": [["\\u00b2\\u00b3"]]}}}')
+@example(200, b'{"result": {"1": {"articleids": 5}}}')
+def test_service_answers_never_raise(status: int, body: bytes) -> None:
+    service = Service("test", 1.0, 1, time.monotonic, time.sleep)
+    fetcher: Any = _Canned(status, body)
+    for ask in (
+        lambda: doi_exists(fetcher, service, "http://127.0.0.1", "10.5555/x"),
+        lambda: crossref_work(fetcher, service, "http://127.0.0.1", "10.5555/x", None),
+        lambda: pubmed_summaries(fetcher, service, "http://127.0.0.1", ["1", "2"], {}),
+    ):
+        with contextlib.suppress(Unverifiable):
+            ask()
 
 
 @settings(max_examples=200, deadline=None)
@@ -285,8 +317,6 @@ def test_parsers_never_raise(message: dict[str, Any]) -> None:
 @example("Mon, 01 Jan 0000 00:00:00 GMT")
 def test_retry_after_never_raises(value: str) -> None:
     import datetime as dt
-
-    import httpx
 
     waited = retry_after(httpx.Response(429, headers={"Retry-After": value}), dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     assert waited is None or waited >= 0
