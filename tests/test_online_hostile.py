@@ -149,6 +149,20 @@ def test_endless_body_stops_at_the_cap(tmp_path: Path, server: ReplayServer) -> 
     assert result.error == "Crossref sent an answer larger than 1 MiB; not read"
 
 
+@pytest.mark.parametrize("length", ["9" * 5000, str(2 * CAP)])
+def test_any_transport_is_capped(tmp_path: Path, server: ReplayServer, length: str) -> None:
+    """The cap holds for a transport other than the default one too, whatever Content-Length claims."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if "/crossref/" not in request.url.path:
+            return httpx.Response(200, json={"responseCode": 1})
+        return httpx.Response(200, headers={"Content-Length": length}, stream=httpx.ByteStream(b" " * (2 * CAP)))
+
+    root, records = content(tmp_path, a=reference("a", doi=FICTIONAL))
+    results, _ = run(root, records, hostile(server), transport=httpx.MockTransport(answer))
+    assert results[f"doi:{FICTIONAL}"].error == "Crossref sent an answer larger than 1 MiB; not read"
+
+
 # --- redirects ------------------------------------------------------------------------------------------
 
 REDIRECTED = "10.5555/hipcheck.redirected"

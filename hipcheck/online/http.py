@@ -38,6 +38,7 @@ MiB = 1024 * 1024
 # The largest body read. The services' answers are far smaller (a Crossref work with thousands of
 # references is about 2 MiB, an esummary of 200 PMIDs under 1 MiB); a larger body is not an answer.
 MAX_BODY_BYTES = 8 * MiB
+SHOWN_ERROR_CHARS = 300  # of a network error's text in a message (it may quote a server's words)
 _DIGITS = re.compile(r"[0-9]+")  # ASCII only: str.isdigit() also accepts "²³", which int() refuses
 
 
@@ -245,9 +246,6 @@ class Answer:
         return self.response.status_code
 
 
-SHOWN_ERROR_CHARS = 300  # a network error's text in a message (it may quote a server's words)
-
-
 def _request(client: httpx.Client, service: Service, url: str, params: dict[str, str] | None, budget: float) -> Answer:
     """One GET within `budget` seconds in all, its body streamed under MAX_BODY_BYTES."""
     ends = time.monotonic() + budget  # real time: the socket operations below wait in it
@@ -263,14 +261,15 @@ def _request(client: httpx.Client, service: Service, url: str, params: dict[str,
 
 def _body(response: httpx.Response, service: Service, ends: float) -> bytes:
     too_large = Unverifiable(f"{service.name} sent an answer larger than {MAX_BODY_BYTES / MiB:g} MiB; not read")
-    declared = response.headers.get("Content-Length", "").strip()
-    if _DIGITS.fullmatch(declared) and int(declared) > MAX_BODY_BYTES:
+    declared = response.headers.get("Content-Length", "").strip().lstrip("0")
+    # More digits than the cap has is larger (and int() refuses over 4300 digits).
+    if _DIGITS.fullmatch(declared) and (len(declared) > len(str(MAX_BODY_BYTES)) or int(declared) > MAX_BODY_BYTES):
         raise too_large
     encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
     if encoding not in ("", "identity"):  # asked for none: a compressed body could expand past any cap
         raise Unverifiable(f"{service.name} sent a compressed answer ({shown(encoding)}) though asked for none")
     body = bytearray()
-    for chunk in response.iter_raw():
+    for chunk in response.iter_bytes():  # as sent: any Content-Encoding was refused above
         body += chunk
         if len(body) > MAX_BODY_BYTES:
             raise too_large
