@@ -6,6 +6,8 @@ A threaded HTTP server on 127.0.0.1 (an ephemeral port) replays answers in the r
     /eutils/esummary.fcgi?id=...    NCBI esummary        ({"result": {"uids": [...], "<pmid>": {...}}})
 A route may hold several replies, served in order (the last one repeats): "429, then success".
 Every request is logged with its time, and the server counts how many run at once per service.
+A reply may also misbehave the way hostile or broken servers do: trickle its headers or body byte by
+byte, pad its body with megabytes of filler, or claim a Content-Length it never sends.
 
 Only the Ikezoe 2021 facts come from the seed; everything else is fictional, under the 10.5555 test
 prefix and with PMIDs above PubMed's range.
@@ -31,6 +33,14 @@ class Reply:
     body: Any = None  # dict/list: JSON; str/bytes: sent as is; COMPOSE: esummary from `pubmed`
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    trickle: float = 0.0  # seconds between body bytes (after the headers), TRICKLE_BYTES of them
+    header_trickle: float = 0.0  # seconds between header bytes: the headers never end (TRICKLE_BYTES sent)
+    filler: int = 0  # bytes of JSON whitespace after the body, in chunks; no Content-Length unless `length`
+    length: int | None = None  # the Content-Length to claim, whatever is sent
+
+
+TRICKLE_BYTES = 40  # a trickle ends after this many bytes (20 s at 0.5 s), so a client that never gives up fails
+FILLER_CHUNK = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -49,6 +59,7 @@ class ReplayServer:
         self.log: list[Seen] = []
         self.active: Counter[str] = Counter()
         self.peak: Counter[str] = Counter()
+        self.sent: Counter[str] = Counter()  # body bytes written per family
         self._served: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._httpd = _Server(("127.0.0.1", 0), _Handler)
@@ -141,17 +152,39 @@ class ReplayServer:
             else:
                 data = body.encode() if isinstance(body, str) else (body or b"")
                 content_type = "application/json"  # a malformed answer still claims to be JSON
+            if reply.header_trickle:
+                handler.wfile.write(b"HTTP/1.1 200 OK\r\nX-Padding: ")
+                for _ in range(TRICKLE_BYTES):
+                    handler.wfile.write(b"a")
+                    handler.wfile.flush()
+                    time.sleep(reply.header_trickle)
+                return
             handler.send_response(reply.status)
-            headers = {"Content-Type": content_type, **reply.headers, "Content-Length": str(len(data))}
+            headers = {"Content-Type": content_type, **reply.headers}
+            if reply.length is not None or not reply.filler:
+                headers["Content-Length"] = str(len(data) if reply.length is None else reply.length)
             for name, value in headers.items():
                 handler.send_header(name, value)
             handler.end_headers()
-            handler.wfile.write(data)
+            if reply.trickle:
+                for byte in (data or b" " * TRICKLE_BYTES)[:TRICKLE_BYTES]:
+                    self._send(handler, family, bytes([byte]))
+                    time.sleep(reply.trickle)
+                return
+            self._send(handler, family, data)
+            for start in range(0, reply.filler, FILLER_CHUNK):
+                self._send(handler, family, b" " * min(FILLER_CHUNK, reply.filler - start))
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (a timeout test)
         finally:
             with self._lock:
                 self.active[family] -= 1
+
+    def _send(self, handler: BaseHTTPRequestHandler, family: str, data: bytes) -> None:
+        handler.wfile.write(data)
+        handler.wfile.flush()
+        with self._lock:
+            self.sent[family] += len(data)
 
 
 class _Server(ThreadingHTTPServer):

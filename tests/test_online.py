@@ -403,7 +403,12 @@ def test_cache_is_written_atomically_and_reread(
     assert sorted(data["entries"]) == [f"doi:{MISSING}", f"doi:{RETRACTED}", f"pmid:{PMID_FOUND}"]
     entry = data["entries"][f"doi:{RETRACTED}"]
     assert entry["status"] == "found" and entry["checked"] == "2026-11-21T09:00:00Z"
-    assert entry["aspects"]["exists"] == {"checked": "2026-11-21T09:00:00Z", "expires": "2027-05-20T09:00:00Z"}
+    assert entry["aspects"]["exists"] == {
+        "checked": "2026-11-21T09:00:00Z",
+        "expires": "2027-05-20T09:00:00Z",
+        "service": "doi.org",
+        "asked": f"{server.url}/doi/api/handles/{RETRACTED}",
+    }
     assert entry["aspects"]["retraction"]["expires"] == "2026-12-05T09:00:00Z"
     assert entry["updates"][0] == {
         "DOI": NOTICE,
@@ -446,8 +451,10 @@ def test_offline_run_uses_the_cache_and_asks_nobody(tmp_path: Path, server: Repl
     asked = len(server.log)
     offline, messages = run(root, records, settings_for(server), online=False)
     assert offline == online and len(server.log) == asked and not messages
-    assert findings(records, offline) == findings(records, online)
-    assert codes(findings(records, offline)) == ["HC522", "HC521", "HC524"]
+    cached, live = findings(records, offline), findings(records, online)
+    assert [(f.code, f.at) for f in cached] == [(f.code, f.at) for f in live]
+    assert all("from the verification cache" in f.message for f in cached)
+    assert codes(cached) == ["HC522", "HC521", "HC524"]
 
 
 def test_offline_run_says_nothing_for_uncached_identifiers(tmp_path: Path, server: ReplayServer) -> None:
@@ -511,7 +518,7 @@ def test_failed_recheck_keeps_the_known_retraction(tmp_path: Path, server: Repla
     assert result.aspects["retraction"].checked == T0  # still due: the next online run tries again
     found = findings(records, results)
     assert codes(found) == ["HC522", "HC529"]
-    assert found[1].message.endswith("using what was verified on 2026-11-21")
+    assert found[1].message.endswith("using what was verified on 2026-11-21 (from the verification cache)")
     offline, _ = run(root, records, settings_for(server), online=False)
     assert codes(findings(records, offline)) == ["HC522", "HC529"]  # CI without network says the same
 
@@ -552,12 +559,16 @@ def test_corrupt_cache_is_treated_as_empty(
 
 def test_malformed_entries_are_dropped_and_named(tmp_path: Path) -> None:
     path = tmp_path / "verification.json"
-    good = {"status": "not-found", "checked": "2026-11-01T00:00:00Z"}
+    asked = {"service": "doi.org", "asked": "https://doi.org/api/handles/10.5555/a"}
+    exists = {"checked": "2026-11-01T00:00:00Z", "expires": "2026-11-08T00:00:00Z", **asked}
+    good = {"status": "not-found", "checked": "2026-11-01T00:00:00Z", "aspects": {"exists": exists}}
     entries = {"doi:10.5555/a": good, "doi:10.5555/b": {"status": "maybe"}, "isbn:1": good, "pmid:1": {"aspects": 3}}
     path.write_text(json.dumps({"version": 1, "entries": entries}))
     cache = Cache.load(path)
     assert list(cache.entries) == ["doi:10.5555/a"]
-    assert cache.problems == [f"{path}: ignored 3 malformed cache entries: doi:10.5555/b, isbn:1, pmid:1"]
+    assert cache.problems == [
+        f"{path}: ignored 3 malformed cache entries (first: no valid status): doi:10.5555/b, isbn:1, pmid:1"
+    ]
 
 
 # --- limits ---------------------------------------------------------------------------------------------

@@ -3,22 +3,34 @@
 Sorted keys and a stable layout keep its diffs small; it is written atomically so an interrupted run
 never leaves half a file. A cache that cannot be read is treated as empty (and the user is told): it
 is a cache, and the next online run rebuilds it.
+
+The file comes from the repository, so it is read as hostile: any shape, any size up to a cap, any
+nesting. Each verdict says what was asked, of which service, and when; an entry that does not, that
+asked another question than this configuration asks, or that was checked in the future, is dropped
+and named, so a forged entry cannot quietly make a non-existent DOI look verified.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
 
 from hipcheck.fixes import write_atomically
-from hipcheck.online.results import Result
+from hipcheck.online.questions import question
+from hipcheck.online.results import Result, shown
+from hipcheck.online.settings import OnlineSettings
 
 VERSION = 1
 ABOUT = (
-    "hipcheck online verification results (hipcheck check --online), keyed by identifier. "
-    "Review changes like content; delete an entry to have it checked again."
+    "hipcheck online verification results (hipcheck check --online), keyed by identifier; each aspect "
+    "records the service asked, the URL asked and when. Review changes like content; delete an entry "
+    "to have it checked again."
 )
+MAX_CACHE_BYTES = 64 * 1024 * 1024  # some 200,000 entries; a larger file is not one hipcheck wrote
+CLOCK_SKEW = dt.timedelta(days=1)  # a check this far "in the future" is a clock's error, not a forgery
+SHOWN_KEYS = 3  # entry keys named in a problem message
 
 
 class Cache:
@@ -31,34 +43,63 @@ class Cache:
     def load(cls, path: Path) -> Cache:
         cache = cls(path)
         try:
-            text = path.read_text(encoding="utf-8")
+            with path.open("rb") as stream:
+                raw = stream.read(MAX_CACHE_BYTES + 1)
+            text = raw.decode("utf-8")
         except FileNotFoundError:
             return cache
         except (OSError, UnicodeDecodeError) as error:
             cache.problems.append(f"{path}: cannot read the verification cache ({_why(error)}); treating it as empty")
             return cache
+        if len(raw) > MAX_CACHE_BYTES:
+            limit = f"{MAX_CACHE_BYTES // (1024 * 1024)} MiB"
+            cache.problems.append(f"{path}: the verification cache is larger than {limit}; treating it as empty")
+            return cache
         try:
             data = json.loads(text)
-        except ValueError as error:
-            cache.problems.append(f"{path}: the verification cache is not valid JSON ({error}); treating it as empty")
+        except (ValueError, RecursionError) as error:
+            why = "nested too deeply" if isinstance(error, RecursionError) else str(error)
+            cache.problems.append(f"{path}: the verification cache is not valid JSON ({why}); treating it as empty")
             return cache
         if not isinstance(data, dict) or data.get("version") != VERSION or not isinstance(data.get("entries"), dict):
             cache.problems.append(
                 f"{path}: not a version {VERSION} verification cache (no 'version' and 'entries'); treating it as empty"
             )
             return cache
-        bad = []
+        bad: list[str] = []
+        why = ""
         for key, value in data["entries"].items():
             try:
                 cache.entries[key] = Result.from_json(key, value)
-            except (KeyError, TypeError, ValueError):
+            except (KeyError, TypeError, ValueError, OverflowError) as error:
                 bad.append(key)
-        if bad:
-            shown = ", ".join(bad[:3]) + (", ..." if len(bad) > 3 else "")
-            cache.problems.append(
-                f"{path}: ignored {len(bad)} malformed cache entr{'y' if len(bad) == 1 else 'ies'}: {shown}"
-            )
+                why = why or shown(str(error), 120)
+        cache._dropped(bad, "malformed cache", f" (first: {why})" if why else "")
         return cache
+
+    def vet(self, settings: OnlineSettings, now: dt.datetime) -> None:
+        """Drop the entries that do not answer this configuration's questions, or were verified in the future."""
+        foreign, future = [], []
+        for key, result in self.entries.items():
+            value = key.partition(":")[2]
+            for name, aspect in result.aspects.items():
+                service, url = question(key, name, value, settings)
+                if aspect.service != service or aspect.asked.casefold() != url.casefold():  # DOIs ignore case
+                    foreign.append(key)
+                    break
+                if aspect.checked > now + CLOCK_SKEW:  # when the verdict was reached; `checked` is the last attempt
+                    future.append(key)
+                    break
+        for key in foreign + future:
+            del self.entries[key]
+        self._dropped(foreign, "cache", " whose question is not what this configuration asks (service and URL)")
+        self._dropped(future, "cache", " verified in the future")
+
+    def _dropped(self, keys: list[str], what: str, why: str) -> None:
+        if keys:
+            named = ", ".join(shown(k) for k in keys[:SHOWN_KEYS]) + (", ..." if len(keys) > SHOWN_KEYS else "")
+            entries = f"entr{'y' if len(keys) == 1 else 'ies'}"
+            self.problems.append(f"{self.path}: ignored {len(keys)} {what} {entries}{why}: {named}")
 
     def render(self) -> str:
         document: dict[str, Any] = {

@@ -21,6 +21,7 @@ from hipcheck.online.results import Metadata
 AUTHOR_SIMILARITY = 85
 JOURNAL_SIMILARITY = 90
 _TAG = re.compile(r"<[^>]*>")
+_YEAR = re.compile(r"[0-9]{1,4}")  # ASCII: "²³".isdigit() is True, but int("²³") fails
 _NON_WORD = re.compile(r"[\W_]+")
 # Words that ISO 4 abbreviations drop ("Archives of Gerontology and Geriatrics" -> "Arch Gerontol Geriatr").
 _JOURNAL_STOP_WORDS = frozenset({"of", "and", "the", "in", "for", "on", "a", "an"})
@@ -101,7 +102,7 @@ def record_year(data: Mapping[str, Any]) -> int | None:
         return None
     if isinstance(year, int):
         return year
-    return int(year) if isinstance(year, str) and year.strip().isdigit() else None
+    return int(year) if isinstance(year, str) and _YEAR.fullmatch(year.strip()) else None
 
 
 def record_first_author(data: Mapping[str, Any]) -> str | None:

@@ -2,21 +2,29 @@
 
 Every failure that is the network's or the service's, not the record's, becomes `Unverifiable`, which
 the verifier turns into an "unverified" result: a slow or broken service must never fail a check.
+
+Answers are treated as hostile: each request has a total time bound (connecting, headers and body
+together; httpx's own timeouts apply to each read, so a server trickling a byte at a time would
+never trip them), bodies are streamed under a size cap, and redirects are not followed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import json
 import random
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
+import httpcore
 import httpx
 
+from hipcheck.online.results import shown
 from hipcheck.online.settings import OnlineSettings
 
 Clock = Callable[[], float]
@@ -24,7 +32,14 @@ Sleep = Callable[[float], None]
 Now = Callable[[], dt.datetime]
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+ANSWER_STATUSES = frozenset({200, 404})  # the only statuses whose body is read: the services' answers
 DOWN_AFTER = 3  # consecutive network failures before a service counts as unreachable for this run
+MiB = 1024 * 1024
+# The largest body read. The services' answers are far smaller (a Crossref work with thousands of
+# references is about 2 MiB, an esummary of 200 PMIDs under 1 MiB); a larger body is not an answer.
+MAX_BODY_BYTES = 8 * MiB
+SHOWN_ERROR_CHARS = 300  # of a network error's text in a message (it may quote a server's words)
+_DIGITS = re.compile(r"[0-9]+")  # ASCII only: str.isdigit() also accepts "²³", which int() refuses
 
 
 class Unverifiable(Exception):
@@ -112,22 +127,24 @@ def retry_after(response: httpx.Response, now: dt.datetime) -> float | None:
     value = response.headers.get("Retry-After", "").strip()
     if not value:
         return None
-    if re.fullmatch(r"\d+(?:\.\d+)?", value):
-        return float(value)
+    if re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", value):
+        return float(value)  # a huge value is inf: the caller gives up rather than waiting
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=dt.UTC)
+        return max(0.0, (when - now).total_seconds())
+    except (TypeError, ValueError, OverflowError, IndexError):  # what the date parser raises for nonsense
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return max(0.0, (when - now).total_seconds())
 
 
 def announced_rate(response: httpx.Response) -> float | None:
     """Requests per second from Crossref's X-Rate-Limit-Limit / X-Rate-Limit-Interval ("50", "1s")."""
     limit = response.headers.get("X-Rate-Limit-Limit", "")
-    interval = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*", response.headers.get("X-Rate-Limit-Interval", ""))
-    if not re.fullmatch(r"\s*\d+(?:\.\d+)?\s*", limit) or interval is None:
+    interval = re.fullmatch(
+        r"\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s|m|h)?\s*", response.headers.get("X-Rate-Limit-Interval", "")
+    )
+    if not re.fullmatch(r"\s*[0-9]+(?:\.[0-9]+)?\s*", limit) or interval is None:
         return None
     seconds = float(interval.group(1)) * {"ms": 0.001, "s": 1, "m": 60, "h": 3600}[interval.group(2) or "s"]
     return float(limit) / seconds if seconds > 0 and float(limit) > 0 else None
@@ -155,22 +172,27 @@ class Fetcher:
         self._now = now
         self._rng = rng or random.Random()
 
-    def get(self, service: Service, url: str, params: dict[str, str] | None = None) -> httpx.Response:
-        """A 200 or 404 response; anything else, after retries, raises Unverifiable."""
+    def get(self, service: Service, url: str, params: dict[str, str] | None = None) -> Answer:
+        """A 200 or 404 answer; anything else, after retries, raises Unverifiable."""
         retries = self.settings.retries
         for attempt in range(retries + 1):
-            response = self._once(service, url, params)
-            status = response.status_code
-            if status in (200, 404):
-                return response
+            answer = self._once(service, url, params)
+            status = answer.status_code
+            if status in ANSWER_STATUSES:
+                return answer
+            if 300 <= status < 400:
+                # Only the service's own answer counts: a redirect may lead to another host or scheme, or to
+                # a page whose 404 says nothing about the identifier. The APIs asked never redirect.
+                where = shown(answer.response.headers.get("Location", "nowhere"))
+                raise Unverifiable(f"{service.name} redirected (HTTP {status}) to {where}; redirects are not followed")
             if status not in RETRY_STATUSES:
                 raise Unverifiable(f"{service.name} answered HTTP {status}")
             if attempt == retries:
                 raise Unverifiable(f"{service.name} answered HTTP {status} {retries + 1} times; gave up")
-            asked = retry_after(response, self._now())
+            asked = retry_after(answer.response, self._now())
             delay = asked if asked is not None else self._backoff(attempt)
             if asked is not None and asked > self.settings.max_retry_after:
-                raise Unverifiable(f"{service.name} asked to wait {asked:g} s (HTTP {status}); gave up")
+                raise Unverifiable(f"{service.name} asked to wait {asked:.3g} s (HTTP {status}); gave up")
             if self._clock() + delay > self.deadline:
                 raise Unverifiable(f"{service.name} answered HTTP {status}; no time left to retry")
             if asked is not None or status == 429:
@@ -183,7 +205,7 @@ class Fetcher:
         # Exponential, with jitter so that parallel workers do not retry in lockstep.
         return self.settings.backoff * 2**attempt * (0.5 + self._rng.random())
 
-    def _once(self, service: Service, url: str, params: dict[str, str] | None) -> httpx.Response:
+    def _once(self, service: Service, url: str, params: dict[str, str] | None) -> Answer:
         down = service.down
         if down is not None:
             raise Unverifiable(f"{service.name} unreachable ({down})")
@@ -192,28 +214,158 @@ class Fetcher:
             remaining = self.deadline - self._clock()
             if remaining <= 0:
                 raise Unverifiable("the online check ran out of time")
-            timeout = min(self.settings.timeout, remaining)
+            budget = min(self.settings.timeout, remaining)
             try:
-                response = self.client.get(url, params=params, timeout=timeout)
+                answer = _request(self.client, service, url, params, budget)
             except httpx.TimeoutException:
-                cut = timeout < self.settings.timeout  # the run's deadline, not the request's timeout, ran out
-                within = f"the online check's deadline ({self.settings.deadline:g} s)" if cut else f"{timeout:g} s"
+                cut = budget < self.settings.timeout  # the run's deadline, not the request's bound, ran out
+                within = f"the online check's deadline ({self.settings.deadline:g} s)" if cut else f"{budget:g} s"
                 reason = f"{service.name} did not answer within {within}"
                 service.failed(reason)
                 raise Unverifiable(reason) from None
             except (httpx.HTTPError, httpx.InvalidURL) as error:  # connection refused, DNS, TLS, a bad base URL
-                reason = f"{service.name}: {type(error).__name__}: {error}".rstrip(": ")
+                reason = shown(f"{service.name}: {type(error).__name__}: {error}".rstrip(": "), SHOWN_ERROR_CHARS)
                 service.failed(reason)
                 raise Unverifiable(reason) from None
         service.answered()
-        rate = announced_rate(response)
+        rate = announced_rate(answer.response)
         if rate is not None:
             service.limiter.limit(rate)
-        return response
+        return answer
 
 
-def json_body(response: httpx.Response, service: Service) -> Any:
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A response, closed, and its body when it was one of the services' answers (200 or 404)."""
+
+    response: httpx.Response  # status and headers
+    content: bytes = b""
+
+    @property
+    def status_code(self) -> int:
+        return self.response.status_code
+
+
+def _request(client: httpx.Client, service: Service, url: str, params: dict[str, str] | None, budget: float) -> Answer:
+    """One GET within `budget` seconds in all, its body streamed under MAX_BODY_BYTES."""
+    ends = time.monotonic() + budget  # real time: the socket operations below wait in it
+    _request_ends.at = ends
     try:
-        return response.json()
-    except ValueError:
+        with client.stream("GET", url, params=params, timeout=budget) as response:
+            if response.status_code not in ANSWER_STATUSES:
+                return Answer(response)
+            return Answer(response, _body(response, service, ends))
+    finally:
+        _request_ends.at = None
+
+
+def _body(response: httpx.Response, service: Service, ends: float) -> bytes:
+    too_large = Unverifiable(f"{service.name} sent an answer larger than {MAX_BODY_BYTES / MiB:g} MiB; not read")
+    declared = response.headers.get("Content-Length", "").strip().lstrip("0")
+    # More digits than the cap has is larger (and int() refuses over 4300 digits).
+    if _DIGITS.fullmatch(declared) and (len(declared) > len(str(MAX_BODY_BYTES)) or int(declared) > MAX_BODY_BYTES):
+        raise too_large
+    encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
+    if encoding not in ("", "identity"):  # asked for none: a compressed body could expand past any cap
+        raise Unverifiable(f"{service.name} sent a compressed answer ({shown(encoding)}) though asked for none")
+    body = bytearray()
+    for chunk in response.iter_bytes():  # as sent: any Content-Encoding was refused above
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise too_large
+        if time.monotonic() > ends:  # the socket reads are bounded too; this covers any other transport
+            raise httpx.ReadTimeout("the request's time bound ran out")
+    return bytes(body)
+
+
+# --- the total time bound of a request, at the socket ------------------------------------------------
+
+_request_ends = threading.local()  # `at`: when the calling thread's request must be over (time.monotonic)
+
+
+def _left(timeout: float | None, timed_out: type[Exception]) -> float | None:
+    """`timeout` (one socket operation's) cut to what is left of this thread's request bound."""
+    ends: float | None = getattr(_request_ends, "at", None)
+    if ends is None:
+        return timeout
+    left = ends - time.monotonic()
+    if left <= 0:
+        raise timed_out("the request's time bound ran out")
+    return left if timeout is None else min(timeout, left)
+
+
+class _BoundedStream(httpcore.NetworkStream):
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _left(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _left(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        tls = self._stream.start_tls(ssl_context, server_hostname, _left(timeout, httpcore.ConnectTimeout))
+        return _BoundedStream(tls)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _BoundedBackend(httpcore.NetworkBackend):
+    """httpcore's sockets, each connect, read and write waiting no longer than the request has left."""
+
+    def __init__(self) -> None:
+        self._backend = httpcore.SyncBackend()
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        left = _left(timeout, httpcore.ConnectTimeout)
+        return _BoundedStream(self._backend.connect_tcp(host, port, left, local_address, socket_options))
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.NetworkStream:
+        left = _left(timeout, httpcore.ConnectTimeout)
+        return _BoundedStream(self._backend.connect_unix_socket(path, left, socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+def bounded_transport() -> httpx.HTTPTransport:
+    """httpx's transport on sockets that honour the request's total time bound.
+
+    httpx offers no setting for this; its pool takes a network backend, so the pool is rebuilt with
+    httpx's default limits around one. (Proxies from the environment are not used: none is needed for
+    three public HTTPS APIs, and a proxy would be one more party whose answers are trusted.)
+    """
+    transport = httpx.HTTPTransport()
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=httpx.create_ssl_context(),
+        max_connections=100,
+        max_keepalive_connections=20,
+        keepalive_expiry=5.0,
+        network_backend=_BoundedBackend(),
+    )
+    return transport
+
+
+def json_body(answer: Answer, service: Service) -> Any:
+    try:
+        return json.loads(answer.content)
+    except ValueError:  # not JSON, or not UTF-8
         raise Unverifiable(f"{service.name} sent a malformed answer (not JSON)") from None
+    except RecursionError:  # nested deeper than the parser can go: no answer of ours looks like that
+        raise Unverifiable(f"{service.name} sent a malformed answer (JSON nested too deeply)") from None

@@ -21,6 +21,20 @@ STATUSES: tuple[Status, ...] = ("found", "not-found", "unverified")
 DOI_ASPECTS = ("exists", "metadata", "retraction")
 PMID_ASPECTS = ("exists",)
 
+SHOWN_CHARS = 80  # of a value from a server or the cache file, quoted in a message
+
+
+def shown(value: Any, limit: int = SHOWN_CHARS) -> str:
+    """A value from outside (a server, the cache file) for a message: short, and no terminal control codes."""
+    if isinstance(value, list | dict):
+        text = f"a JSON {'list' if isinstance(value, list) else 'object'}"  # never repr(): it may nest deeply
+    else:
+        text = value if isinstance(value, str) else repr(value)
+    cut = text[:limit]
+    safe = "".join(c if c.isprintable() else repr(c)[1:-1] for c in cut)
+    return safe + ("..." if len(text) > limit else "")
+
+
 # Crossref update types, by what they mean for citing the work.
 RETRACTION_TYPES = frozenset({"retraction", "partial_retraction", "withdrawal", "removal"})
 CONCERN_TYPES = frozenset({"expression_of_concern"})
@@ -41,25 +55,50 @@ def pmid_cache_key(value: Any) -> str | None:
     return f"pmid:{normalized}" if normalized else None
 
 
+# Years of the timestamps hipcheck writes: others are not its own, and dates near the ends of
+# datetime's range overflow the arithmetic of expiry.
+STAMP_YEARS = range(2000, 3000)
+
+
+# The longest re-check interval applied: a configured TTL beyond ten years means "rarely", and taken
+# literally (1e9 days) it would overflow the date arithmetic of expiry.
+MAX_TTL_DAYS = 3650
+
+
+def ttl_span(days: float) -> dt.timedelta:
+    return dt.timedelta(days=min(days, MAX_TTL_DAYS))
+
+
 def format_time(when: dt.datetime) -> str:
     return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_time(text: Any) -> dt.datetime:
     if not isinstance(text, str):
-        raise ValueError(f"not a timestamp: {text!r}")
+        raise ValueError(f"not a timestamp: {shown(text)}")
     when = dt.datetime.fromisoformat(text)
-    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+    when = when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+    try:
+        in_range = when.astimezone(dt.UTC).year in STAMP_YEARS
+    except OverflowError:
+        in_range = False
+    if not in_range:
+        raise ValueError(f"not a timestamp of hipcheck's: {shown(text)}")
+    return when
 
 
 @dataclass(frozen=True, slots=True)
 class Aspect:
+    """When one aspect of an identifier was verified, until when that holds, and what was asked."""
+
     checked: dt.datetime
     expires: dt.datetime
+    service: str  # "doi.org", "Crossref" or "PubMed"
+    asked: str  # the URL of the question (for PubMed, this PMID's part of the batched query)
 
     def expired(self, now: dt.datetime, ttl_days: float) -> bool:
         # The stored expiry is reviewable; a TTL configured shorter since then applies at once.
-        return now >= min(self.expires, self.checked + dt.timedelta(days=ttl_days))
+        return now >= min(self.expires, self.checked + ttl_span(ttl_days))
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +145,9 @@ class Result:
     updates: tuple[Update, ...] = ()
     error: str | None = None  # why the last attempt could not verify (part of) it; cleared on success
     note: str | None = None
+    # Read from the verification cache, not answered by a service in this run; not part of the file,
+    # and not of equality (the same facts, wherever they came from).
+    from_cache: bool = field(default=False, compare=False)
 
     @property
     def kind(self) -> str:
@@ -126,7 +168,12 @@ class Result:
             data["checked"] = format_time(self.checked)
         if self.aspects:
             data["aspects"] = {
-                name: {"checked": format_time(a.checked), "expires": format_time(a.expires)}
+                name: {
+                    "checked": format_time(a.checked),
+                    "expires": format_time(a.expires),
+                    "service": a.service,
+                    "asked": a.asked,
+                }
                 for name, a in self.aspects.items()
             }
         if self.metadata is not None:
@@ -168,18 +215,30 @@ class Result:
 
     @classmethod
     def from_json(cls, key: str, data: Any) -> Result:
-        """Read a cache entry; ValueError (or TypeError) when it is not one."""
-        if not isinstance(data, dict) or data.get("status") not in STATUSES:
+        """Read a cache entry; ValueError (or TypeError) when it is not one.
+
+        A verdict ("found", "not-found") must say what was asked, of which service, and when: an entry
+        without that is not one hipcheck wrote, and could make a non-existent DOI look verified.
+        """
+        if not isinstance(data, dict) or not isinstance(data.get("status"), str) or data["status"] not in STATUSES:
             raise ValueError("no valid status")
         kind = key.partition(":")[0]
         if kind not in ("doi", "pmid") or not key.partition(":")[2]:
-            raise ValueError(f"unknown identifier key {key!r}")
+            raise ValueError("not a doi: or pmid: key")
         aspects = {}
         for name, value in _mapping(data.get("aspects", {})).items():
             if name not in (DOI_ASPECTS if kind == "doi" else PMID_ASPECTS):
-                raise ValueError(f"unknown aspect {name!r}")
+                raise ValueError(f"unknown aspect {shown(name)}")
             value = _mapping(value)
-            aspects[name] = Aspect(parse_time(value["checked"]), parse_time(value["expires"]))
+            if not isinstance(value.get("service"), str) or not isinstance(value.get("asked"), str):
+                raise ValueError(f"aspect {name} does not say what was asked of which service")
+            aspects[name] = Aspect(
+                parse_time(value.get("checked")), parse_time(value.get("expires")), value["service"], value["asked"]
+            )
+        if data["status"] != "unverified" and not aspects:
+            raise ValueError(f"a {data['status']} verdict without what was asked and when")
+        if data["status"] == "not-found" and "exists" not in aspects:
+            raise ValueError("a not-found verdict without the existence check")
         metadata = None
         if data.get("metadata") is not None:
             meta = _mapping(data["metadata"])
@@ -189,7 +248,7 @@ class Result:
                 source=meta["source"],
                 title=_optional_str(meta.get("title")),
                 subtitle=_optional_str(meta.get("subtitle")),
-                years=tuple(_int(y) for y in _list(meta.get("years", []))),
+                years=tuple(_year(y) for y in _list(meta.get("years", []))),
                 first_author=_optional_str(meta.get("first_author")),
                 journals=tuple(_str(j) for j in _list(meta.get("journals", []))),
                 doi=_optional_str(meta.get("doi")),
@@ -209,6 +268,11 @@ class Result:
                     label=_optional_str(item.get("label")),
                 )
             )
+        # Metadata and update relations are verdicts too: each needs the check that fetched it.
+        if metadata is not None and ("metadata" if kind == "doi" else "exists") not in aspects:
+            raise ValueError("metadata without the check that fetched it")
+        if updates and "retraction" not in aspects:
+            raise ValueError("update relations without the retraction check that found them")
         checked = parse_time(data["checked"]) if data.get("checked") is not None else None
         return cls(
             key=key,
@@ -219,6 +283,7 @@ class Result:
             updates=tuple(updates),
             error=_optional_str(data.get("error")),
             note=_optional_str(data.get("note")),
+            from_cache=True,
         )
 
 
@@ -244,7 +309,7 @@ def _optional_str(value: Any) -> str | None:
     return None if value is None else _str(value)
 
 
-def _int(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError("expected a whole number")
+def _year(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1000 <= value < 3000:
+        raise ValueError("expected a four-digit year")
     return value

@@ -17,9 +17,10 @@ from types import TracebackType
 import httpx
 
 from hipcheck import __version__
-from hipcheck.online.http import Clock, Fetcher, Now, Service, Sleep, Unverifiable, user_agent
+from hipcheck.online.http import Clock, Fetcher, Now, Service, Sleep, Unverifiable, bounded_transport, user_agent
 from hipcheck.online.progress import Progress
-from hipcheck.online.results import Aspect, Result
+from hipcheck.online.questions import CROSSREF, DOI_ORG, PUBMED, crossref_url, doi_url, esummary_question
+from hipcheck.online.results import Aspect, Result, ttl_span
 from hipcheck.online.services import crossref_work, doi_exists, pubmed_summaries
 from hipcheck.online.settings import (
     CROSSREF_PUBLIC_CONCURRENCY,
@@ -56,14 +57,18 @@ class Verifier:
         crossref_concurrency = settings.crossref_concurrency if settings.mailto else CROSSREF_PUBLIC_CONCURRENCY
         ncbi_cap = NCBI_RATE_WITH_KEY if self.ncbi_api_key else NCBI_RATE_WITHOUT_KEY
         self.services = {
-            "doi": Service("doi.org", settings.doi_rate, settings.doi_concurrency, clock, sleep),
-            "crossref": Service("Crossref", settings.crossref_rate, crossref_concurrency, clock, sleep),
-            "ncbi": Service("PubMed", min(settings.ncbi_rate, ncbi_cap), settings.ncbi_concurrency, clock, sleep),
+            "doi": Service(DOI_ORG, settings.doi_rate, settings.doi_concurrency, clock, sleep),
+            "crossref": Service(CROSSREF, settings.crossref_rate, crossref_concurrency, clock, sleep),
+            "ncbi": Service(PUBMED, min(settings.ncbi_rate, ncbi_cap), settings.ncbi_concurrency, clock, sleep),
         }
         self.client = httpx.Client(
-            transport=transport,
-            headers={"User-Agent": user_agent(__version__, settings.mailto), "Accept": "application/json"},
-            follow_redirects=True,
+            transport=transport or bounded_transport(),
+            headers={
+                "User-Agent": user_agent(__version__, settings.mailto),
+                "Accept": "application/json",
+                "Accept-Encoding": "identity",  # bodies are capped as sent: no compression to expand past the cap
+            },
+            follow_redirects=False,  # only the service's own answer counts (see Fetcher.get)
         )
 
     def __enter__(self) -> Verifier:
@@ -107,7 +112,7 @@ class Verifier:
         return results
 
     def _days(self, days: float) -> dt.timedelta:
-        return dt.timedelta(days=days)
+        return ttl_span(days)
 
     def _verify_doi(self, fetcher: Fetcher, stamp: dt.datetime, key: str, item: Planned) -> Result:
         settings = self.settings
@@ -122,7 +127,8 @@ class Verifier:
                 errors.append(error.reason)
             else:
                 ttl = settings.existence_ttl_days if exists else settings.not_found_ttl_days
-                aspects["exists"] = Aspect(stamp, stamp + self._days(ttl))
+                asked = doi_url(settings.doi_api, item.value)
+                aspects["exists"] = Aspect(stamp, stamp + self._days(ttl), DOI_ORG, asked)
                 if not exists:
                     return Result(key, "not-found", stamp, {"exists": aspects["exists"]})
                 status = "found"
@@ -140,10 +146,12 @@ class Verifier:
                 else:
                     (metadata, updates), note = work, None
                     status = "found"  # Crossref having the work proves the DOI exists, even if doi.org did not answer
+                asked = crossref_url(settings.crossref_api, item.value)
                 for name in ("metadata", "retraction"):
-                    aspects[name] = Aspect(stamp, stamp + self._days(ttl_days(name, settings)))
+                    aspects[name] = Aspect(stamp, stamp + self._days(ttl_days(name, settings)), CROSSREF, asked)
         error = "; ".join(dict.fromkeys(errors)) or None
-        return Result(key, status, stamp, aspects, metadata, updates, error, note)
+        answered = aspects != base.aspects  # else every verdict is still the cached one
+        return Result(key, status, stamp, aspects, metadata, updates, error, note, base.from_cache and not answered)
 
     def _verify_pmids(
         self, fetcher: Fetcher, stamp: dt.datetime, batch: list[tuple[str, Planned]]
@@ -167,7 +175,8 @@ class Verifier:
                 continue
             metadata = found[item.value]
             ttl = settings.existence_ttl_days if metadata is not None else settings.not_found_ttl_days
-            aspects = {"exists": Aspect(stamp, stamp + self._days(ttl))}
+            asked = esummary_question(settings.ncbi_api, item.value)
+            aspects = {"exists": Aspect(stamp, stamp + self._days(ttl), PUBMED, asked)}
             status = "found" if metadata is not None else "not-found"
             results[key] = Result(key, status, stamp, aspects, metadata)
         return results

@@ -100,13 +100,19 @@ def verify_references(
     become unverified results and messages passed to `report` (default: stderr).
     """
     report = report or _to_stderr
-    path = root / settings.cache
-    cache = Cache.load(path)
+    path = cache_path(root, settings.cache)
+    if path is None:
+        report(
+            f"the verification cache {settings.cache!r} is not a relative path that stays inside the content root "
+            "(symlinks resolved); it is neither read nor written"
+        )
+    cache = Cache.load(path) if path is not None else Cache(root)  # without a path: nothing read, never saved
+    moment = (now or utcnow)()
+    cache.vet(settings, moment)
     for problem in cache.problems:
         report(problem)
     wanted = identifiers(records)
     if online and wanted:
-        moment = (now or utcnow)()
         plan = {
             key: Planned(value, cache.entries.get(key), due)
             for key, value in wanted.items()
@@ -126,7 +132,19 @@ def verify_references(
                     active.client.close()
             cache.entries.update(fresh)
             try:
-                cache.save()
+                if path is not None:
+                    cache.save()
             except OSError as error:
                 report(f"{path}: cannot write the verification cache ({error.strerror or error}); results not kept")
     return {key: cache.entries[key] for key in wanted if key in cache.entries}
+
+
+def cache_path(root: Path, setting: str) -> Path | None:
+    """The cache file `setting` names, when it is relative and stays inside `root` (symlinks resolved)."""
+    try:
+        relative = Path(setting)
+        path = root / relative
+        inside = not relative.is_absolute() and path.resolve().is_relative_to(root.resolve())
+    except (OSError, ValueError, RuntimeError):  # a NUL byte, a symlink loop
+        return None
+    return path if inside and path.resolve() != root.resolve() else None

@@ -16,7 +16,7 @@ from hipcheck.diagnostics import Finding, Severity
 from hipcheck.identifiers import check_doi, check_pmid, doi_key
 from hipcheck.loader.records import Record
 from hipcheck.online.compare import Disagreement, disagreements
-from hipcheck.online.results import Result, Update, doi_cache_key, pmid_cache_key
+from hipcheck.online.results import Result, Update, doi_cache_key, pmid_cache_key, shown
 from hipcheck.online.settings import OnlineSettings
 from hipcheck.rules.registry import record_check, rule
 
@@ -216,6 +216,7 @@ UNVERIFIED = rule(
 ONLINE_RULES = (DOI_NOT_FOUND, DOI_MISMATCH, RETRACTED, CONCERN, PMID_NOT_FOUND, PMID_MISMATCH, UNVERIFIED)
 
 _RELATION_WORDS = {"retraction": "retraction", "partial_retraction": "partial retraction"}
+TEXT_CHARS = 400  # of a service's (or the cache file's) text quoted in a finding
 
 
 def _verification(ctx: Any) -> Mapping[str, Result]:
@@ -236,6 +237,15 @@ def _last_verified(result: Result) -> dt.datetime | None:
     return max((a.checked for a in result.aspects.values()), default=None)
 
 
+def _cached(result: Result) -> str:
+    # The cache is committed and can be edited by hand: a reviewer should see which verdicts no service gave this run.
+    return f" (from the verification cache, checked {_day(_last_verified(result))})" if result.from_cache else ""
+
+
+def _checked(result: Result) -> str:
+    return f"checked {_day(result.checked)}" + (", from the verification cache" if result.from_cache else "")
+
+
 @record_check(DOI_NOT_FOUND, DOI_MISMATCH, RETRACTED, CONCERN, UNVERIFIED)
 def check_doi_online(record: Record, ctx: Context) -> Iterator[Finding]:
     value = record.data.get("DOI")
@@ -246,17 +256,17 @@ def check_doi_online(record: Record, ctx: Context) -> Iterator[Finding]:
     doi = check_doi(value).normalized or result.identifier
     span = record.span(("DOI",))
     if result.status == "not-found":
-        message = f"DOI {doi} does not exist: doi.org has no record of it (checked {_day(result.checked)})"
+        message = f"DOI {doi} does not exist: doi.org has no record of it ({_checked(result)})"
         yield Finding(message, span, code=DOI_NOT_FOUND.code)
     if result.status == "found" and result.metadata is not None:
         found = disagreements(record.data, result.metadata, _title_similarity(ctx))
         if found:
-            yield Finding(_mismatch(f"DOI {doi}", found, "Crossref"), span, code=DOI_MISMATCH.code)
+            yield Finding(_mismatch(f"DOI {doi}", found, "Crossref") + _cached(result), span, code=DOI_MISMATCH.code)
     for update in result.updates:
         if update.retraction:
-            yield Finding(_update_message(doi, update), span, code=RETRACTED.code)
+            yield Finding(_update_message(doi, update) + _cached(result), span, code=RETRACTED.code)
         elif update.concern:
-            yield Finding(_update_message(doi, update), span, code=CONCERN.code)
+            yield Finding(_update_message(doi, update) + _cached(result), span, code=CONCERN.code)
     if result.error or result.status == "unverified":
         yield Finding(_unverified(f"DOI {doi}", result), span, code=UNVERIFIED.code)
 
@@ -271,7 +281,7 @@ def check_pmid_online(record: Record, ctx: Context) -> Iterator[Finding]:
     pmid = check_pmid(value).normalized or result.identifier
     span = record.span(("PMID",))
     if result.status == "not-found":
-        message = f"PMID {pmid} does not exist: PubMed has no record of it (checked {_day(result.checked)})"
+        message = f"PMID {pmid} does not exist: PubMed has no record of it ({_checked(result)})"
         yield Finding(message, span, code=PMID_NOT_FOUND.code)
     if result.status == "found" and result.metadata is not None:
         found = disagreements(record.data, result.metadata, _title_similarity(ctx))
@@ -280,7 +290,7 @@ def check_pmid_online(record: Record, ctx: Context) -> Iterator[Finding]:
         if isinstance(ours, str) and theirs and check_doi(ours).normalized and doi_key(ours) != doi_key(theirs):
             found.append(Disagreement("DOI", check_doi(ours).normalized or ours, theirs))
         if found:
-            yield Finding(_mismatch(f"PMID {pmid}", found, "PubMed"), span, code=PMID_MISMATCH.code)
+            yield Finding(_mismatch(f"PMID {pmid}", found, "PubMed") + _cached(result), span, code=PMID_MISMATCH.code)
     if result.error or result.status == "unverified":
         yield Finding(_unverified(f"PMID {pmid}", result), span, code=UNVERIFIED.code)
 
@@ -289,22 +299,25 @@ def _mismatch(what: str, found: list[Disagreement], source: str) -> str:
     fields = [d.field for d in found]
     named = fields[0] if len(fields) == 1 else ", ".join(fields[:-1]) + " and " + fields[-1]
     verb = "disagrees" if len(fields) == 1 else "disagree"
-    has = "; ".join(f"{d.field} '{d.theirs}' (record: '{d.ours}')" for d in found)
+    has = "; ".join(f"{d.field} '{shown(d.theirs, TEXT_CHARS)}' (record: '{d.ours}')" for d in found)
     return f"{what} names a different work: {named} {verb} with {source}, which has {has}"
 
 
 def _update_message(doi: str, update: Update) -> str:
-    kind = _RELATION_WORDS.get(update.type, update.type.replace("_", " "))
-    details = ", ".join(x for x in (update.date, f"source: {update.source}" if update.source else None) if x)
+    kind = _RELATION_WORDS.get(update.type, shown(update.type.replace("_", " ")))
+    source = f"source: {shown(update.source)}" if update.source else None
+    details = ", ".join(x for x in (shown(update.date) if update.date else None, source) if x)
     details = f" ({details})" if details else ""
-    other = update.doi or "a notice without a DOI"
+    other = shown(update.doi) if update.doi else "a notice without a DOI"
     if update.relation == "updated-by":
         return f"DOI {doi} has a {kind}: Crossref lists the notice {other}{details}"
     return f"DOI {doi} is itself a {kind} notice, about {other}{details}: cite the work it concerns"
 
 
 def _unverified(what: str, result: Result) -> str:
-    reason = result.error or "no online check has succeeded yet"
+    reason = shown(result.error, TEXT_CHARS) if result.error else "no online check has succeeded yet"
+    cache = " (from the verification cache)" if result.from_cache else ""
     if result.status == "unverified":
-        return f"{what} could not be verified: {reason}"
-    return f"{what} could not be fully verified: {reason}; using what was verified on {_day(_last_verified(result))}"
+        return f"{what} could not be verified: {reason}{cache}"
+    verified = _day(_last_verified(result))
+    return f"{what} could not be fully verified: {reason}; using what was verified on {verified}{cache}"
