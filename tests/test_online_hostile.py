@@ -8,9 +8,14 @@ things: the run ends within a bound, memory stays within the body cap, and the o
 from __future__ import annotations
 
 import contextlib
+import http.server
 import json
+import shutil
+import threading
 import time
 import tracemalloc
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,6 +34,7 @@ from hipcheck.online.compare import disagreements
 from hipcheck.online.http import Answer, Service, Unverifiable, retry_after
 from hipcheck.online.results import Metadata
 from hipcheck.online.services import crossref_work, doi_exists, parse_crossref, parse_pubmed, pubmed_summaries
+from hipcheck.online.verifier import Verifier
 
 from online_server import (
     FICTIONAL,
@@ -484,3 +490,57 @@ def test_an_enormous_ttl_does_not_overflow(tmp_path: Path, server: ReplayServer)
     run(root, records, hostile(server, **huge))
     results, _ = run(root, records, hostile(server, **huge))
     assert results[f"doi:{FICTIONAL}"].aspects["exists"].expires.year < 2100
+
+
+class _ForwardingProxy:
+    """An HTTP proxy on 127.0.0.1 that forwards absolute-form requests and notes each URL it saw."""
+
+    def __init__(self) -> None:
+        seen: list[str] = []
+        direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                seen.append(self.path)
+                try:
+                    with direct.open(self.path, timeout=5) as answer:
+                        status, body, kind = answer.status, answer.read(), answer.headers.get("Content-Type", "")
+                except urllib.error.HTTPError as error:
+                    status, body, kind = error.code, error.read(), error.headers.get("Content-Type", "")
+                self.send_response(status)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.seen = seen
+        self._httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True).start()
+
+    def close(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+
+def test_the_environments_proxy_is_used_and_no_proxy_honoured(tmp_path: Path, server: ReplayServer) -> None:
+    """The time-bounded transport replaces httpx's own: it must still go through HTTP(S)_PROXY, as
+    users behind a proxy need, and not for hosts NO_PROXY names."""
+    proxy = _ForwardingProxy()
+    try:
+        root, records = content(tmp_path, a=reference("a", doi=FICTIONAL))
+        settings = hostile(server)
+        with Verifier(settings, environ={"HTTP_PROXY": proxy.url}) as verifier:
+            results, _ = run(root, records, settings, verifier=verifier)
+        assert results[f"doi:{FICTIONAL}"].status == "found"
+        assert proxy.seen and all(url.startswith("http://127.0.0.1:") for url in proxy.seen)
+        proxy.seen.clear()
+        shutil.rmtree(root / ".hipcheck", ignore_errors=True)  # ask again
+        with Verifier(settings, environ={"HTTP_PROXY": proxy.url, "NO_PROXY": "127.0.0.1"}) as verifier:
+            results, _ = run(root, records, settings, verifier=verifier)
+        assert results[f"doi:{FICTIONAL}"].status == "found" and proxy.seen == []
+    finally:
+        proxy.close()

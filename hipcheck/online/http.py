@@ -17,7 +17,9 @@ import random
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -344,22 +346,54 @@ class _BoundedBackend(httpcore.NetworkBackend):
         self._backend.sleep(seconds)
 
 
-def bounded_transport() -> httpx.HTTPTransport:
-    """httpx's transport on sockets that honour the request's total time bound.
+def bounded_transport(proxy: str | None = None) -> httpx.HTTPTransport:
+    """httpx's transport on sockets that honour the request's total time bound, directly or through
+    an HTTP proxy (whose sockets honour it too).
 
     httpx offers no setting for this; its pool takes a network backend, so the pool is rebuilt with
-    httpx's default limits around one. (Proxies from the environment are not used: none is needed for
-    three public HTTPS APIs, and a proxy would be one more party whose answers are trusted.)
+    httpx's default limits around one.
     """
     transport = httpx.HTTPTransport()
-    transport._pool = httpcore.ConnectionPool(
-        ssl_context=httpx.create_ssl_context(),
-        max_connections=100,
-        max_keepalive_connections=20,
-        keepalive_expiry=5.0,
-        network_backend=_BoundedBackend(),
-    )
+    limits: dict[str, Any] = {"max_connections": 100, "max_keepalive_connections": 20, "keepalive_expiry": 5.0}
+    backend = _BoundedBackend()
+    if proxy is None:
+        transport._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(), network_backend=backend, **limits
+        )
+    else:
+        via = httpx.Proxy(proxy)  # takes credentials out of the URL into a Proxy-Authorization header
+        transport._pool = httpcore.HTTPProxy(
+            proxy_url=httpcore.URL(
+                scheme=via.url.raw_scheme, host=via.url.raw_host, port=via.url.port, target=via.url.raw_path
+            ),
+            proxy_auth=via.raw_auth,
+            proxy_headers=via.headers.raw,
+            ssl_context=httpx.create_ssl_context(),
+            network_backend=backend,
+            **limits,
+        )
     return transport
+
+
+def proxy_mounts(urls: Iterable[str], environ: Mapping[str, str]) -> dict[str, httpx.BaseTransport]:
+    """Bounded transports through the proxy the environment names (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY,
+    NO_PROXY, as curl and httpx read them) for each service address that should use one. A custom
+    transport replaces httpx's own handling of these variables, so it is done here."""
+    proxies = {
+        name.lower().removesuffix("_proxy"): value
+        for name, value in environ.items()
+        if name.lower() in ("https_proxy", "http_proxy", "all_proxy", "no_proxy") and value
+    }
+    mounts: dict[str, httpx.BaseTransport] = {}
+    for url in urls:
+        parsed = urllib.parse.urlsplit(url)
+        proxy = proxies.get(parsed.scheme) or proxies.get("all")
+        host = parsed.hostname or ""
+        if not proxy or urllib.request.proxy_bypass_environment(host, proxies):
+            continue
+        key = f"{parsed.scheme}://{parsed.netloc}"
+        mounts.setdefault(key, bounded_transport(proxy))
+    return mounts
 
 
 def json_body(answer: Answer, service: Service) -> Any:

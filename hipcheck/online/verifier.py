@@ -17,7 +17,17 @@ from types import TracebackType
 import httpx
 
 from hipcheck import __version__
-from hipcheck.online.http import Clock, Fetcher, Now, Service, Sleep, Unverifiable, bounded_transport, user_agent
+from hipcheck.online.http import (
+    Clock,
+    Fetcher,
+    Now,
+    Service,
+    Sleep,
+    Unverifiable,
+    bounded_transport,
+    proxy_mounts,
+    user_agent,
+)
 from hipcheck.online.progress import Progress
 from hipcheck.online.questions import CROSSREF, DOI_ORG, PUBMED, crossref_url, doi_url, esummary_question
 from hipcheck.online.results import Aspect, Result, ttl_span
@@ -61,8 +71,10 @@ class Verifier:
             "crossref": Service(CROSSREF, settings.crossref_rate, crossref_concurrency, clock, sleep),
             "ncbi": Service(PUBMED, min(settings.ncbi_rate, ncbi_cap), settings.ncbi_concurrency, clock, sleep),
         }
+        addresses = [settings.doi_api, settings.crossref_api, settings.ncbi_api]
         self.client = httpx.Client(
             transport=transport or bounded_transport(),
+            mounts=None if transport else proxy_mounts(addresses, environ),
             headers={
                 "User-Agent": user_agent(__version__, settings.mailto),
                 "Accept": "application/json",
