@@ -655,6 +655,15 @@ def test_api_key_is_sent_to_ncbi(tmp_path: Path, server: ReplayServer, monkeypat
     assert server.requests("ncbi")[0].query["api_key"] == ["secret-for-tests"]
 
 
+def test_api_key_is_never_sent_to_another_address() -> None:
+    """`ncbi-api` comes from the checked repository's configuration, the key from the runner's secrets:
+    a pull request pointing `ncbi-api` at its own server must not receive the key."""
+    environ = {"NCBI_API_KEY": "k"}
+    assert Verifier(OnlineSettings(), environ=environ).ncbi_api_key == "k"
+    elsewhere = OnlineSettings(**{"ncbi-api": "https://eutils.ncbi.nlm.nih.gov.example.org/entrez/eutils"})
+    assert Verifier(elsewhere, environ=environ).ncbi_api_key is None
+
+
 def test_concurrency_bound_is_respected(tmp_path: Path, server: ReplayServer) -> None:
     dois = [f"10.5555/hipcheck.busy-{i}" for i in range(8)]
     for doi in dois:

@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import random
 import time
+import urllib.parse
 from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from types import TracebackType
@@ -40,6 +41,7 @@ from hipcheck.online.settings import (
 )
 from hipcheck.online.verify import Planned, ttl_days, utcnow
 
+KEY_HOSTS = frozenset({"eutils.ncbi.nlm.nih.gov", "127.0.0.1", "::1", "localhost"})  # where an NCBI key may go
 NOT_IN_CROSSREF = "Crossref does not know this DOI (another agency registered it): metadata and retractions unchecked"
 
 
@@ -63,7 +65,10 @@ class Verifier:
         self._now = now
         self._rng = rng
         environ = os.environ if environ is None else environ
-        self.ncbi_api_key = environ.get(settings.ncbi_api_key_env) or None
+        # The key is a secret of whoever runs hipcheck; the address comes from the checked repository's
+        # configuration. Send it to NCBI (or this machine) only, never to an address a pull request set.
+        to_ncbi = urllib.parse.urlsplit(settings.ncbi_api).hostname in KEY_HOSTS
+        self.ncbi_api_key = (environ.get(settings.ncbi_api_key_env) or None) if to_ncbi else None
         crossref_concurrency = settings.crossref_concurrency if settings.mailto else CROSSREF_PUBLIC_CONCURRENCY
         ncbi_cap = NCBI_RATE_WITH_KEY if self.ncbi_api_key else NCBI_RATE_WITHOUT_KEY
         self.services = {
