@@ -17,8 +17,11 @@ from typing import Any
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.reader import Reader, ReaderError
+from yaml.resolver import Resolver
 
 from hipcheck.diagnostics import Span
+from hipcheck.textpos import LineIndex
 
 try:
     from yaml import CSafeLoader as _BaseLoader
@@ -52,8 +55,25 @@ _TAGS_THAT_FIT: dict[type, frozenset[str]] = {
 }
 _KIND_OF_VALUE = {ScalarNode: "a single value", SequenceNode: "a list", MappingNode: "a mapping"}
 
-MAX_DEPTH = 100
-MAX_NODES = 200_000  # a content record has hundreds; this stops alias bombs ("billion laughs")
+# Limits on what one YAML document may cost; a breach is one located HC001. libyaml itself stops at
+# 1,000 levels of nesting ("exceeded maximum nesting depth"), also reported as HC001.
+MAX_DEPTH = 100  # levels of nesting the converter follows; content records use four or five
+MAX_NODES = 200_000  # values materialised, aliases counted each time: stops alias bombs ("billion laughs")
+# A plain number longer than this stays text: base-60 integers (`1:2:3`) cost quadratic big-integer
+# arithmetic in their length, and no content field holds a number of more than a few digits.
+MAX_NUMBER_CHARS = 100
+
+
+def _implicit_patterns() -> dict[str, re.Pattern[str]]:
+    """The pattern YAML 1.1 resolves a plain scalar to each core tag with: what a value so tagged must match."""
+    patterns: dict[str, re.Pattern[str]] = {}
+    for resolvers in Resolver.yaml_implicit_resolvers.values():
+        for tag, pattern in resolvers:
+            patterns.setdefault(tag, pattern)
+    return patterns
+
+
+_FITS = _implicit_patterns()
 
 PathPart = str | int
 Path = tuple[PathPart, ...]
@@ -88,23 +108,49 @@ class YamlDocument:
     line_offset: int = 0  # lines before the YAML text (front matter starts after `---`)
     char_offset: int = 0
     text: str = ""  # the YAML text itself
+    _lines: LineIndex | None = None
 
     def span(self, node: Node) -> Span:
         """The node's span, without its `&anchor` and `!tag`: edits replace the value, keep the anchor."""
-        span = node_span(node, self.line_offset, self.char_offset)
-        start = span.offset - self.char_offset
-        if start >= len(self.text) or self.text[start] not in "&!":
-            return span
-        value_start = _after_properties(self.text, start)
-        if value_start >= span.end_offset - self.char_offset:
-            return span  # an empty value after the anchor: keep pointing at the anchor
-        skipped = self.text[start:value_start]
-        lines = skipped.count("\n")
-        column = len(skipped) - skipped.rfind("\n") if lines else span.column + len(skipped)
+        start, end = node_range(node)
+        if start < len(self.text) and self.text[start] in "&!":
+            value_start = _after_properties(self.text, start)
+            if value_start < end:  # an empty value after the anchor: keep pointing at the anchor
+                start = value_start
+        return self.range_span(start, end)
+
+    def node_span(self, node: Node) -> Span:
+        """The node's span with its `&anchor` and `!tag` (where a tag is reported)."""
+        return self.range_span(*node_range(node))
+
+    def range_span(self, start: int, end: int) -> Span:
+        """Character offsets into the YAML text as a span in the file. Lines and columns come from the
+        offsets, not from libyaml's marks: libyaml also breaks lines at CR, NEL, LS and PS, and its marks
+        at the end of the stream lie past the last line. A span starting at the end of a whole file
+        points at its last character instead."""
+        if self._lines is None:
+            self._lines = LineIndex(self.text)
+        if self.char_offset == 0 and self.text and start >= len(self.text):
+            start = max(len(self.text.rstrip()), 1) - 1
+            end = start + 1
+        end = min(max(end, start), len(self.text))
+        line, column = self._lines.position(start)
+        end_line, end_column = self._lines.position(end)
         return Span(
-            span.line + lines, column, span.end_line, span.end_column, value_start + self.char_offset, span.end_offset
+            line + self.line_offset,
+            column,
+            end_line + self.line_offset,
+            end_column,
+            start + self.char_offset,
+            end + self.char_offset,
         )
 
+    def mark_span(self, index: int) -> Span:
+        """One character at `index` (where a syntax error was found)."""
+        return self.range_span(index, index + 1)
+
+
+_NOT_PRINTABLE = Reader.NON_PRINTABLE  # what YAML 1.1 refuses in a stream
 
 _PROPERTY = re.compile(r"(?:[&!][^\s,\[\]{}]*[ \t\r\n]+)+")
 
@@ -114,8 +160,8 @@ def _after_properties(text: str, start: int) -> int:
     return match.end() if match else start
 
 
-def node_span(node: Node, line_offset: int = 0, char_offset: int = 0) -> Span:
-    start = node.start_mark
+def node_range(node: Node) -> tuple[int, int]:
+    """Character offsets of a node's start and end in its YAML text."""
     end_node = node
     seen: set[int] = set()
     # libyaml ends a block collection where the next token starts; end it with its last child.
@@ -129,24 +175,7 @@ def node_span(node: Node, line_offset: int = 0, char_offset: int = 0) -> Span:
         seen.add(id(end_node))
         last = end_node.value[-1]
         end_node = last[1] if isinstance(last, tuple) else last
-    end = end_node.end_mark
-    return Span(
-        start.line + 1 + line_offset,
-        start.column + 1,
-        end.line + 1 + line_offset,
-        end.column + 1,
-        start.index + char_offset,
-        end.index + char_offset,
-    )
-
-
-def mark_span(mark: Any, line_offset: int = 0, char_offset: int = 0) -> Span:
-    line, column, index = (
-        mark.line + 1 + line_offset,
-        mark.column + 1,
-        mark.index + char_offset,
-    )
-    return Span(line, column, line, column + 1, index, index + 1)
+    return node.start_mark.index, end_node.end_mark.index
 
 
 def parse_yaml(text: str, line_offset: int = 0, char_offset: int = 0) -> YamlDocument:
@@ -156,16 +185,23 @@ def parse_yaml(text: str, line_offset: int = 0, char_offset: int = 0) -> YamlDoc
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        span = mark_span(mark, line_offset, char_offset) if mark else Span.start_of_file()
+        span = doc.mark_span(mark.index) if mark else doc.mark_span(0)
         problem = error.problem or "invalid YAML"
         if error.context and error.context_mark and error.context_mark is not mark:
-            problem += f" ({error.context} at line {error.context_mark.line + 1 + line_offset})"
+            problem += f" ({error.context} at line {doc.mark_span(error.context_mark.index).line})"
         if problem.startswith("but found another document"):
             problem = "found a second YAML document ('---'); a record file holds exactly one"
         doc.issues.append(LoaderIssue("HC001", f"YAML syntax error: {problem}", span))
         return doc
+    except ReaderError:  # libyaml's position here is neither in characters nor in bytes: find it
+        bad = _NOT_PRINTABLE.search(text)
+        index = bad.start() if bad else 0
+        what = f"U+{ord(bad.group()):04X}" if bad else "a character"
+        message = f"YAML syntax error: {what} is a control character, which YAML does not allow; delete it"
+        doc.issues.append(LoaderIssue("HC001", message, doc.mark_span(index)))
+        return doc
     except (yaml.YAMLError, RecursionError) as error:
-        doc.issues.append(LoaderIssue("HC001", f"YAML syntax error: {error}", Span.start_of_file()))
+        doc.issues.append(LoaderIssue("HC001", f"YAML syntax error: {error}", doc.mark_span(0)))
         return doc
     doc.root = root
     if root is not None:
@@ -189,7 +225,7 @@ class _Converter:
             return
         self.reported.add((code, id(node), message))
         # A tag is reported where it is written; everything else at the value itself.
-        span = node_span(node, self.doc.line_offset, self.doc.char_offset) if at_properties else self.doc.span(node)
+        span = self.doc.node_span(node) if at_properties else self.doc.span(node)
         self.doc.issues.append(LoaderIssue(code, message, span))
 
     def convert(self, node: Node, path: Path) -> Any:
@@ -248,10 +284,20 @@ class _Converter:
 
     def scalar(self, node: ScalarNode, path: Path) -> Any:
         tag = node.tag
-        if tag == STR_TAG or tag not in _SCALAR_TAGS or node.style:
+        if tag == STR_TAG or tag not in _SCALAR_TAGS:
+            return node.value
+        if not _FITS[tag].match(node.value):  # only an explicit tag can be wrong: `!!bool maybe`, `!!float`
+            written = tag.replace(TAG, "!!")
+            message = f"'{node.value[:40]}' is not a valid '{written}' value, and YAML loaders refuse it"
+            message += "; hipcheck reads it as text. Remove the tag or fix the value"
+            self.issue("HC004", message, node, at_properties=True)
+            return node.value
+        if node.style:
             return node.value
         if tag == TAG + "null":
             return None  # null in YAML 1.1 and 1.2 alike: no trap, the schema judges it
+        if len(node.value) > MAX_NUMBER_CHARS and tag != TAG + "bool":
+            return node.value
         try:
             if tag == TAG + "bool":
                 value: Any = _constructor.construct_yaml_bool(node)
@@ -265,8 +311,8 @@ class _Converter:
                     return node.value  # .nan and .inf are not JSON numbers: keep the text
             else:  # timestamp: keep the text, JSON has no dates
                 value = node.value
-        except (ConstructorError, ValueError):
-            return node.value
+        except (ConstructorError, ValueError, KeyError, IndexError, OverflowError):
+            return node.value  # a value the pattern admits but the constructor refuses (`._`): keep the text
         self.doc.implicit.append(ImplicitScalar(path, node, tag.removeprefix(TAG), value))
         return value
 
@@ -295,8 +341,8 @@ class _Converter:
             key = key_node.value  # keys stay the text written: `no:` is the key "no", not False
             if key in result:
                 first = self._last_key_before(node, key, key_node)
-                first_line = first.start_mark.line + 1 + self.doc.line_offset
-                this_line = key_node.start_mark.line + 1 + self.doc.line_offset
+                first_line = self.doc.span(first).line
+                this_line = self.doc.span(key_node).line
                 self.issue(
                     "HC002",
                     f"duplicate key '{key}' (first at line {first_line}); the later value wins",
@@ -343,13 +389,22 @@ def _child(node: Node | None, part: PathPart) -> tuple[Node | None, Node] | None
 
 
 def walk_scalars(node: Node | None, path: Path = ()) -> Iterator[tuple[Path, ScalarNode]]:
-    """Every scalar value with its path (used by prose rules that scan text fields)."""
-    if isinstance(node, ScalarNode):
-        yield path, node
-    elif isinstance(node, SequenceNode):
-        for i, item in enumerate(node.value):
-            yield from walk_scalars(item, (*path, i))
-    elif isinstance(node, MappingNode):
-        for key_node, value_node in node.value:
-            if isinstance(key_node, ScalarNode):
-                yield from walk_scalars(value_node, (*path, key_node.value))
+    """Every scalar value with its path, in document order; each node once (at its first path), so an
+    alias is not followed again and a recursive one (`&a [*a]`) ends. Iterative: nesting is input."""
+    seen: set[int] = set()
+    stack: list[tuple[Path, Node | None]] = [(path, node)]
+    while stack:
+        path, node = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, ScalarNode):
+            yield path, node
+        elif isinstance(node, SequenceNode):
+            stack.extend(((*path, i), item) for i, item in reversed(list(enumerate(node.value))))
+        elif isinstance(node, MappingNode):
+            stack.extend(
+                ((*path, key_node.value), value_node)
+                for key_node, value_node in reversed(node.value)
+                if isinstance(key_node, ScalarNode)
+            )
