@@ -328,12 +328,12 @@ def _read_text(path: FsPath | str, record: Record, raw: bytes | None = None) -> 
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        before = raw[: error.start]
-        line = before.count(b"\n") + 1
-        # Columns count characters, as everywhere else: decode the valid bytes of this line.
-        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
-        span = Span(line, column, line, column + 1, error.start, error.start + 1)
-        message = f"not UTF-8: byte 0x{raw[error.start]:02x} cannot be decoded; save the file as UTF-8"
+        # The error's position is in the bytes after a byte order mark; the span's offset and column count
+        # characters of the text as shown with U+FFFD for bad bytes, as everywhere else.
+        after_bom = raw.removeprefix(b"\xef\xbb\xbf")
+        before = after_bom[: error.start].decode("utf-8")
+        span = _char_span(before + "\ufffd", len(before))
+        message = f"not UTF-8: byte 0x{after_bom[error.start]:02x} cannot be decoded; save the file as UTF-8"
         record.issues.append(LoaderIssue("HC006", message, span))
         return None
     # Substring tests first: they cost far less than the pattern, and almost every file has none of these.

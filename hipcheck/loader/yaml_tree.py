@@ -292,8 +292,6 @@ class _Converter:
             message += "; hipcheck reads it as text. Remove the tag or fix the value"
             self.issue("HC004", message, node, at_properties=True)
             return node.value
-        if node.style:
-            return node.value
         if tag == TAG + "null":
             return None  # null in YAML 1.1 and 1.2 alike: no trap, the schema judges it
         if len(node.value) > MAX_NUMBER_CHARS and tag != TAG + "bool":
@@ -313,7 +311,8 @@ class _Converter:
                 value = node.value
         except (ConstructorError, ValueError, KeyError, IndexError, OverflowError):
             return node.value  # a value the pattern admits but the constructor refuses (`._`): keep the text
-        self.doc.implicit.append(ImplicitScalar(path, node, tag.removeprefix(TAG), value))
+        if not node.style:  # a quoted value has this tag only when written: the author asked for the type
+            self.doc.implicit.append(ImplicitScalar(path, node, tag.removeprefix(TAG), value))
         return value
 
     def sequence(self, node: SequenceNode, path: Path) -> list[Any]:
