@@ -50,6 +50,9 @@ _MASKED_INLINE = re.compile(
 
 
 _BLOCKS = ("fence", "code_block", "html_block")
+# A line as markdown-it counts them (its token maps): ended by LF, CRLF or CR, and nothing else
+# (`str.splitlines` also breaks at VT, FF, NEL, LS and PS, which would shift every block after one).
+_MARKDOWN_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
 @cache
@@ -122,7 +125,7 @@ def _masked_spans(text: str) -> Iterator[tuple[int, int]]:
 @lru_cache(maxsize=8)
 def _block_ranges(body: str) -> tuple[tuple[str, int, int], ...]:
     """(token type, start offset, end offset) of every code and HTML block."""
-    lines = body.splitlines(keepends=True)
+    lines = _MARKDOWN_LINE.findall(body)
     starts = [0]
     for line in lines:
         starts.append(starts[-1] + len(line))

@@ -6,6 +6,7 @@ Each test here failed before the fix it proves (see the defect named in its docs
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
+from hipcheck import identifiers
 from hipcheck.citations import code_mask, find_citations, prose_mask
 from hipcheck.diagnostics import Span
 from hipcheck.engine import check_paths
@@ -371,3 +373,53 @@ def test_loading_is_linear_on_adversarial_values(shape: str) -> None:
     small()
     one, eight = _best_time(small), _best_time(large)
     assert eight / max(one, 1e-3) < 8 * 3, (shape, one, eight)
+
+
+IDENTIFIER_SHAPES: dict[str, tuple[Callable[[str], object], Callable[[int], str]]] = {
+    "isbn_spaces": (identifiers.check_isbn, lambda n: "978" + " " * n + "x"),
+    "issn_spaces_before_a_qualifier": (identifiers.check_issn, lambda n: "0317" + " " * n + "(x"),
+    "doi_closing_brackets": (identifiers.check_doi, lambda n: "10.1000/x" + ")" * n),
+    "doi_trailing_punctuation": (identifiers.doi_key, lambda n: "10.1000/x" + ".," * (n // 2)),
+    "doi_prefixes": (identifiers.check_doi, lambda n: "doi:" * (n // 4) + "10.1000/x"),
+    "doi_distinct_characters": (
+        identifiers.check_doi,
+        lambda n: "10.1000/" + "".join(map(chr, range(0x4E00, 0x4E00 + n))),
+    ),
+    "isbn_list": (identifiers.check_isbn, lambda n: ", ".join(["9780306406157"] * (n // 15))),
+}
+
+
+@pytest.mark.parametrize("shape", list(IDENTIFIER_SHAPES))
+def test_identifier_checks_are_linear(shape: str) -> None:
+    """Defect 2: runs of spaces before a qualifier, trailing punctuation, repeated prefixes, many distinct
+    characters and long lists each made an identifier check quadratic."""
+    check, make = IDENTIFIER_SHAPES[shape]
+    small, large = make(16_000), make(128_000)  # long enough that each call takes milliseconds
+    check(small)
+    one, eight = _best_time(lambda: check(small)), _best_time(lambda: check(large))
+    assert eight / max(one, 5e-3) < 8 * 3, (shape, one, eight)
+
+
+# --- inputs the fuzzers found (fuzz/run.py) -----------------------------------------------------------
+
+FUZZ_FINDINGS = Path(__file__).parent / "fixtures" / "fuzz"
+
+
+@pytest.mark.parametrize("path", sorted(FUZZ_FINDINGS.iterdir()), ids=lambda path: path.stem)
+def test_inputs_the_fuzzers_found(path: Path) -> None:
+    """Each input a fuzz target failed on, kept as a regression case. loader-vertical-tab-after-fence:
+    `---\\v` opened front matter because `str.splitlines` breaks lines at a vertical tab; its spans were
+    counted in those lines, not the file's."""
+    target = path.stem.split("-")[0]
+    sys.path.insert(0, str(REPO))
+    from fuzz.targets import TARGETS
+
+    TARGETS[target](path.read_bytes())
+
+
+def test_markdown_blocks_are_placed_in_markdown_lines() -> None:
+    """The code-block mask counted lines with `str.splitlines`, which also breaks at LS, VT and NEL:
+    every block after such a character was masked lines too early."""
+    body = "a\u2028b\x0bc\x85d\n\n~~~\n@key\n~~~\n@real\n"
+    prose_mask.cache_clear()
+    assert [c.key for c in find_citations(body)] == ["real"]

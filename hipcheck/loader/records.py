@@ -353,9 +353,17 @@ def _char_span(text: str, offset: int) -> Span:
     return Span(line, column, line, column + 1, offset, offset + 1)
 
 
+def _split_lines(text: str) -> list[str]:
+    """Lines ending at "\n", kept. `str.splitlines` also breaks at VT, FF, FS-US, NEL, LS and PS, which
+    are not line breaks to git, editors' line numbers or hipcheck's spans."""
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
+
+
 def _load_article(record: Record) -> None:
     text = record.text
-    lines = text.splitlines(keepends=True)
+    lines = _split_lines(text)
     if not lines or lines[0].rstrip("\r\n").rstrip() != "---":
         record.issues.append(
             LoaderIssue(
