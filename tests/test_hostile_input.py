@@ -21,6 +21,7 @@ from hipcheck.citations import code_mask, find_citations, prose_mask
 from hipcheck.diagnostics import Span
 from hipcheck.engine import check_paths
 from hipcheck.loader import records as records_module
+from hipcheck.loader import yaml_tree
 from hipcheck.loader.records import read_record, read_records
 from hipcheck.loader.yaml_tree import parse_yaml, walk_scalars
 from hipcheck.rules.prose import article_prose
@@ -423,3 +424,25 @@ def test_markdown_blocks_are_placed_in_markdown_lines() -> None:
     body = "a\u2028b\x0bc\x85d\n\n~~~\n@key\n~~~\n@real\n"
     prose_mask.cache_clear()
     assert [c.key for c in find_citations(body)] == ["real"]
+
+
+def test_a_chain_of_merges_is_bounded_like_nesting() -> None:
+    """Defect 1: `<<: *previous` 3,000 times recursed without growing the path the depth limit measured:
+    RecursionError. Merges now count as nesting."""
+    lines = ["m0: &m0 {x: 1}", *(f"m{i}: &m{i} {{<<: *m{i - 1}}}" for i in range(1, 3000))]
+    text = "\n".join(lines) + "\n"
+    doc = parse_yaml(text)
+    assert [(issue.code, "nested too deeply" in issue.message) for issue in doc.issues] == [("HC001", True)]
+    assert all(inside(issue.span, text) for issue in doc.issues)
+
+
+def test_long_values_are_not_kept_by_the_resolver_cache() -> None:
+    """Defect 4 (memory): tag resolution is memoized by value; a long value stayed referenced by the cache
+    after its file was done, so many large files kept gigabytes alive."""
+    cache_info = yaml_tree._cached_resolve.cache_info
+    yaml_tree._cached_resolve.cache_clear()
+    parse_yaml("a: short\n")
+    short = cache_info().currsize  # the key, the value and the mapping
+    yaml_tree._cached_resolve.cache_clear()
+    parse_yaml("a: " + "x" * 100_000 + "\n")
+    assert cache_info().currsize == short - 1

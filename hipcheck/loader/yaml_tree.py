@@ -29,6 +29,19 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 
+_uncached_resolve = functools.partial(_BaseLoader.resolve, _BaseLoader(""))
+_cached_resolve = functools.lru_cache(maxsize=65536)(_uncached_resolve)
+# The longest value whose resolution is memoized: the cache keeps its keys, and 65,536 values of a few
+# MiB each (one per hostile file) would be gigabytes. Repeated values (keys, enums, numbers) are short.
+MAX_CACHED_VALUE = 64
+
+
+def _resolve(kind: Any, value: Any, implicit: Any) -> Any:
+    if value is not None and len(value) > MAX_CACHED_VALUE:
+        return _uncached_resolve(kind, value, implicit)
+    return _cached_resolve(kind, value, implicit)
+
+
 class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
     """libyaml's loader, with tag resolution memoized.
 
@@ -36,7 +49,7 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
     answer depends only on its arguments, and keys, enum values and numbers repeat across records.
     """
 
-    resolve = staticmethod(functools.lru_cache(maxsize=65536)(functools.partial(_BaseLoader.resolve, _BaseLoader(""))))
+    resolve = staticmethod(_resolve)
     # The composer calls these two for every node; they serve only path resolvers, which this loader
     # never has. Built-in callables that ignore their arguments cost less than the Python no-ops.
     descend_resolver = {}.get  # (parent, index) -> ignored
@@ -213,6 +226,7 @@ class _Converter:
     def __init__(self, doc: YamlDocument) -> None:
         self.doc = doc
         self.visited = 0
+        self.depth = 0  # collections being converted: the path's length, plus merges (`<<: *a`) followed
         self.active: set[int] = set()
         self.aborted = False
         self.reported: set[tuple[str, int, str]] = set()  # an aliased node is visited again: report it once
@@ -234,8 +248,8 @@ class _Converter:
         self.visited += 1
         if node.tag == STR_TAG and type(node) is ScalarNode:  # most values: plain text, nothing to check
             return node.value
-        if self.visited > MAX_NODES or len(path) > MAX_DEPTH:
-            what = "nested too deeply" if len(path) > MAX_DEPTH else "expands to too many values (alias bomb?)"
+        if self.visited > MAX_NODES or self.depth > MAX_DEPTH:
+            what = "nested too deeply" if self.depth > MAX_DEPTH else "expands to too many values (alias bomb?)"
             self.issue(
                 "HC001",
                 f"YAML structure {what}; a content record is small and flat",
@@ -250,11 +264,13 @@ class _Converter:
         if isinstance(node, ScalarNode):
             return self.scalar(node, path)
         self.active.add(id(node))
+        self.depth += 1
         try:
             if isinstance(node, SequenceNode):
                 return self.sequence(node, path)
             return self.mapping(node, path)
         finally:
+            self.depth -= 1
             self.active.discard(id(node))
 
     @staticmethod
