@@ -7,7 +7,7 @@ A target fails (raises) when the component raises, or when a position it returns
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -33,11 +33,16 @@ def check_span(span: Span, text: str, what: str) -> None:
     and columns where the offsets are ("\\n" lines)."""
     if not 0 <= span.offset <= span.end_offset <= len(text) or (text and span.offset >= len(text)):
         raise OutOfText(f"{what}: {span} outside a text of {len(text)} characters")
-    lines = LineIndex(text)
+    lines = _line_index(text)
     if (span.line, span.column) != lines.position(span.offset) or (span.end_line, span.end_column) != lines.position(
         span.end_offset
     ):
         raise OutOfText(f"{what}: {span} does not match its offsets")
+
+
+@lru_cache(maxsize=4)
+def _line_index(text: str) -> LineIndex:
+    return LineIndex(text)  # once per text, not once per span: a file with thousands of findings
 
 
 def check_record(record: Record, raw: bytes) -> None:

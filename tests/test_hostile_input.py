@@ -459,3 +459,16 @@ def test_long_values_are_not_kept_by_the_resolver_cache() -> None:
     yaml_tree._cached_resolve.cache_clear()
     parse_yaml("a: " + "x" * 100_000 + "\n")
     assert cache_info().currsize == short - 1
+
+
+def test_many_copies_of_one_key_cost_linear_time() -> None:
+    """Defect 2 (fuzz finding, the plain mutator): each repeat of a key searched the mapping back from its
+    start for the previous one, quadratic in a file of thousands of copies."""
+
+    def load(n: int) -> Callable[[], object]:
+        text = "id: x\n" + "name: y\n" * n
+        return lambda: parse_yaml(text)
+
+    _assert_linear("duplicate keys", load(2_000), load(16_000))
+    doc = parse_yaml("id: x\nname: a\nname: b\nname: c\n")
+    assert [issue.span.line for issue in doc.issues] == [3, 2, 4, 3]

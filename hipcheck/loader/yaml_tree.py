@@ -273,17 +273,6 @@ class _Converter:
             self.depth -= 1
             self.active.discard(id(node))
 
-    @staticmethod
-    def _last_key_before(node: MappingNode, key: str, before: Node) -> Node:
-        """The previous occurrence of a repeated key (only looked up when a key repeats)."""
-        previous = before
-        for key_node, _ in node.value:
-            if key_node is before:
-                break
-            if isinstance(key_node, ScalarNode) and key_node.value == key:
-                previous = key_node
-        return previous
-
     def check_tag(self, node: Node) -> None:
         """A tag outside the core set, or a core tag on a value of another kind (`!!str [a, b]`), which
         a YAML loader refuses; hipcheck reports it and reads the value as plain data."""
@@ -344,6 +333,9 @@ class _Converter:
     def mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
         result: dict[str, Any] = {}
         merges: list[Any] = []
+        # Where each key was last written, kept as the keys are read: a search back from every repeat
+        # would be quadratic in a file of thousands of copies of one key.
+        last_written: dict[str, Node] = {}
         for key_node, value_node in node.value:
             if key_node.tag == MERGE_TAG:
                 merges.append(self.convert(value_node, path))
@@ -355,7 +347,7 @@ class _Converter:
                 self.check_tag(key_node)
             key = key_node.value  # keys stay the text written: `no:` is the key "no", not False
             if key in result:
-                first = self._last_key_before(node, key, key_node)
+                first = last_written[key]
                 first_line = self.doc.span(first).line
                 this_line = self.doc.span(key_node).line
                 self.issue(
@@ -368,6 +360,7 @@ class _Converter:
                     f"key '{key}' is repeated at line {this_line}, whose value replaces this one",
                     first,
                 )
+            last_written[key] = key_node
             if value_node.tag == STR_TAG and type(value_node) is ScalarNode and not self.aborted:
                 self.visited += 1  # `convert`'s first case, inline: most values are text
                 result[key] = value_node.value
