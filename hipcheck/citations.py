@@ -7,6 +7,8 @@ addresses are masked first, with offsets preserved, so `@` in them is never a ci
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
@@ -23,27 +25,34 @@ class Citation:
     bracketed: bool
 
 
+# Every pattern here runs over a stranger's text, so each is linear in it: a failed attempt reads only up to
+# a character at which no later attempt can start (`{`, `]`, `[`, `<`), an e-mail address is tried only
+# where a run of its characters starts, and the two constructs whose closer may be missing (code spans and
+# HTML comments) are found with `str.find` (see `_code_spans` and `_masked_spans`).
+
 # Pandoc: a key starts with a letter, digit or _, and may contain internal punctuation :.#$%&-+?<>~/
-# when followed by a key character; `@{...}` braces allow anything else.
+# when followed by a key character; `@{...}` braces allow anything else but braces and spaces.
 _KEY = re.compile(
-    r"(?<![\w@.:/+])@(?:\{(?P<braced>[^}\s]+)\}|(?P<key>[\w](?:[\w]|[:.#$%&\-+?<>~/](?=\w))*))",
+    r"(?<![\w@.:/+])@(?:\{(?P<braced>[^{}\s]+)\}|(?P<key>[\w](?:[\w]|[:.#$%&\-+?<>~/](?=\w))*))",
     re.UNICODE,
 )
-_INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
+_BACKTICKS = re.compile("`+")
 _MASKED_INLINE = re.compile(
-    r"<!--.*?-->"  # HTML comments
-    r"|<[a-zA-Z][a-zA-Z0-9+.-]*:[^<>\s]*>"  # autolinks <https://...>
+    r"<[a-zA-Z][a-zA-Z0-9+.-]*:[^<>\s]*>"  # autolinks <https://...>
     r"|<[^<>\s@]+@[^<>\s]+>"  # e-mail autolinks
-    r"|(?<=\])\([^)]*\)"  # link and image destinations: ](https://...)
-    r"|^\s{0,3}\[[^\]]+\]:.*$"  # link reference definitions
+    r"|(?<=\])\([^)\]]*\)"  # link and image destinations: ](https://...)
+    r"|^\s{0,3}\[[^\[\]]+\]:.*$"  # link reference definitions
     r"|\b(?:https?|ftp)://[^\s<>\])]+"  # bare URLs
     r"|\bwww\.[^\s<>\])]+"
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+",  # bare e-mail addresses
-    re.S | re.M,
+    r"|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+",  # bare e-mail addresses
+    re.M,
 )
 
 
 _BLOCKS = ("fence", "code_block", "html_block")
+# A line as markdown-it counts them (its token maps): ended by LF, CRLF or CR, and nothing else
+# (`str.splitlines` also breaks at VT, FF, NEL, LS and PS, which would shift every block after one).
+_MARKDOWN_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
 @cache
@@ -60,19 +69,63 @@ def _parser() -> MarkdownIt:
 @lru_cache(maxsize=8)
 def prose_mask(body: str) -> str:
     """The body with everything that is not prose replaced by spaces (newlines kept)."""
-    return _mask(body, (_INLINE_CODE, _MASKED_INLINE), _BLOCKS)
+    return _mask(body, (_code_spans, _masked_spans), _BLOCKS)
 
 
 @lru_cache(maxsize=8)
 def code_mask(body: str) -> str:
     """The body with code blocks, fences and inline code replaced by spaces; HTML comments kept."""
-    return _mask(body, (_INLINE_CODE,), ("fence", "code_block"))
+    return _mask(body, (_code_spans,), ("fence", "code_block"))
+
+
+def _code_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Inline code: a run of backticks, up to the next run of exactly as many. An opener with no such run
+    is text, and the search goes on after it; each run's next equal run is looked up, not searched for."""
+    runs = [(match.start(), match.end()) for match in _BACKTICKS.finditer(text)]
+    by_length: dict[int, list[int]] = {}
+    for i, (start, end) in enumerate(runs):
+        by_length.setdefault(end - start, []).append(i)
+    i = 0
+    while i < len(runs):
+        start, end = runs[i]
+        same = by_length[end - start]
+        later = bisect_right(same, i)
+        if later == len(same):
+            i += 1
+            continue
+        closer = same[later]
+        yield start, runs[closer][1]
+        i = closer + 1
+
+
+def _masked_spans(text: str) -> Iterator[tuple[int, int]]:
+    """HTML comments and the matches of `_MASKED_INLINE`, leftmost first (a comment first at a tie, as in
+    one alternation). An unclosed `<!--` means no later one closes either, so comments end there."""
+    match = _MASKED_INLINE.search(text)
+    comment = text.find("<!--")
+    position = 0
+    while True:
+        if match is not None and match.start() < position:  # the last result overlaps what was masked
+            match = _MASKED_INLINE.search(text, position)
+        if 0 <= comment < position:
+            comment = text.find("<!--", position)
+        closing = text.find("-->", comment + 4) if comment >= 0 else -1
+        if comment >= 0 and closing < 0:
+            comment = -1
+        if comment >= 0 and (match is None or comment <= match.start()):
+            yield comment, closing + 3
+            position = closing + 3
+        elif match is not None:
+            yield match.span()
+            position = max(match.end(), match.start() + 1)
+        else:
+            return
 
 
 @lru_cache(maxsize=8)
 def _block_ranges(body: str) -> tuple[tuple[str, int, int], ...]:
     """(token type, start offset, end offset) of every code and HTML block."""
-    lines = body.splitlines(keepends=True)
+    lines = _MARKDOWN_LINE.findall(body)
     starts = [0]
     for line in lines:
         starts.append(starts[-1] + len(line))
@@ -83,15 +136,15 @@ def _block_ranges(body: str) -> tuple[tuple[str, int, int], ...]:
     )
 
 
-def _mask(body: str, inline: tuple[re.Pattern[str], ...], blocks: tuple[str, ...]) -> str:
+def _mask(body: str, inline: tuple[Callable[[str], Iterator[tuple[int, int]]], ...], blocks: tuple[str, ...]) -> str:
     chars = list(body)
     for kind, start, end in _block_ranges(body):
         if kind in blocks:
             _blank(chars, start, end)
     masked = "".join(chars)
-    for pattern in inline:
-        for match in pattern.finditer(masked):
-            _blank(chars, match.start(), match.end())
+    for spans in inline:
+        for start, end in spans(masked):
+            _blank(chars, start, end)
         masked = "".join(chars)
     return masked
 

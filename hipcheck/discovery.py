@@ -8,6 +8,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from hipcheck.constants import KIND_FOLDERS, KIND_SUFFIXES
+from hipcheck.result import UsageError
+
+# The most content files one root may hold: ten times the largest repository benchmarked. A root with more
+# (a pull request adding millions of empty files) is refused with one line before any file is read.
+MAX_FILES = 1_000_000
 
 
 def walk(root: Path, within: Path | None = None, exclude: Iterable[str] = ()) -> list[tuple[str, str]]:
@@ -33,4 +38,6 @@ def walk(root: Path, within: Path | None = None, exclude: Iterable[str] = ()) ->
                     continue
                 if not any(fnmatch.fnmatch(relative, p) for p in patterns):
                     found.append((relative, kind))
+                    if len(found) > MAX_FILES:
+                        raise UsageError(f"{root}: more than {MAX_FILES:,} content files, the limit for one root")
     return found

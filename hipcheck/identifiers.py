@@ -154,7 +154,7 @@ _PMID_PREFIX = re.compile(
 _URL = re.compile(r"(?:(?:https?|ftp)://|www\.)\S+", re.I)
 _ISBN_LABEL = re.compile(r"\bISBN(?:[- ]?1[03])?\b\s*:?\s*", re.I)
 _ISSN_LABEL = re.compile(r"\b(?:[ep]-?)?ISSN(?:-L)?\b\s*:?\s*", re.I)
-_QUALIFIER = re.compile(r"\s*\([^()]*\)")
+_QUALIFIER = re.compile(r"(?<!\s)\s*\([^()]*\)")  # from a run of spaces' start: linear in a long run
 
 
 def classify(value: str | int) -> IdKind | None:
@@ -273,10 +273,13 @@ def _clean_doi(text: str, notes: _Notes) -> tuple[str, str]:
     if core[:1] in ("(", "["):  # a DOI never starts with a bracket; the closing one goes with the trailing punctuation
         notes.append(("error", f"remove the leading '{core[0]}'"))
         core = core[1:].lstrip()
-    removed = ""
-    while match := _DOI_PREFIX.match(core):
-        removed += match.group()
-        core = core[match.end() :].lstrip()
+    prefixes, position = [], 0  # positions, not slices: `doi:doi:...` repeated is linear
+    while match := _DOI_PREFIX.match(core, position):
+        prefixes.append(match.group())
+        position = match.end()
+        while position < len(core) and core[position].isspace():
+            position += 1
+    removed, core = "".join(prefixes), core[position:]
     if removed:
         decoded = unquote(core) if "://" in removed or "doi.org/" in removed.lower() else core
         extra = " and decode the %-escapes" if decoded != core else ""
@@ -288,16 +291,23 @@ def _clean_doi(text: str, notes: _Notes) -> tuple[str, str]:
 
 def _strip_trailing(core: str, notes: _Notes) -> str:
     """Remove punctuation copied from the sentence around a DOI: `.,;:` and unbalanced `)` or `]`."""
-    stripped = ""
-    while core:
-        last = core[-1]
-        unbalanced = (last == ")" and core.count("(") < core.count(")")) or (
-            last == "]" and core.count("[") < core.count("]")
-        )
+    # Counted once and kept up to date, and cut once at the end: a long tail of punctuation stays linear.
+    counts = {char: core.count(char) for char in "()[]"}
+    end = len(core)
+    kept = []
+    while end:
+        last = core[end - 1]
+        unbalanced = (last == ")" and counts["("] < counts[")"]) or (last == "]" and counts["["] < counts["]"])
         if last not in ".,;:" and not unbalanced:
             break
-        stripped = last + stripped
-        core = core[:-1].rstrip()
+        kept.append(last)
+        if last in counts:
+            counts[last] -= 1
+        end -= 1
+        while end and core[end - 1].isspace():
+            end -= 1
+    stripped = "".join(reversed(kept))
+    core = core[:end]
     if stripped:
         notes.append(("error", f"remove the trailing '{stripped}' (punctuation copied from the citation)"))
     return core
@@ -307,7 +317,7 @@ def _crossref_message(core: str, registrant: str, suffix: str) -> str:
     reasons = []
     if not re.fullmatch(r"[0-9]{4,9}", registrant):
         reasons.append(f"its registrant code '{registrant}' is not 4-9 digits")
-    odd = sorted({c for c in suffix if not _DOI_CROSSREF_CHARS.fullmatch(c)}, key=suffix.index)
+    odd = list(dict.fromkeys(c for c in suffix if not _DOI_CROSSREF_CHARS.fullmatch(c)))  # in order of appearance
     if odd:
         reasons.append("its suffix contains " + ", ".join(_describe(c) for c in odd))
     message = (
@@ -706,13 +716,13 @@ def _strip_labels(core: str, label: re.Pattern[str], name: str, notes: _Notes) -
 
 
 def _drop_duplicates(items: list[str], name: str, notes: _Notes) -> list[str]:
-    unique: list[str] = []
+    unique: dict[str, None] = {}  # ordered, and a lookup is not a scan of the list
     for item in items:
         if item in unique:
             notes.append(("warning", f"{name} '{item}' is listed twice"))
         else:
-            unique.append(item)
-    return unique
+            unique[item] = None
+    return list(unique)
 
 
 def _join(items: list[str], core: str) -> str:

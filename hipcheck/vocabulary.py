@@ -268,10 +268,19 @@ _WORD_GAP = r"(?:[ \t\u00a0]+|[ \t\u00a0]*(?:[-\u2010\u2011]|\r?\n)[ \t\u00a0]*)
 _GAP = re.compile(_WORD_GAP)
 
 
+# The longest form (name, alias or abbreviation) the scanner looks for; longer ones are left out of the
+# pattern. Real names have under 50 characters. Forms that are prefixes of one another nest the trie's
+# groups, and Python's `re` compiles nested groups recursively (about 450 levels overflow its stack);
+# each character adds at most two levels.
+MAX_TERM_CHARS = 100
+
+
 def _trie_pattern(forms: Iterable[str]) -> str:
     """One regex for all forms: a character trie, longest form first at every branch point."""
     trie: dict[str, Any] = {}
     for form in forms:
+        if len(form) > MAX_TERM_CHARS:
+            continue
         node = trie
         for char in form:
             node = node.setdefault(char, {})
@@ -279,12 +288,27 @@ def _trie_pattern(forms: Iterable[str]) -> str:
     return _emit(trie)
 
 
-def _emit(node: dict[str, Any]) -> str:
-    branches = [(_WORD_GAP if char == " " else re.escape(char)) + _emit(node[char]) for char in sorted(node) if char]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    return f"(?:{body})?" if "" in node else body
+def _emit(root: dict[str, Any]) -> str:
+    """The trie as a pattern, built children first with an explicit stack (forms are input: no recursion)."""
+    emitted: dict[int, str] = {}
+    stack: list[tuple[dict[str, Any], bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if not children_done:
+            stack.append((node, True))
+            stack.extend((child, False) for char, child in node.items() if char)
+            continue
+        branches = [
+            (_WORD_GAP if char == " " else re.escape(char)) + emitted.pop(id(node[char]))
+            for char in sorted(node)
+            if char
+        ]
+        if not branches:
+            emitted[id(node)] = ""
+            continue
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        emitted[id(node)] = f"(?:{body})?" if "" in node else body
+    return emitted[id(root)]
 
 
 class Scanner:

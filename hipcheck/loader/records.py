@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
@@ -28,15 +29,40 @@ from hipcheck.loader.yaml_tree import (
 
 _FRONT_MATTER_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
 
+# The largest content file read. Records are a few KiB and long articles a few dozen; past this a file is
+# one HC006, and no scanner sees it. Reading stops here too, so `/dev/zero` behind a link ends.
+MAX_FILE_BYTES = 4 * 1024 * 1024
+_TOO_LARGE = f"file too large: over {MAX_FILE_BYTES // (1024 * 1024)} MiB, the limit for a content file"
+# Characters that make a text file something else: NUL (binary data), a byte order mark after the start
+# (files joined together), and a carriage return without a line feed (CR-only line breaks, which YAML
+# counts as lines and hipcheck, editors' "line:column" and git do not).
+_SUSPECT = re.compile("[\0\ufeff]|\r(?!\n)")
+_SUSPECT_MESSAGES = {
+    "\0": "binary file: a NUL byte; a content record must be UTF-8 text",
+    "\ufeff": "a byte order mark (U+FEFF) in the middle of the file, usually from joining two files; delete it",
+    "\r": "a carriage return without a line feed (old Mac line breaks); save the file with LF or CRLF line breaks",
+}
+
+
+class FileTooLarge(OSError):
+    """A content file over MAX_FILE_BYTES (an OSError: callers that read files already handle those)."""
+
 
 def read_bytes(path: FsPath | str) -> bytes:
-    """A file's bytes. For the small files of a content root `open()`'s buffered file object costs more
-    than the reading; the system calls alone take half the time."""
-    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    """A file's bytes, at most MAX_FILE_BYTES of them. For the small files of a content root `open()`'s
+    buffered file object costs more than the reading; the system calls alone take half the time.
+    Opened without blocking and refused unless a regular file: a FIFO or device (behind a symbolic
+    link in a pull request) would block or never end."""
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
     try:
-        chunks = []
-        while chunk := os.read(descriptor, 1 << 16):
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise OSError(0, "not a regular file", str(path))
+        chunks, size = [], 0
+        while size <= MAX_FILE_BYTES and (chunk := os.read(descriptor, 1 << 16)):
             chunks.append(chunk)
+            size += len(chunk)
+        if size > MAX_FILE_BYTES:
+            raise FileTooLarge(0, _TOO_LARGE, str(path))
         return b"".join(chunks)
     finally:
         os.close(descriptor)
@@ -287,6 +313,9 @@ def _read_text(path: FsPath | str, record: Record, raw: bytes | None = None) -> 
             )
         )
         return None
+    if len(raw) > MAX_FILE_BYTES:  # bytes read by a caller other than `read_bytes`
+        record.issues.append(LoaderIssue("HC006", f"cannot read file: {_TOO_LARGE}", Span.start_of_file()))
+        return None
     if b"\x00" in raw[:8192]:
         record.issues.append(
             LoaderIssue(
@@ -297,21 +326,44 @@ def _read_text(path: FsPath | str, record: Record, raw: bytes | None = None) -> 
         )
         return None
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        before = raw[: error.start]
-        line = before.count(b"\n") + 1
-        # Columns count characters, as everywhere else: decode the valid bytes of this line.
-        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
-        span = Span(line, column, line, column + 1, error.start, error.start + 1)
-        message = f"not UTF-8: byte 0x{raw[error.start]:02x} cannot be decoded; save the file as UTF-8"
+        # The error's position is in the bytes after a byte order mark; the span's offset and column count
+        # characters of the text as shown with U+FFFD for bad bytes, as everywhere else.
+        after_bom = raw.removeprefix(b"\xef\xbb\xbf")
+        before = after_bom[: error.start].decode("utf-8")
+        span = _char_span(before + "\ufffd", len(before))
+        message = f"not UTF-8: byte 0x{after_bom[error.start]:02x} cannot be decoded; save the file as UTF-8"
         record.issues.append(LoaderIssue("HC006", message, span))
         return None
+    # Substring tests first: they cost far less than the pattern, and almost every file has none of these.
+    suspect = _SUSPECT.search(text) if "\0" in text or "\ufeff" in text or "\r" in text else None
+    if suspect is not None:
+        record.text = text
+        start = suspect.start()
+        record.issues.append(LoaderIssue("HC006", _SUSPECT_MESSAGES[suspect.group()], _char_span(text, start)))
+        return None
+    return text
+
+
+def _char_span(text: str, offset: int) -> Span:
+    """The one character at `offset`, with lines counted at "\n" only."""
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return Span(line, column, line, column + 1, offset, offset + 1)
+
+
+def _split_lines(text: str) -> list[str]:
+    """Lines ending at "\n", kept. `str.splitlines` also breaks at VT, FF, FS-US, NEL, LS and PS, which
+    are not line breaks to git, editors' line numbers or hipcheck's spans."""
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
 
 
 def _load_article(record: Record) -> None:
     text = record.text
-    lines = text.splitlines(keepends=True)
+    lines = _split_lines(text)
     if not lines or lines[0].rstrip("\r\n").rstrip() != "---":
         record.issues.append(
             LoaderIssue(

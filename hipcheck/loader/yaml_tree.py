@@ -17,13 +17,29 @@ from typing import Any
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.reader import Reader, ReaderError
+from yaml.resolver import Resolver
 
 from hipcheck.diagnostics import Span
+from hipcheck.textpos import LineIndex
 
 try:
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+
+_uncached_resolve = functools.partial(_BaseLoader.resolve, _BaseLoader(""))
+_cached_resolve = functools.lru_cache(maxsize=65536)(_uncached_resolve)
+# The longest value whose resolution is memoized: the cache keeps its keys, and 65,536 values of a few
+# MiB each (one per hostile file) would be gigabytes. Repeated values (keys, enums, numbers) are short.
+MAX_CACHED_VALUE = 64
+
+
+def _resolve(kind: Any, value: Any, implicit: Any) -> Any:
+    if value is not None and len(value) > MAX_CACHED_VALUE:
+        return _uncached_resolve(kind, value, implicit)
+    return _cached_resolve(kind, value, implicit)
 
 
 class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
@@ -33,7 +49,7 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
     answer depends only on its arguments, and keys, enum values and numbers repeat across records.
     """
 
-    resolve = staticmethod(functools.lru_cache(maxsize=65536)(functools.partial(_BaseLoader.resolve, _BaseLoader(""))))
+    resolve = staticmethod(_resolve)
     # The composer calls these two for every node; they serve only path resolvers, which this loader
     # never has. Built-in callables that ignore their arguments cost less than the Python no-ops.
     descend_resolver = {}.get  # (parent, index) -> ignored
@@ -52,8 +68,25 @@ _TAGS_THAT_FIT: dict[type, frozenset[str]] = {
 }
 _KIND_OF_VALUE = {ScalarNode: "a single value", SequenceNode: "a list", MappingNode: "a mapping"}
 
-MAX_DEPTH = 100
-MAX_NODES = 200_000  # a content record has hundreds; this stops alias bombs ("billion laughs")
+# Limits on what one YAML document may cost; a breach is one located HC001. libyaml itself stops at
+# 1,000 levels of nesting ("exceeded maximum nesting depth"), also reported as HC001.
+MAX_DEPTH = 100  # levels of nesting the converter follows; content records use four or five
+MAX_NODES = 200_000  # values materialised, aliases counted each time: stops alias bombs ("billion laughs")
+# A plain number longer than this stays text: base-60 integers (`1:2:3`) cost quadratic big-integer
+# arithmetic in their length, and no content field holds a number of more than a few digits.
+MAX_NUMBER_CHARS = 100
+
+
+def _implicit_patterns() -> dict[str, re.Pattern[str]]:
+    """The pattern YAML 1.1 resolves a plain scalar to each core tag with: what a value so tagged must match."""
+    patterns: dict[str, re.Pattern[str]] = {}
+    for resolvers in Resolver.yaml_implicit_resolvers.values():
+        for tag, pattern in resolvers:
+            patterns.setdefault(tag, pattern)
+    return patterns
+
+
+_FITS = _implicit_patterns()
 
 PathPart = str | int
 Path = tuple[PathPart, ...]
@@ -88,23 +121,49 @@ class YamlDocument:
     line_offset: int = 0  # lines before the YAML text (front matter starts after `---`)
     char_offset: int = 0
     text: str = ""  # the YAML text itself
+    _lines: LineIndex | None = None
 
     def span(self, node: Node) -> Span:
         """The node's span, without its `&anchor` and `!tag`: edits replace the value, keep the anchor."""
-        span = node_span(node, self.line_offset, self.char_offset)
-        start = span.offset - self.char_offset
-        if start >= len(self.text) or self.text[start] not in "&!":
-            return span
-        value_start = _after_properties(self.text, start)
-        if value_start >= span.end_offset - self.char_offset:
-            return span  # an empty value after the anchor: keep pointing at the anchor
-        skipped = self.text[start:value_start]
-        lines = skipped.count("\n")
-        column = len(skipped) - skipped.rfind("\n") if lines else span.column + len(skipped)
+        start, end = node_range(node)
+        if start < len(self.text) and self.text[start] in "&!":
+            value_start = _after_properties(self.text, start)
+            if value_start < end:  # an empty value after the anchor: keep pointing at the anchor
+                start = value_start
+        return self.range_span(start, end)
+
+    def node_span(self, node: Node) -> Span:
+        """The node's span with its `&anchor` and `!tag` (where a tag is reported)."""
+        return self.range_span(*node_range(node))
+
+    def range_span(self, start: int, end: int) -> Span:
+        """Character offsets into the YAML text as a span in the file. Lines and columns come from the
+        offsets, not from libyaml's marks: libyaml also breaks lines at CR, NEL, LS and PS, and its marks
+        at the end of the stream lie past the last line. A span starting at the end of a whole file
+        points at its last character instead."""
+        if self._lines is None:
+            self._lines = LineIndex(self.text)
+        if self.char_offset == 0 and self.text and start >= len(self.text):
+            start = max(len(self.text.rstrip()), 1) - 1
+            end = start + 1
+        end = min(max(end, start), len(self.text))
+        line, column = self._lines.position(start)
+        end_line, end_column = self._lines.position(end)
         return Span(
-            span.line + lines, column, span.end_line, span.end_column, value_start + self.char_offset, span.end_offset
+            line + self.line_offset,
+            column,
+            end_line + self.line_offset,
+            end_column,
+            start + self.char_offset,
+            end + self.char_offset,
         )
 
+    def mark_span(self, index: int) -> Span:
+        """One character at `index` (where a syntax error was found)."""
+        return self.range_span(index, index + 1)
+
+
+_NOT_PRINTABLE = Reader.NON_PRINTABLE  # what YAML 1.1 refuses in a stream
 
 _PROPERTY = re.compile(r"(?:[&!][^\s,\[\]{}]*[ \t\r\n]+)+")
 
@@ -114,8 +173,8 @@ def _after_properties(text: str, start: int) -> int:
     return match.end() if match else start
 
 
-def node_span(node: Node, line_offset: int = 0, char_offset: int = 0) -> Span:
-    start = node.start_mark
+def node_range(node: Node) -> tuple[int, int]:
+    """Character offsets of a node's start and end in its YAML text."""
     end_node = node
     seen: set[int] = set()
     # libyaml ends a block collection where the next token starts; end it with its last child.
@@ -129,24 +188,7 @@ def node_span(node: Node, line_offset: int = 0, char_offset: int = 0) -> Span:
         seen.add(id(end_node))
         last = end_node.value[-1]
         end_node = last[1] if isinstance(last, tuple) else last
-    end = end_node.end_mark
-    return Span(
-        start.line + 1 + line_offset,
-        start.column + 1,
-        end.line + 1 + line_offset,
-        end.column + 1,
-        start.index + char_offset,
-        end.index + char_offset,
-    )
-
-
-def mark_span(mark: Any, line_offset: int = 0, char_offset: int = 0) -> Span:
-    line, column, index = (
-        mark.line + 1 + line_offset,
-        mark.column + 1,
-        mark.index + char_offset,
-    )
-    return Span(line, column, line, column + 1, index, index + 1)
+    return node.start_mark.index, end_node.end_mark.index
 
 
 def parse_yaml(text: str, line_offset: int = 0, char_offset: int = 0) -> YamlDocument:
@@ -156,16 +198,23 @@ def parse_yaml(text: str, line_offset: int = 0, char_offset: int = 0) -> YamlDoc
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        span = mark_span(mark, line_offset, char_offset) if mark else Span.start_of_file()
+        span = doc.mark_span(mark.index) if mark else doc.mark_span(0)
         problem = error.problem or "invalid YAML"
         if error.context and error.context_mark and error.context_mark is not mark:
-            problem += f" ({error.context} at line {error.context_mark.line + 1 + line_offset})"
+            problem += f" ({error.context} at line {doc.mark_span(error.context_mark.index).line})"
         if problem.startswith("but found another document"):
             problem = "found a second YAML document ('---'); a record file holds exactly one"
         doc.issues.append(LoaderIssue("HC001", f"YAML syntax error: {problem}", span))
         return doc
+    except ReaderError:  # libyaml's position here is neither in characters nor in bytes: find it
+        bad = _NOT_PRINTABLE.search(text)
+        index = bad.start() if bad else 0
+        what = f"U+{ord(bad.group()):04X}" if bad else "a character"
+        message = f"YAML syntax error: {what} is a control character, which YAML does not allow; delete it"
+        doc.issues.append(LoaderIssue("HC001", message, doc.mark_span(index)))
+        return doc
     except (yaml.YAMLError, RecursionError) as error:
-        doc.issues.append(LoaderIssue("HC001", f"YAML syntax error: {error}", Span.start_of_file()))
+        doc.issues.append(LoaderIssue("HC001", f"YAML syntax error: {error}", doc.mark_span(0)))
         return doc
     doc.root = root
     if root is not None:
@@ -177,6 +226,7 @@ class _Converter:
     def __init__(self, doc: YamlDocument) -> None:
         self.doc = doc
         self.visited = 0
+        self.depth = 0  # collections being converted: the path's length, plus merges (`<<: *a`) followed
         self.active: set[int] = set()
         self.aborted = False
         self.reported: set[tuple[str, int, str]] = set()  # an aliased node is visited again: report it once
@@ -189,7 +239,7 @@ class _Converter:
             return
         self.reported.add((code, id(node), message))
         # A tag is reported where it is written; everything else at the value itself.
-        span = node_span(node, self.doc.line_offset, self.doc.char_offset) if at_properties else self.doc.span(node)
+        span = self.doc.node_span(node) if at_properties else self.doc.span(node)
         self.doc.issues.append(LoaderIssue(code, message, span))
 
     def convert(self, node: Node, path: Path) -> Any:
@@ -198,8 +248,8 @@ class _Converter:
         self.visited += 1
         if node.tag == STR_TAG and type(node) is ScalarNode:  # most values: plain text, nothing to check
             return node.value
-        if self.visited > MAX_NODES or len(path) > MAX_DEPTH:
-            what = "nested too deeply" if len(path) > MAX_DEPTH else "expands to too many values (alias bomb?)"
+        if self.visited > MAX_NODES or self.depth > MAX_DEPTH:
+            what = "nested too deeply" if self.depth > MAX_DEPTH else "expands to too many values (alias bomb?)"
             self.issue(
                 "HC001",
                 f"YAML structure {what}; a content record is small and flat",
@@ -214,23 +264,14 @@ class _Converter:
         if isinstance(node, ScalarNode):
             return self.scalar(node, path)
         self.active.add(id(node))
+        self.depth += 1
         try:
             if isinstance(node, SequenceNode):
                 return self.sequence(node, path)
             return self.mapping(node, path)
         finally:
+            self.depth -= 1
             self.active.discard(id(node))
-
-    @staticmethod
-    def _last_key_before(node: MappingNode, key: str, before: Node) -> Node:
-        """The previous occurrence of a repeated key (only looked up when a key repeats)."""
-        previous = before
-        for key_node, _ in node.value:
-            if key_node is before:
-                break
-            if isinstance(key_node, ScalarNode) and key_node.value == key:
-                previous = key_node
-        return previous
 
     def check_tag(self, node: Node) -> None:
         """A tag outside the core set, or a core tag on a value of another kind (`!!str [a, b]`), which
@@ -248,10 +289,18 @@ class _Converter:
 
     def scalar(self, node: ScalarNode, path: Path) -> Any:
         tag = node.tag
-        if tag == STR_TAG or tag not in _SCALAR_TAGS or node.style:
+        if tag == STR_TAG or tag not in _SCALAR_TAGS:
+            return node.value
+        if not _FITS[tag].match(node.value):  # only an explicit tag can be wrong: `!!bool maybe`, `!!float`
+            written = tag.replace(TAG, "!!")
+            message = f"'{node.value[:40]}' is not a valid '{written}' value, and YAML loaders refuse it"
+            message += "; hipcheck reads it as text. Remove the tag or fix the value"
+            self.issue("HC004", message, node, at_properties=True)
             return node.value
         if tag == TAG + "null":
             return None  # null in YAML 1.1 and 1.2 alike: no trap, the schema judges it
+        if len(node.value) > MAX_NUMBER_CHARS and tag != TAG + "bool":
+            return node.value
         try:
             if tag == TAG + "bool":
                 value: Any = _constructor.construct_yaml_bool(node)
@@ -265,9 +314,10 @@ class _Converter:
                     return node.value  # .nan and .inf are not JSON numbers: keep the text
             else:  # timestamp: keep the text, JSON has no dates
                 value = node.value
-        except (ConstructorError, ValueError):
-            return node.value
-        self.doc.implicit.append(ImplicitScalar(path, node, tag.removeprefix(TAG), value))
+        except (ConstructorError, ValueError, KeyError, IndexError, OverflowError):
+            return node.value  # a value the pattern admits but the constructor refuses (`._`): keep the text
+        if not node.style:  # a quoted value has this tag only when written: the author asked for the type
+            self.doc.implicit.append(ImplicitScalar(path, node, tag.removeprefix(TAG), value))
         return value
 
     def sequence(self, node: SequenceNode, path: Path) -> list[Any]:
@@ -283,6 +333,9 @@ class _Converter:
     def mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
         result: dict[str, Any] = {}
         merges: list[Any] = []
+        # Where each key was last written, kept as the keys are read: a search back from every repeat
+        # would be quadratic in a file of thousands of copies of one key.
+        last_written: dict[str, Node] = {}
         for key_node, value_node in node.value:
             if key_node.tag == MERGE_TAG:
                 merges.append(self.convert(value_node, path))
@@ -294,9 +347,9 @@ class _Converter:
                 self.check_tag(key_node)
             key = key_node.value  # keys stay the text written: `no:` is the key "no", not False
             if key in result:
-                first = self._last_key_before(node, key, key_node)
-                first_line = first.start_mark.line + 1 + self.doc.line_offset
-                this_line = key_node.start_mark.line + 1 + self.doc.line_offset
+                first = last_written[key]
+                first_line = self.doc.span(first).line
+                this_line = self.doc.span(key_node).line
                 self.issue(
                     "HC002",
                     f"duplicate key '{key}' (first at line {first_line}); the later value wins",
@@ -307,6 +360,7 @@ class _Converter:
                     f"key '{key}' is repeated at line {this_line}, whose value replaces this one",
                     first,
                 )
+            last_written[key] = key_node
             if value_node.tag == STR_TAG and type(value_node) is ScalarNode and not self.aborted:
                 self.visited += 1  # `convert`'s first case, inline: most values are text
                 result[key] = value_node.value
@@ -343,13 +397,22 @@ def _child(node: Node | None, part: PathPart) -> tuple[Node | None, Node] | None
 
 
 def walk_scalars(node: Node | None, path: Path = ()) -> Iterator[tuple[Path, ScalarNode]]:
-    """Every scalar value with its path (used by prose rules that scan text fields)."""
-    if isinstance(node, ScalarNode):
-        yield path, node
-    elif isinstance(node, SequenceNode):
-        for i, item in enumerate(node.value):
-            yield from walk_scalars(item, (*path, i))
-    elif isinstance(node, MappingNode):
-        for key_node, value_node in node.value:
-            if isinstance(key_node, ScalarNode):
-                yield from walk_scalars(value_node, (*path, key_node.value))
+    """Every scalar value with its path, in document order; each node once (at its first path), so an
+    alias is not followed again and a recursive one (`&a [*a]`) ends. Iterative: nesting is input."""
+    seen: set[int] = set()
+    stack: list[tuple[Path, Node | None]] = [(path, node)]
+    while stack:
+        path, node = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, ScalarNode):
+            yield path, node
+        elif isinstance(node, SequenceNode):
+            stack.extend(((*path, i), item) for i, item in reversed(list(enumerate(node.value))))
+        elif isinstance(node, MappingNode):
+            stack.extend(
+                ((*path, key_node.value), value_node)
+                for key_node, value_node in reversed(node.value)
+                if isinstance(key_node, ScalarNode)
+            )

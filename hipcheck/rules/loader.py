@@ -12,12 +12,16 @@ SYNTAX = rule(
 
     ## What it does
     Reports the first YAML syntax error in a record or in an article's front matter, at the line and
-    column where the parser stopped, with what it expected. Also reports a second document (`---`)
-    in a record file, recursive aliases, and structures nested or aliased beyond reason.
+    column where the parser stopped, with what it expected (an error at the end of the file points at
+    its last character). Also reports a second document (`---`) in a record file, recursive aliases,
+    control characters YAML does not allow, and structures beyond hipcheck's limits: nested more than
+    100 levels (libyaml stops at 1,000), or expanding to more than 200,000 values through aliases (an
+    "alias bomb").
 
     ## Why it matters
     Nothing else in the file can be checked until it parses, and a publishing pipeline would fail
-    on it later with a less helpful message.
+    on it later with a less helpful message. The limits keep a hostile file from exhausting memory or
+    time in CI.
 
     ## Example
     ```yaml
@@ -65,8 +69,9 @@ UNSAFE_TAG = rule(
     ## What it does
     Reports tags such as `!!python/object` or `!custom`. Only the core tags (`!!str`, `!!int`,
     `!!float`, `!!bool`, `!!null`, `!!timestamp`, `!!seq`, `!!map`) are allowed, each on its kind
-    of value: `!!str [a, b]` or `!!seq text` is reported too. hipcheck never constructs tagged
-    objects; it reads the value as plain data and keeps checking.
+    of value: `!!str [a, b]` or `!!seq text` is reported too, and so is a core tag on a value it
+    cannot read (`!!bool maybe`, `!!int abc`, `!!null x`, `!!float` with no value). hipcheck never
+    constructs tagged objects; it reads the value as plain data (text) and keeps checking.
 
     ## Why it matters
     Other loaders in a publishing pipeline may refuse the file, or worse, execute what the tag
@@ -75,6 +80,7 @@ UNSAFE_TAG = rule(
     ## Example
     ```yaml
     summary: !!python/object:os.system "rm -rf /"
+    level: !!bool maybe
     ```
 
     ## Fix
@@ -118,18 +124,24 @@ UNREADABLE = rule(
     The file cannot be read as UTF-8 text.
 
     ## What it does
-    Reports a content file that cannot be opened, contains binary data, or is not valid UTF-8
-    (with the position of the first bad byte).
+    Reports a content file that cannot be opened, is not a regular file, is larger than 4 MiB,
+    contains binary data (a NUL byte), or is not valid UTF-8, with the position of the first bad
+    byte. Also reports, where it stands, a byte order mark after the start of the file and a
+    carriage return without a line feed (old Mac line breaks), which YAML counts as a line break
+    and editors, git and hipcheck's line numbers do not. The rest of the file is not checked.
 
     ## Why it matters
     A binary or mis-encoded file in a content folder is either a mistake (an image saved in the
-    wrong place) or text that will show up garbled on the site.
+    wrong place) or text that will show up garbled on the site. Hidden characters and stray line
+    breaks make line numbers disagree between tools, and a huge file or a device behind a link
+    would stall a CI run.
 
     ## Example
     A file `exercises/deadlifts.yaml` saved as Latin-1 with `é` in a step.
 
     ## Fix
-    Re-save the file as UTF-8, or move a non-text file out of the content folders.
+    Re-save the file as UTF-8 with LF (or CRLF) line breaks, delete the character the message
+    points at, or move a non-text or huge file out of the content folders.
     """,
 )
 

@@ -231,7 +231,9 @@ def _join(items: list[str]) -> str:
 
 EXERCISE_TEXT_FIELDS = ("name", "summary", "starting_position", "steps", "safety")
 _BLANK = "\0"  # not a word character, not a separator: nothing matches across it
-_INLINE_NOISE = re.compile(r"`[^`\n]*`|\b(?:https?|ftp)://\S+|\bwww\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# An e-mail address starts where its run of address characters does: tried inside a long word, the pattern
+# would read to the word's end at every character (quadratic).
+_INLINE_NOISE = re.compile(r"`[^`\n]*`|\b(?:https?|ftp)://\S+|\bwww\.\S+|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 @dataclass
@@ -334,17 +336,20 @@ def _mask_noise(text: str) -> str:
 _NUMBERS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
 _COUNT = r"(?P<count>\d{1,2}|" + "|".join(_NUMBERS) + ")"
 _DASHES = ",\u2013\u2014"
+# Runs of spaces are possessive (`*+`, `++`) wherever what follows cannot be a space: the same matches,
+# but a long run of spaces is read once, not split every way between two quantifiers (cubic in its length).
 _DEFINES_AFTER = re.compile(
-    r"(?:[ \t]+group\b)?(?:[ \t]*\([^()\n]{0,40}\))?[ \t]*"
-    rf"(?:[{_DASHES}][^,.;:\n\u2013\u2014]{{1,80}}?[{_DASHES}][ \t]*|[ \t]+)?"
-    r"(?:(?:is|are)[ \t]+(?:made[ \t]+up|composed|comprised|formed)[ \t]+(?:of|by)\b"
-    r"|consists?[ \t]+of\b|comprises?\b|(?=:))"
-    rf"(?:[ \t]+{_COUNT}[ \t]+(?:[a-z]+[ \t]+)?muscles?\b)?[ \t]*:?",
+    r"(?:[ \t]++group\b)?(?:[ \t]*+\([^()\n]{0,40}\))?[ \t]*+"
+    rf"(?:[{_DASHES}][^,.;:\n\u2013\u2014]{{1,80}}?[{_DASHES}][ \t]*+)?"
+    r"(?:(?:is|are)[ \t]++(?:made[ \t]++up|composed|comprised|formed)[ \t]++(?:of|by)\b"
+    r"|consists?[ \t]++of\b|comprises?\b|(?=:))"
+    rf"(?:[ \t]++{_COUNT}[ \t]++(?:[a-z]+[ \t]++)?muscles?\b)?[ \t]*+:?",
     re.IGNORECASE,
 )
 _HEADING_LIST = re.compile(
-    r"^[ \t]*(?:#{1,6}[ \t]+)?(?P<head>[^\n]{1,80})\n(?:[ \t]*\n){0,3}[ \t]*(?:[-*+\u2022][ \t]+|\d+[.)][ \t]+)?"
-    r"(?:\*\*|__)?muscles(?:\*\*|__)?[ \t]*:[ \t]*(?:\*\*|__)?[ \t]*(?P<list>[^\n]*)",
+    r"^[ \t]*+(?:#{1,6}[ \t]++)?(?P<head>[^\n]{1,80})\n(?:[ \t]*+\n){0,3}[ \t]*+"
+    r"(?:[-*+\u2022][ \t]++|\d+[.)][ \t]++)?"
+    r"(?:\*\*|__)?muscles(?:\*\*|__)?[ \t]*+:[ \t]*+(?:\*\*|__)?[ \t]*+(?P<list>[^\n]*)",
     re.IGNORECASE | re.MULTILINE,
 )
 _FORMS_BEFORE = re.compile(
@@ -356,7 +361,7 @@ _HEADING_LIST_CUES = ("muscles",)  # and a ":"
 _DEFINES_AFTER_CUES = (":", "made", "composed", "compris", "formed", "consist")
 _FORMS_BEFORE_CUES = ("form",)
 
-_COUNT_THAT = re.compile(rf"\b{_COUNT}[ \t]+(?:[a-z]+[ \t]+)?(?:that|which)\b", re.IGNORECASE)
+_COUNT_THAT = re.compile(rf"\b{_COUNT}[ \t]++(?:[a-z]+[ \t]++)?(?:that|which)\b", re.IGNORECASE)
 _ONE_OF = re.compile(r"\bone[ \t\n]+of[ \t\n]+(?:(?:the|your|its|their|these|those|our)[ \t\n]+)?$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n[ \t]*\n|\0")
 _CLAUSE_MARKS = frozenset(".!?:;\0")
@@ -647,7 +652,7 @@ def _check_unit(unit: Unit, prose: _Prose) -> Iterator[Finding]:
 
 
 _OPEN_BEFORE = re.compile(r"[ \t]*\n?[ \t]*\([ \t]*$")
-_OPEN_AFTER = re.compile(r"[ \t]*\n?[ \t]*\([ \t]*")
+_OPEN_AFTER = re.compile(r"[ \t]*+(?:\n[ \t]*+)?\([ \t]*")  # possessive: see _DEFINES_AFTER
 _CLOSE = re.compile(r"[ \t]*\)")
 
 
