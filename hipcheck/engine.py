@@ -21,11 +21,12 @@ from hipcheck.config import Config, check_selection_options, load_config, verifi
 from hipcheck.constants import KIND_FOLDERS
 from hipcheck.content_digest import digest
 from hipcheck.context import Context
-from hipcheck.diagnostics import Diagnostic, Finding
+from hipcheck.diagnostics import Diagnostic, Finding, Span
 from hipcheck.discovery import walk
 from hipcheck.index import ContentIndex
 from hipcheck.loader.records import Record, kind_of, read_bytes, read_records
 from hipcheck.result import RunResult, UsageError
+from hipcheck.rules.loader import UNREADABLE
 from hipcheck.rules.online import ONLINE_RULES
 from hipcheck.rules.prose import check_prose
 from hipcheck.rules.registry import CHECKS, RULES, Rule
@@ -161,7 +162,8 @@ def check_target(
         config = config.model_copy(update=overrides)
     verification_cache(config, target.root)  # refuses a cache that symbolic links lead out of the root
     settings = RunSettings(config, enabled_rules(config), today, for_cache=cache)
-    files = walk(target.root, exclude=config.exclude)
+    leaving: dict[str, str] = {}  # links out of the root: reported, never read
+    files = walk(target.root, exclude=config.exclude, leaving=leaving)
     _add_vocabulary(settings, target.root, files)
     store = None
     if cache:
@@ -249,6 +251,9 @@ def check_target(
     # 3. Per-file ignores and suppressions, then the scope of what was asked.
     emit = Emitter(config, settings.enabled)
     emit.diagnostics = [d for r in by_path.values() for d in r.diagnostics] + list(late)
+    for relative, outside in sorted(leaving.items()):
+        message = f"not read: a symbolic link to {outside}, outside the content root"
+        emit(Finding(message, Span.start_of_file(), code=UNREADABLE.code), base + relative)
     emit.diagnostics = [d for d in emit.diagnostics if not _per_file_ignored(d, config, target.root, cwd)]
     reported = apply_suppressions(emit, {d: r.suppressions for d, r in by_path.items()})
     result.internal_errors.extend(e for r in by_path.values() for e in r.internal_errors)
@@ -257,7 +262,7 @@ def check_target(
         reported = _scope_to_changed(reported, target, cwd)
         result.checked.extend(sorted(display_path(p, cwd) for p in target.files))
     else:
-        result.checked.extend(digests)
+        result.checked.extend([*digests, *(base + relative for relative in leaving)])
     result.diagnostics.extend(reported)
 
 

@@ -331,7 +331,7 @@ def test_an_unreadable_muscle_file_is_a_finding_not_a_crash(tmp_path: Path, cach
     """Muscle files are read before the per-file stage (for the vocabulary and the cache key)."""
     root = tmp_path / "drafts"
     shutil.copytree(REPO / "examples" / "drafts", root)
-    (root / "muscles" / "broken.yaml").symlink_to(tmp_path / "missing.yaml")
+    (root / "muscles" / "broken.yaml").symlink_to(root / "missing.yaml")  # a dangling link inside the root
     result = check_paths([str(root)], cwd=tmp_path, today=TODAY, cache=cache, jobs=1)
     assert not result.internal_errors
     broken = [(d.code, d.message) for d in result.diagnostics if d.path.endswith("muscles/broken.yaml")]

@@ -472,3 +472,46 @@ def test_many_copies_of_one_key_cost_linear_time() -> None:
     _assert_linear("duplicate keys", load(2_000), load(16_000))
     doc = parse_yaml("id: x\nname: a\nname: b\nname: c\n")
     assert [issue.span.line for issue in doc.issues] == [3, 2, 4, 3]
+
+
+def test_links_out_of_the_root_are_reported_never_read(tmp_path: Path) -> None:
+    """A pull request can commit `exercises/x.yaml -> /some/secret`: its bytes would end up in findings (a
+    syntax error quotes the text) and excerpts in a public CI log. Such a link is an HC006 at 1:1 and is
+    never read, nor is a kind folder that links out; a link that stays inside the root is read as usual."""
+    import json
+    import os
+    import subprocess
+
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("name: TOKEN-1234\nid: [unclosed\n", "utf-8")
+    outside = tmp_path / "elsewhere"
+    (outside).mkdir()
+    (outside / "leak.md").write_text("---\ntitle: TOKEN-1234\n---\n", "utf-8")
+    root = tmp_path / "root"
+    (root / "exercises").mkdir(parents=True)
+    (root / "exercises/good.yaml").write_text("id: good\nname: Good\n", "utf-8")
+    os.symlink(secret, root / "exercises/leak.yaml")
+    os.symlink(root / "exercises/good.yaml", root / "exercises/alias.yaml")  # inside the root: read
+    os.symlink(outside, root / "articles")
+    result = check_paths([str(root)], cwd=root, today=TODAY, cache=False)
+    leaks = [d for d in result.diagnostics if d.path in ("exercises/leak.yaml", "articles")]
+    assert [(d.path, d.code, d.span.line) for d in leaks] == [
+        ("articles", "HC006", 1),
+        ("exercises/leak.yaml", "HC006", 1),
+    ]
+    assert all("TOKEN" not in d.message for d in result.diagnostics)
+    assert "exercises/alias.yaml" in result.checked and "exercises/leak.yaml" in result.checked
+    for form in ("json", "full", "concise"):
+        run = subprocess.run(
+            [sys.executable, "-m", "hipcheck", "check", ".", "--format", form, "--today", TODAY.isoformat()],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert "TOKEN" not in run.stdout + run.stderr and "Traceback" not in run.stderr
+        if form == "json":
+            assert {d["path"] for d in json.loads(run.stdout)["diagnostics"] if d["code"] == "HC006"} == {
+                "articles",
+                "exercises/leak.yaml",
+            }

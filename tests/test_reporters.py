@@ -278,15 +278,17 @@ def test_full_without_a_readable_file_shows_no_excerpt(tmp_path: Path) -> None:
 
 
 def test_full_reads_each_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import hipcheck.reporters.base as base
+
     write_tree(tmp_path, {"exercises/a.yaml": "id: a\nname: A\n"})
     reads: list[Path] = []
-    original = Path.read_bytes
+    original = base.read_bytes
 
-    def counting(self: Path) -> bytes:
-        reads.append(self)
-        return original(self)
+    def counting(path: Path) -> bytes:
+        reads.append(path)
+        return original(path)
 
-    monkeypatch.setattr(Path, "read_bytes", counting)
+    monkeypatch.setattr(base, "read_bytes", counting)
     _full(tmp_path, *(diag("exercises/a.yaml", line, 1) for line in (1, 1, 2, 2)))
     assert reads == [tmp_path / "exercises/a.yaml"]
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
@@ -19,6 +18,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from hipcheck.constants import KIND_FOLDERS, KIND_SUFFIXES
 from hipcheck.diagnostics import Span
+from hipcheck.file_reading import MAX_FILE_BYTES, TOO_LARGE, read_bytes
 from hipcheck.loader.yaml_tree import (
     LoaderIssue,
     Path,
@@ -29,10 +29,6 @@ from hipcheck.loader.yaml_tree import (
 
 _FRONT_MATTER_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
 
-# The largest content file read. Records are a few KiB and long articles a few dozen; past this a file is
-# one HC006, and no scanner sees it. Reading stops here too, so `/dev/zero` behind a link ends.
-MAX_FILE_BYTES = 4 * 1024 * 1024
-_TOO_LARGE = f"file too large: over {MAX_FILE_BYTES // (1024 * 1024)} MiB, the limit for a content file"
 # Characters that make a text file something else: NUL (binary data), a byte order mark after the start
 # (files joined together), and a carriage return without a line feed (CR-only line breaks, which YAML
 # counts as lines and hipcheck, editors' "line:column" and git do not).
@@ -42,30 +38,6 @@ _SUSPECT_MESSAGES = {
     "\ufeff": "a byte order mark (U+FEFF) in the middle of the file, usually from joining two files; delete it",
     "\r": "a carriage return without a line feed (old Mac line breaks); save the file with LF or CRLF line breaks",
 }
-
-
-class FileTooLarge(OSError):
-    """A content file over MAX_FILE_BYTES (an OSError: callers that read files already handle those)."""
-
-
-def read_bytes(path: FsPath | str) -> bytes:
-    """A file's bytes, at most MAX_FILE_BYTES of them. For the small files of a content root `open()`'s
-    buffered file object costs more than the reading; the system calls alone take half the time.
-    Opened without blocking and refused unless a regular file: a FIFO or device (behind a symbolic
-    link in a pull request) would block or never end."""
-    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
-    try:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            raise OSError(0, "not a regular file", str(path))
-        chunks, size = [], 0
-        while size <= MAX_FILE_BYTES and (chunk := os.read(descriptor, 1 << 16)):
-            chunks.append(chunk)
-            size += len(chunk)
-        if size > MAX_FILE_BYTES:
-            raise FileTooLarge(0, _TOO_LARGE, str(path))
-        return b"".join(chunks)
-    finally:
-        os.close(descriptor)
 
 
 @dataclass(slots=True)
@@ -314,7 +286,7 @@ def _read_text(path: FsPath | str, record: Record, raw: bytes | None = None) -> 
         )
         return None
     if len(raw) > MAX_FILE_BYTES:  # bytes read by a caller other than `read_bytes`
-        record.issues.append(LoaderIssue("HC006", f"cannot read file: {_TOO_LARGE}", Span.start_of_file()))
+        record.issues.append(LoaderIssue("HC006", f"cannot read file: {TOO_LARGE}", Span.start_of_file()))
         return None
     if b"\x00" in raw[:8192]:
         record.issues.append(

@@ -11,6 +11,7 @@ from typing import TextIO
 
 from hipcheck import __version__
 from hipcheck.diagnostics import Diagnostic
+from hipcheck.file_reading import read_bytes
 from hipcheck.result import RunResult
 
 
@@ -34,8 +35,10 @@ class SourceCache:
 
     @staticmethod
     def _read(path: Path) -> list[str] | None:
+        if path.is_symlink():
+            return None  # perhaps out of the content root (never read there): show no excerpt of any link
         try:
-            raw = path.read_bytes()
+            raw = read_bytes(path)  # bounded, and only a regular file: a link to a device would never end
         except OSError:
             return None
         if b"\x00" in raw[:8192]:

@@ -128,13 +128,15 @@ UNREADABLE = rule(
     contains binary data (a NUL byte), or is not valid UTF-8, with the position of the first bad
     byte. Also reports, where it stands, a byte order mark after the start of the file and a
     carriage return without a line feed (old Mac line breaks), which YAML counts as a line break
-    and editors, git and hipcheck's line numbers do not. The rest of the file is not checked.
+    and editors, git and hipcheck's line numbers do not. The rest of the file is not checked. A
+    symbolic link whose target lies outside the content root is reported and never read.
 
     ## Why it matters
     A binary or mis-encoded file in a content folder is either a mistake (an image saved in the
     wrong place) or text that will show up garbled on the site. Hidden characters and stray line
     breaks make line numbers disagree between tools, and a huge file or a device behind a link
-    would stall a CI run.
+    would stall a CI run. A link out of the root (`exercises/x.yaml -> /etc/passwd`, or a CI
+    runner's secrets) would copy another file's contents into findings in a public CI log.
 
     ## Example
     A file `exercises/deadlifts.yaml` saved as Latin-1 with `é` in a step.
