@@ -16,6 +16,7 @@ import yaml
 
 import hipcheck.rules  # noqa: F401  (registers every rule)
 from hipcheck import suppressions
+from hipcheck.bounds import within_files
 from hipcheck.cache import ResultCache, Summary, settings_key, unchanged_files
 from hipcheck.config import Config, load_config
 from hipcheck.constants import KIND_FOLDERS
@@ -243,7 +244,7 @@ def check_target(
 
     # 3. Per-file ignores and suppressions, then the scope of what was asked.
     emit = Emitter(config, settings.enabled)
-    emit.diagnostics = [d for r in by_path.values() for d in r.diagnostics] + list(late)
+    emit.diagnostics = within_files([d for r in by_path.values() for d in r.diagnostics] + list(late), cwd)
     emit.diagnostics = [d for d in emit.diagnostics if not _per_file_ignored(d, config, target.root, cwd)]
     reported = apply_suppressions(emit, {d: r.suppressions for d, r in by_path.items()})
     result.internal_errors.extend(e for r in by_path.values() for e in r.internal_errors)

@@ -16,20 +16,22 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from yaml.nodes import ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from hipcheck.bounds import Lines
 from hipcheck.citations import code_mask
 from hipcheck.diagnostics import Diagnostic, Edit, Fix, Span
 from hipcheck.loader.records import Record
-from hipcheck.loader.yaml_tree import YamlDocument, walk_scalars
+from hipcheck.loader.yaml_tree import YamlDocument
 from hipcheck.rules.registry import RULES, Rule
 
 _DIRECTIVE = (
     r"hipcheck:[ \t]*(?P<directive>ignore-file|ignore|disable|enable)"
-    r"(?:\[(?P<bracket>[^\]\n]*)\]|=(?P<equals>[\w,\t -]*?))?"
-    r"(?:[ \t]+--[ \t]*(?P<reason>[^\n]*?))?[ \t]*"
+    r"(?:\[(?P<bracket>[^\]\r\n\x85\u2028\u2029]*)\]|=(?P<equals>[\w,\t -]*?))?"
+    r"(?:[ \t]+--[ \t]*(?P<reason>[^\r\n\x85\u2028\u2029]*?))?[ \t]*"
 )
-_YAML_COMMENT = re.compile(rf"(?:^|(?<=[ \t]))#[ \t]*{_DIRECTIVE}$", re.M)
+# A comment runs to the end of its line, whichever break ends it (CR-only and mixed files included).
+_YAML_COMMENT = re.compile(rf"(?:^|(?<=[ \t\r\n\x85\u2028\u2029]))#[ \t]*{_DIRECTIVE}(?=[\r\n\x85\u2028\u2029]|\Z)")
 _HTML_COMMENT = re.compile(rf"<!--[ \t]*{_DIRECTIVE}-->")
 
 
@@ -84,7 +86,7 @@ def collect(record: Record) -> FileSuppressions:
     result = FileSuppressions()
     if "hipcheck:" not in record.text:
         return result
-    lines = record.text.splitlines(keepends=True)
+    lines = Lines(record.text).split()
     starts = [0]
     for line in lines:
         starts.append(starts[-1] + len(line))
@@ -101,7 +103,7 @@ def collect(record: Record) -> FileSuppressions:
         _scan(record, _YAML_COMMENT, record.text, 0, lines, starts, result)
     if record.doc is not None:
         result.logical_line = logical_lines(record.doc)
-        inside = [record.doc.span(node) for _, node in walk_scalars(record.doc.root)]
+        inside = [record.doc.span(node) for node in unique_scalars(record.doc.root)]
         result.items = [i for i in result.items if not _within_value(i.span.offset, inside)]
     _close_ranges(result.items, len(lines))
     return result
@@ -173,10 +175,29 @@ def _close_ranges(items: list[Suppression], last_line: int) -> None:
                 break
 
 
+def unique_scalars(root: Node | None) -> list[ScalarNode]:
+    """Each scalar node once, without recursion: aliases repeat nodes (exponentially, in an alias bomb)."""
+    found: list[ScalarNode] = []
+    seen: set[int] = set()
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, ScalarNode):
+            found.append(node)
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, MappingNode):
+            stack.extend(value for _, value in node.value)
+    return found
+
+
 def logical_lines(doc: YamlDocument) -> dict[int, int]:
     mapping: dict[int, int] = {}
-    for _, node in walk_scalars(doc.root):
-        if isinstance(node, ScalarNode) and node.end_mark.line > node.start_mark.line:
+    for node in unique_scalars(doc.root):
+        if node.end_mark.line > node.start_mark.line:
             span = doc.span(node)
             for line in range(span.line + 1, span.end_line + 1):
                 mapping.setdefault(line, span.line)

@@ -96,7 +96,7 @@ def summary_line(result: RunResult) -> str:
 
 
 def location(d: Diagnostic) -> str:
-    return f"{d.path}:{d.span.line}:{d.span.column}"
+    return f"{printable_path(d.path)}:{d.span.line}:{d.span.column}"
 
 
 def plain_line(d: Diagnostic) -> str:
@@ -121,6 +121,17 @@ def printable(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(escape_char(ch) or ch for ch in text)
+
+
+_PATH_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable_path(path: str) -> str:
+    """A file name as one line of text formats: a newline or escape code in it cannot split or colour a line.
+    (JSON and SARIF escape it themselves.)"""
+    if path.isprintable():
+        return path
+    return "".join(_PATH_ESCAPES.get(ch) or escape_char(ch) or ch for ch in path)
 
 
 def truthy_env(environ: Mapping[str, str], name: str) -> bool:
