@@ -388,6 +388,8 @@ HOSTILE = {
     "recursive": "id: loop\nname: Loop\nsteps: &s [*s, no]\ndosage: {per_side: yes}\n",
     "bomb-in-value": "id: b\nname: B\nsteps:\n  - Step 1: keep\n  - &x [*x]\nmuscles: " + alias_bomb(7, 7),
     "long-no-newline": "id: long\nname: " + "é" * 200_000,
+    "recursive-suppressed": "# hipcheck: ignore[HC203]\nid: loop\nname: Loop\nsteps: &s [*s, no]\n",
+    "bomb-suppressed": "id: bomb  # hipcheck: ignore[HC206]\nname: " + "y" * 100_000 + "\nlevel: [\n" + alias_bomb(),
     "article-bomb": "---\ntitle: T\nslug: article-bomb\n" + alias_bomb() + "---\n\n" + "word " * 40_000,
 }
 
