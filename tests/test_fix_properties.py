@@ -164,7 +164,7 @@ def mutation(draw: st.DrawFn, text: str) -> str:
     at = draw(st.integers(0, len(text)))
     what = draw(st.sampled_from(["insert", "delete", "duplicate"]))
     if what == "insert":
-        inserted = draw(st.sampled_from(list(":-'\"#[]{}&*!|> \t\r\né\u2028\x85\x0c%@`,?") + ["\r\n", "  "]))
+        inserted = draw(st.sampled_from([*":-'\"#[]{}&*!|> \t\r\né\u2028\x85\x0c%@`,?", "\r\n", "  "]))
         return text[:at] + inserted + text[at:]
     if what == "delete":
         return text[:at] + text[at + 1 :]
@@ -172,7 +172,7 @@ def mutation(draw: st.DrawFn, text: str) -> str:
     if not lines:
         return text
     line = draw(st.integers(0, len(lines) - 1))
-    return "".join(lines[: line + 1] + [lines[line]] + lines[line + 1 :])
+    return "".join([*lines[: line + 1], lines[line], *lines[line + 1 :]])
 
 
 # --- running hipcheck in-process -----------------------------------------------------------------
@@ -263,7 +263,7 @@ def in_range(diagnostic: dict[str, int], lines: list[str]) -> bool:
 
 @given(rendered())
 def test_every_diagnostic_lies_inside_its_file(record: Rendered) -> None:
-    with content_root(record) as (root, path):
+    with content_root(record) as (root, _):
         run = cli(root, "--format", "json")
         no_crash(run)
         lines = lines_of(record.data.decode("utf-8-sig", "replace"))
