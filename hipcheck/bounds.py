@@ -54,14 +54,14 @@ class Lines:
         return min(self.starts[line - 1] + max(column, 1) - 1, self.ends[line - 1])
 
     def clamp(self, span: Span, *, by_offset: bool = True) -> Span:
-        """`span` inside the text; a place after the last character (end of file) is that character."""
+        """`span` inside the text; a place after the last line (end of file) is the last character."""
         start = span.offset if by_offset else self.offset_of(span.line, span.column)
         end = span.end_offset if by_offset else self.offset_of(span.end_line, span.end_column)
         last = len(self.text.rstrip(BREAK_CHARS)) - 1  # the last character that is not a line break
         if last < 0:
             return Span.start_of_file()
         start = min(max(start, 0), len(self.text))
-        if start > last:
+        if start > self.ends[-1]:  # past the end of the last line: the end of the file
             start, end = last, last + 1
         line, column, start = self.position(start)
         next_line = bisect_right(self.starts, end)
