@@ -16,6 +16,7 @@ import datetime as dt
 import difflib
 import shutil
 import tempfile
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -332,9 +333,11 @@ def _insert_suppressions(
             lines.insert(line - 1, f"{indent}# {directive}{_break_near(lines, line - 1)}")
             inserted_before.append(line)
 
+    inserted_before.sort()
+
     def shift(line: int) -> int:
         line = min(max(line, 1), len(table))
-        return line + sum(1 for at in inserted_before if at <= line)
+        return line + bisect_right(inserted_before, line)
 
     return "".join(lines), len(codes_at), shift
 

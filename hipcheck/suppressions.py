@@ -13,7 +13,7 @@ A finding inside a multi-line YAML value counts as being on the line where the v
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -64,11 +64,16 @@ def known_selector(selector: str) -> bool:
 class FileSuppressions:
     items: list[Suppression] = field(default_factory=list)
     logical_line: dict[int, int] = field(default_factory=dict)  # a line inside a multi-line value -> its start
+    # `ignore` items by the lines they apply to, the others apart (few): a file with thousands of
+    # suppressions and findings is checked in linear time.
+    _index: tuple[int, dict[int, list[Suppression]], list[Suppression]] | None = field(default=None, repr=False)
 
     def suppresses(self, diagnostic: Diagnostic, rule: Rule) -> bool:
         line = self.logical_line.get(diagnostic.span.line, diagnostic.span.line)
+        by_line, others = self._candidates()
+        candidates = {id(i): i for i in (*by_line.get(line, ()), *by_line.get(diagnostic.span.line, ()), *others)}
         hit = False
-        for item in self.items:
+        for item in candidates.values():
             if not item.matches(rule):
                 continue
             if (
@@ -79,6 +84,19 @@ class FileSuppressions:
                 item.used = True
                 hit = True
         return hit
+
+    def _candidates(self) -> tuple[dict[int, list[Suppression]], list[Suppression]]:
+        if self._index is None or self._index[0] != len(self.items):
+            by_line: dict[int, list[Suppression]] = {}
+            others = []
+            for item in self.items:
+                if item.directive == "ignore":
+                    for line in {item.covers, item.line} - {None}:
+                        by_line.setdefault(line, []).append(item)  # type: ignore[arg-type]
+                else:
+                    others.append(item)
+            self._index = (len(self.items), by_line, others)
+        return self._index[1], self._index[2]
 
 
 def collect(record: Record) -> FileSuppressions:
@@ -103,7 +121,9 @@ def collect(record: Record) -> FileSuppressions:
         _scan(record, _YAML_COMMENT, record.text, 0, lines, starts, result)
     if record.doc is not None:
         result.logical_line = logical_lines(record.doc)
-        inside = [record.doc.span(node) for node in unique_scalars(record.doc.root)]
+        inside = sorted(
+            (span.offset, span.end_offset) for span in map(record.doc.span, unique_scalars(record.doc.root))
+        )
         result.items = [i for i in result.items if not _within_value(i.span.offset, inside)]
     _close_ranges(result.items, len(lines))
     return result
@@ -204,9 +224,10 @@ def logical_lines(doc: YamlDocument) -> dict[int, int]:
     return mapping
 
 
-def _within_value(offset: int, spans: Iterable[Span]) -> bool:
-    """A `#` inside a quoted or block value is text, not a comment."""
-    return any(s.offset <= offset < s.end_offset for s in spans)
+def _within_value(offset: int, ranges: list[tuple[int, int]]) -> bool:
+    """A `#` inside a quoted or block value is text, not a comment. `ranges`: sorted, not nested (values)."""
+    at = bisect_right(ranges, (offset, float("inf"))) - 1
+    return at >= 0 and ranges[at][0] <= offset < ranges[at][1]
 
 
 def removal_fix(item: Suppression) -> Fix:

@@ -390,6 +390,7 @@ HOSTILE = {
     "long-no-newline": "id: long\nname: " + "é" * 200_000,
     "recursive-suppressed": "# hipcheck: ignore[HC203]\nid: loop\nname: Loop\nsteps: &s [*s, no]\n",
     "bomb-suppressed": "id: bomb  # hipcheck: ignore[HC206]\nname: " + "y" * 100_000 + "\nlevel: [\n" + alias_bomb(),
+    "many-findings": "id: many\nname: Many\nsteps:\n" + "  - no\n" * 3_000,
     "article-bomb": "---\ntitle: T\nslug: article-bomb\n" + alias_bomb() + "---\n\n" + "word " * 40_000,
 }
 
@@ -408,3 +409,14 @@ def test_hostile_input_never_raises_or_hangs(
     assert time.monotonic() - started < 60
     assert "internal error" not in run.err and "Traceback" not in run.err, run.err
     assert run.status in (0, 1), run.err
+
+
+def test_add_ignore_is_linear_in_the_findings(
+    drafts: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 3,000 findings in one file: matching each against every suppression took minutes.
+    write_tree(drafts, {"exercises/many.yaml": "id: many\nname: Many\nsteps:\n" + "  - no\n" * 3_000})
+    started = time.monotonic()
+    assert cli(drafts, "--add-ignore", monkeypatch=monkeypatch, capsys=capsys).status == 0
+    assert cli(drafts, "--add-ignore", monkeypatch=monkeypatch, capsys=capsys).out.startswith("Added 0 ")
+    assert time.monotonic() - started < 30
