@@ -372,6 +372,15 @@ def test_control_characters_in_paths_are_escaped_in_text_formats(
     assert "exercises/bad\nname\x1b[31m.yaml" in {d["path"] for d in report["diagnostics"]}
 
 
+def test_full_format_shows_the_line_of_a_cr_only_file(
+    drafts: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (drafts / "exercises" / "trap.yaml").write_bytes(LAST_LINE.replace("\n", "\r").encode() + b"\r")
+    run = cli(drafts, "--format", "full", monkeypatch=monkeypatch, capsys=capsys)
+    assert "exercises/trap.yaml:3:8: HC101" in run.out
+    assert "3 | level: beginer\n  |        ^^^^^^^\n" in run.out
+
+
 # --- 8. alias bombs and long lines ----------------------------------------------------------------
 
 

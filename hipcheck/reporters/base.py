@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from hipcheck import __version__
+from hipcheck.bounds import BREAK_CHARS, Lines
 from hipcheck.diagnostics import Diagnostic
 from hipcheck.result import RunResult
 
@@ -45,8 +46,8 @@ class SourceCache:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             return None
-        # Split on "\n" only, as the loader's line index does; a trailing "\r" is not part of the line.
-        return [line.removesuffix("\r") for line in text.split("\n")]
+        # Lines as diagnostics count them (hipcheck.bounds: CR, LF, CRLF, NEL, LS, PS), without their breaks.
+        return [line.rstrip(BREAK_CHARS) for line in Lines(text).split()]
 
 
 def find_root(cwd: Path) -> Path:
