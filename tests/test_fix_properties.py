@@ -78,14 +78,19 @@ def exercise(draw: st.DrawFn) -> list[str]:
     else:
         lines.append(f"steps: [{', '.join(draw(st.lists(scalar(), min_size=1, max_size=3)))}]")
     muscles = draw(st.lists(st.sampled_from(["glute medius", "gluteus-medius", "gluteus medius"]), min_size=1))
-    if draw(st.booleans()):
+    shape = draw(st.sampled_from(["block", "flow", "alias"]))
+    if shape == "block":
         lines += ["muscles:", f"  primary: [{', '.join(muscles)}]"]
+    elif shape == "alias":  # one node reached twice: its findings and fixes come twice
+        lines += ["muscles:", f"  primary: &m [{', '.join(muscles)}]", "  secondary: *m"]
     else:
         lines += ["muscles: {primary: [" + ", ".join(muscles) + "]}"]
     per_side = draw(st.sampled_from(["yes", "true", "no", "on"]))
     lines.append(f"dosage: {{sets: {draw(st.integers(0, 5))}, reps: 10, per_side: {per_side}}}")
     if draw(st.booleans()):
         lines += ["starting_position: >-", f"  {draw(scalar())}", f"  {draw(scalar())}"]
+    if not draw(st.integers(0, 9)):
+        lines.append("notes: " + "glute medius " * draw(st.integers(100, 3000)))  # a long line
     return lines
 
 
