@@ -8,13 +8,14 @@ import gc
 import json
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import NoReturn
 
 from hipcheck import __version__, quick
 from hipcheck.reporters import REPORTERS, STATISTICS, ReportContext, should_color
 from hipcheck.reporters import render as render_report
+from hipcheck.reporters.base import printable
 from hipcheck.result import ConfigError, RunResult, UsageError
 
 # The engine, the rules and the models load on demand (below): a run whose result is replayed from the
@@ -159,18 +160,22 @@ def run_check(args: argparse.Namespace) -> int:
     cwd = Path.cwd()
     if args.add_ignore or args.diff or args.fix:
         from hipcheck.fixing import add_ignores, diff_paths, fix_paths
+    # A file hipcheck left alone (changed meanwhile, read-only, a link out of the root, a failed write)
+    # is one line on stderr, and the run exits 2: what was asked was not done.
     if args.add_ignore:
-        added, files = add_ignores(args.paths, cwd, args.today, args.reason)
-        print(f"Added {plural(added, 'suppression')} to {plural(len(files), 'file')}.")
-        return EXIT_OK
+        ignored = add_ignores(args.paths, cwd, args.today, args.reason)
+        print(f"Added {plural(ignored.added, 'suppression')} to {plural(len(ignored.files), 'file')}.")
+        _problems([*ignored.unsuppressible, *(str(p) for p in ignored.problems)])
+        return EXIT_FAILURE if ignored.problems else EXIT_OK
     if args.diff:
         outcome = diff_paths(args.paths, cwd, args.today, unsafe=args.unsafe_fixes, select=args.select)
-        sys.stdout.write(outcome.diff)
+        _write_bytes(outcome.diff)
         print(
             f"Would fix {plural(outcome.fixed, 'finding')} in {plural(len(outcome.files), 'file')}.",
             file=sys.stderr,
         )
-        return EXIT_ERRORS if outcome.files else EXIT_OK
+        _problems(str(p) for p in outcome.problems)
+        return EXIT_FAILURE if outcome.problems else EXIT_ERRORS if outcome.files else EXIT_OK
     if args.fix:
         outcome = fix_paths(args.paths, cwd, args.today, unsafe=args.unsafe_fixes, select=args.select)
         result = outcome.result
@@ -178,8 +183,10 @@ def run_check(args: argparse.Namespace) -> int:
             f"Fixed {plural(outcome.fixed, 'finding')} in {plural(len(outcome.files), 'file')}.",
             file=sys.stderr,
         )
+        _problems(str(p) for p in outcome.problems)
+        left_alone = bool(outcome.problems)
     else:
-        result = _run_engine(args)
+        result, left_alone = _run_engine(args), False
     ctx = ReportContext(
         # Colour is for a person at a terminal; a report file never gets escape codes.
         color=args.output_file is None and should_color(sys.stdout, os.environ),
@@ -194,7 +201,24 @@ def run_check(args: argparse.Namespace) -> int:
     warnings = result.summary()["warnings"]
     if args.max_warnings is not None and warnings > args.max_warnings and not args.exit_zero:
         print(f"hipcheck: {warnings} warnings, more than --max-warnings {args.max_warnings}", file=sys.stderr)
-    return exit_status(result, exit_zero=args.exit_zero, strict=args.strict, max_warnings=args.max_warnings)
+    status = exit_status(result, exit_zero=args.exit_zero, strict=args.strict, max_warnings=args.max_warnings)
+    return EXIT_FAILURE if left_alone else status
+
+
+def _problems(lines: Iterable[str]) -> None:
+    for line in lines:
+        print(f"hipcheck: {printable(line)}", file=sys.stderr)
+
+
+def _write_bytes(text: str) -> None:
+    """A diff byte for byte (CRs and all), whatever the encoding and newline mode of stdout."""
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(text)
+        return
+    buffer.write(text.encode("utf-8", "surrogateescape"))
+    buffer.flush()
 
 
 def _run_engine(args: argparse.Namespace) -> RunResult:

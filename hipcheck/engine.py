@@ -16,6 +16,7 @@ import yaml
 
 import hipcheck.rules  # noqa: F401  (registers every rule)
 from hipcheck import suppressions
+from hipcheck.bounds import within_files
 from hipcheck.cache import ResultCache, Summary, settings_key, unchanged_files
 from hipcheck.config import Config, check_selection_options, load_config, verification_cache
 from hipcheck.constants import KIND_FOLDERS
@@ -250,7 +251,7 @@ def check_target(
 
     # 3. Per-file ignores and suppressions, then the scope of what was asked.
     emit = Emitter(config, settings.enabled)
-    emit.diagnostics = [d for r in by_path.values() for d in r.diagnostics] + list(late)
+    emit.diagnostics = within_files([d for r in by_path.values() for d in r.diagnostics] + list(late), cwd)
     for relative, outside in sorted(leaving.items()):
         message = f"not read: a symbolic link to {outside}, outside the content root"
         emit(Finding(message, Span.start_of_file(), code=UNREADABLE.code), base + relative)

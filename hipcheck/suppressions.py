@@ -13,24 +13,26 @@ A finding inside a multi-line YAML value counts as being on the line where the v
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from yaml.nodes import ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from hipcheck.bounds import Lines
 from hipcheck.citations import code_mask
 from hipcheck.diagnostics import Diagnostic, Edit, Fix, Span
 from hipcheck.loader.records import Record
-from hipcheck.loader.yaml_tree import YamlDocument, walk_scalars
+from hipcheck.loader.yaml_tree import YamlDocument
 from hipcheck.rules import registry
 from hipcheck.rules.registry import Rule
 
 _DIRECTIVE = (
     r"hipcheck:[ \t]*(?P<directive>ignore-file|ignore|disable|enable)"
-    r"(?:\[(?P<bracket>[^\]\n]*)\]|=(?P<equals>[\w,\t -]*?))?"
-    r"(?:[ \t]+--[ \t]*(?P<reason>[^\n]*?))?[ \t]*"
+    r"(?:\[(?P<bracket>[^\]\r\n\x85\u2028\u2029]*)\]|=(?P<equals>[\w,\t -]*?))?"
+    r"(?:[ \t]+--[ \t]*(?P<reason>[^\r\n\x85\u2028\u2029]*?))?[ \t]*"
 )
-_YAML_COMMENT = re.compile(rf"(?:^|(?<=[ \t]))#[ \t]*{_DIRECTIVE}$", re.M)
+# A comment runs to the end of its line, whichever break ends it (CR-only and mixed files included).
+_YAML_COMMENT = re.compile(rf"(?:^|(?<=[ \t\r\n\x85\u2028\u2029]))#[ \t]*{_DIRECTIVE}(?=[\r\n\x85\u2028\u2029]|\Z)")
 _HTML_COMMENT = re.compile(rf"<!--[ \t]*{_DIRECTIVE}-->")
 
 
@@ -63,11 +65,16 @@ def known_selector(selector: str) -> bool:
 class FileSuppressions:
     items: list[Suppression] = field(default_factory=list)
     logical_line: dict[int, int] = field(default_factory=dict)  # a line inside a multi-line value -> its start
+    # `ignore` items by the lines they apply to, the others apart (few): a file with thousands of
+    # suppressions and findings is checked in linear time.
+    _index: tuple[int, dict[int, list[Suppression]], list[Suppression]] | None = field(default=None, repr=False)
 
     def suppresses(self, diagnostic: Diagnostic, rule: Rule) -> bool:
         line = self.logical_line.get(diagnostic.span.line, diagnostic.span.line)
+        by_line, others = self._candidates()
+        candidates = {id(i): i for i in (*by_line.get(line, ()), *by_line.get(diagnostic.span.line, ()), *others)}
         hit = False
-        for item in self.items:
+        for item in candidates.values():
             if not item.matches(rule):
                 continue
             if (
@@ -79,13 +86,26 @@ class FileSuppressions:
                 hit = True
         return hit
 
+    def _candidates(self) -> tuple[dict[int, list[Suppression]], list[Suppression]]:
+        if self._index is None or self._index[0] != len(self.items):
+            by_line: dict[int, list[Suppression]] = {}
+            others = []
+            for item in self.items:
+                if item.directive == "ignore":
+                    for line in {item.covers, item.line} - {None}:
+                        by_line.setdefault(line, []).append(item)  # type: ignore[arg-type]
+                else:
+                    others.append(item)
+            self._index = (len(self.items), by_line, others)
+        return self._index[1], self._index[2]
+
 
 def collect(record: Record) -> FileSuppressions:
     """The suppressions written in one file (called once per file, for its first record)."""
     result = FileSuppressions()
     if "hipcheck:" not in record.text:
         return result
-    lines = record.text.splitlines(keepends=True)
+    lines = Lines(record.text).split()
     starts = [0]
     for line in lines:
         starts.append(starts[-1] + len(line))
@@ -102,7 +122,9 @@ def collect(record: Record) -> FileSuppressions:
         _scan(record, _YAML_COMMENT, record.text, 0, lines, starts, result)
     if record.doc is not None:
         result.logical_line = logical_lines(record.doc)
-        inside = [record.doc.span(node) for _, node in walk_scalars(record.doc.root)]
+        inside = sorted(
+            (span.offset, span.end_offset) for span in map(record.doc.span, unique_scalars(record.doc.root))
+        )
         result.items = [i for i in result.items if not _within_value(i.span.offset, inside)]
     _close_ranges(result.items, len(lines))
     return result
@@ -174,19 +196,39 @@ def _close_ranges(items: list[Suppression], last_line: int) -> None:
                 break
 
 
+def unique_scalars(root: Node | None) -> list[ScalarNode]:
+    """Each scalar node once, without recursion: aliases repeat nodes (exponentially, in an alias bomb)."""
+    found: list[ScalarNode] = []
+    seen: set[int] = set()
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, ScalarNode):
+            found.append(node)
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, MappingNode):
+            stack.extend(value for _, value in node.value)
+    return found
+
+
 def logical_lines(doc: YamlDocument) -> dict[int, int]:
     mapping: dict[int, int] = {}
-    for _, node in walk_scalars(doc.root):
-        if isinstance(node, ScalarNode) and node.end_mark.line > node.start_mark.line:
+    for node in unique_scalars(doc.root):
+        if node.end_mark.line > node.start_mark.line:
             span = doc.span(node)
             for line in range(span.line + 1, span.end_line + 1):
                 mapping.setdefault(line, span.line)
     return mapping
 
 
-def _within_value(offset: int, spans: Iterable[Span]) -> bool:
-    """A `#` inside a quoted or block value is text, not a comment."""
-    return any(s.offset <= offset < s.end_offset for s in spans)
+def _within_value(offset: int, ranges: list[tuple[int, int]]) -> bool:
+    """A `#` inside a quoted or block value is text, not a comment. `ranges`: sorted, not nested (values)."""
+    at = bisect_right(ranges, (offset, float("inf"))) - 1
+    return at >= 0 and ranges[at][0] <= offset < ranges[at][1]
 
 
 def removal_fix(item: Suppression) -> Fix:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from hipcheck import __version__
+from hipcheck.bounds import BREAK_CHARS, Lines
 from hipcheck.diagnostics import Diagnostic
 from hipcheck.file_reading import read_bytes
 from hipcheck.result import RunResult
@@ -48,8 +49,8 @@ class SourceCache:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             return None
-        # Split on "\n" only, as the loader's line index does; a trailing "\r" is not part of the line.
-        return [line.removesuffix("\r") for line in text.split("\n")]
+        # Lines as diagnostics count them (hipcheck.bounds: CR, LF, CRLF, NEL, LS, PS), without their breaks.
+        return [line.rstrip(BREAK_CHARS) for line in Lines(text).split()]
 
 
 def find_root(cwd: Path) -> Path:
@@ -99,7 +100,7 @@ def summary_line(result: RunResult) -> str:
 
 
 def location(d: Diagnostic) -> str:
-    return f"{d.path}:{d.span.line}:{d.span.column}"
+    return f"{printable_path(d.path)}:{d.span.line}:{d.span.column}"
 
 
 def plain_line(d: Diagnostic) -> str:
@@ -124,6 +125,17 @@ def printable(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(escape_char(ch) or ch for ch in text)
+
+
+_PATH_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable_path(path: str) -> str:
+    """A file name as one line of text formats: a newline or escape code in it cannot split or colour a line.
+    (JSON and SARIF escape it themselves.)"""
+    if path.isprintable():
+        return path
+    return "".join(_PATH_ESCAPES.get(ch) or escape_char(ch) or ch for ch in path)
 
 
 def truthy_env(environ: Mapping[str, str], name: str) -> bool:

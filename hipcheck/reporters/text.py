@@ -6,7 +6,15 @@ import unicodedata
 from itertools import groupby
 
 from hipcheck.diagnostics import Diagnostic, Severity
-from hipcheck.reporters.base import ReportContext, escape_char, location, plain_line, printable, summary_line
+from hipcheck.reporters.base import (
+    ReportContext,
+    escape_char,
+    location,
+    plain_line,
+    printable,
+    printable_path,
+    summary_line,
+)
 from hipcheck.result import RunResult
 
 TAB_WIDTH = 4
@@ -49,7 +57,7 @@ def grouped(result: RunResult, ctx: ReportContext) -> str:
     for path, group in groupby(result.diagnostics, key=lambda d: d.path):
         items = list(group)
         width = max(len(f"{d.span.line}:{d.span.column}") for d in items)
-        lines = [paint(f"{path}:", _BOLD, ctx.color)]
+        lines = [paint(f"{printable_path(path)}:", _BOLD, ctx.color)]
         for d in items:
             where = f"{d.span.line}:{d.span.column}".ljust(width)
             style = _SEVERITY_STYLE[d.severity]
