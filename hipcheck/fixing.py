@@ -28,6 +28,7 @@ from hipcheck.discovery import walk
 from hipcheck.engine import RunResult, Target, check_paths, display_path, plan_targets
 from hipcheck.fixes import CHANGED, WriteRefused, apply_fixes, write_checked
 from hipcheck.loader.records import Record, kind_of, read_records
+from hipcheck.rules.loader import UNREADABLE
 from hipcheck.rules.registry import RULES
 from hipcheck.suppressions import collect, logical_lines
 
@@ -251,6 +252,13 @@ def _ignore_in_file(
     body = text[1:] if bom else text
     old = read_records(path, kind, relative, raw)
     wanted = {(d.span.line, d.code) for d in diagnostics}
+    if kind == "article" and any(issue.code == UNREADABLE.code for record in old for issue in record.issues):
+        # The loader refused the article (CR-only line breaks, a stray BOM, ...) before finding its front
+        # matter: a trailing comment could land on a `---` fence and unmake it. Say so; write nothing.
+        lost = wanted
+        for line, code in sorted(lost):
+            outcome.unsuppressible.append(f"{relative}:{line}: {code} cannot be suppressed by an inline comment")
+        return 0
     new_body, count, lost = _with_suppressions(body, old, relative, wanted, reason, raw, path, kind)
     for line, code in sorted(lost):
         outcome.unsuppressible.append(f"{relative}:{line}: {code} cannot be suppressed by an inline comment")

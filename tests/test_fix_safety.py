@@ -112,8 +112,12 @@ def test_add_ignore_in_an_article_keeps_the_missing_final_newline(
     text = path.read_text("utf-8").rstrip("\n").replace("\n", ending or "\n") + (ending or "\n")
     text += "Strong hips help the glute medius."  # a finding on the last line, no newline after
     path.write_bytes(text.encode())
-    assert cli(drafts, "--add-ignore", monkeypatch=monkeypatch, capsys=capsys).status == 0
+    run = cli(drafts, "--add-ignore", monkeypatch=monkeypatch, capsys=capsys)
+    assert run.status == 0
     once = path.read_bytes().decode()
+    if ending == "\r":  # CR-only line breaks: HC006, the file is not read, and no comment is written into it
+        assert once == text and "HC006 cannot be suppressed by an inline comment" in run.err
+        return
     assert once.endswith("glute medius. <!-- hipcheck: ignore[HC607] -->")
     assert cli(drafts, "--add-ignore", monkeypatch=monkeypatch, capsys=capsys).out.startswith("Added 0 ")
     assert path.read_bytes().decode() == once
@@ -189,7 +193,9 @@ def test_diff_applies_with_git_and_equals_fix(
     fixed = tmp_path / "fixed"
     shutil.copytree(drafts, fixed)
     diff = cli(drafts, "--diff", monkeypatch=monkeypatch, capsys=capsys)
-    assert diff.status == 1 and "trap.yaml" in diff.out
+    # A carriage return without a line feed makes the file HC006 (not read, so never fixed): the diff of
+    # the other files must still apply.
+    assert diff.status == 1 and ("trap.yaml" in diff.out) == ("\r" not in endings)
     cli(fixed, "--fix", monkeypatch=monkeypatch, capsys=capsys)
 
     subprocess.run(["git", "init", "-q", str(drafts)], check=True)
@@ -221,6 +227,11 @@ def test_fix_keeps_encoding_line_endings_and_final_newline(
     cli(drafts, "--fix", "--unsafe-fixes", monkeypatch=monkeypatch, capsys=capsys)
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") == bom
+    if ending == "\r":  # old Mac line breaks: HC006, the file is not read, so not fixed either
+        assert raw == ("\ufeff" if bom else "").encode() + text.encode()
+        codes = {d["code"] for d in diagnostics(drafts, monkeypatch, capsys) if d["path"] == "exercises/trap.yaml"}
+        assert codes == {"HC006"}
+        return
     fixed = raw.decode("utf-8-sig")
     assert '- "Step 1: keep hips level"' in fixed and "per_side: true" in fixed
     assert fixed.count(ending) == text.count(ending) and fixed.endswith(ending) == final
@@ -311,11 +322,25 @@ def test_symlink_out_of_the_root_is_never_replaced(
     link = drafts / "exercises" / "trap.yaml"
     link.symlink_to(outside)
     for flag in ("--fix", "--add-ignore", "--diff"):
+        # The link is never read (HC006, no fixes offered), so never written; the writing code refuses
+        # such a link as well (tests/test_fix_safety.py::test_writable_target_refuses_links_out_of_the_root).
         run = cli(drafts, flag, monkeypatch=monkeypatch, capsys=capsys)
         assert link.is_symlink() and link.resolve() == outside
         assert outside.read_text() == "\n".join(TRAPS) + "\n"
-        assert "exercises/trap.yaml is a symbolic link to a file outside the content root; not written" in run.err
-        assert run.status == 2 and "trap.yaml" not in run.out.replace("exercises/trap.yaml:", "")
+        assert "b/exercises/trap.yaml" not in run.out  # no hunk for it in --diff
+    leaks = [d for d in diagnostics(drafts, monkeypatch, capsys) if d["path"] == "exercises/trap.yaml"]
+    assert [(d["code"], d["line"]) for d in leaks] == [("HC006", 1)]
+
+
+def test_writable_target_refuses_links_out_of_the_root(tmp_path: Path, drafts: Path) -> None:
+    from hipcheck.fixes import WriteRefused, writable_target
+
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text("id: x\n")
+    link = drafts / "exercises" / "trap.yaml"
+    link.symlink_to(outside)
+    with pytest.raises(WriteRefused, match="outside the content root"):
+        writable_target(link, drafts, "exercises/trap.yaml")
 
 
 def test_symlink_inside_the_root_is_written_through(
@@ -377,8 +402,9 @@ def test_full_format_shows_the_line_of_a_cr_only_file(
 ) -> None:
     (drafts / "exercises" / "trap.yaml").write_bytes(LAST_LINE.replace("\n", "\r").encode() + b"\r")
     run = cli(drafts, "--format", "full", monkeypatch=monkeypatch, capsys=capsys)
-    assert "exercises/trap.yaml:3:8: HC101" in run.out
-    assert "3 | level: beginer\n  |        ^^^^^^^\n" in run.out
+    # HC006 points at the first carriage return, the end of line 1: its line is shown, not the whole file.
+    assert "exercises/trap.yaml:1:9: HC006" in run.out
+    assert "1 | id: trap\n  |         ^\n" in run.out
 
 
 # --- 8. alias bombs and long lines ----------------------------------------------------------------
