@@ -121,3 +121,12 @@ def test_csl_json_duplicate_keys_are_reported(tmp_path: Path) -> None:
         'url:https://example.org/x: key \'type\' is repeated ("article-journal", "webpage"); the last was kept'
     ]
     assert yaml.safe_load(report.written[0].read_text("utf-8"))["id"] == "url:https://example.org/x"
+
+
+def test_imported_records_pass_hc103_and_show_empty_fields_to_hc503(tmp_path: Path) -> None:
+    from hipcheck.engine import check_paths
+
+    import_references(DATA / "defects.bib", tmp_path / "references")
+    result = check_paths([str(tmp_path)], cwd=tmp_path, select=["HC103", "HC503"])
+    found = [(d.code, Path(d.path).name) for d in result.diagnostics]
+    assert found == [("HC503", "placeholder%3A2020.yaml")]  # encoded file names match their ids
