@@ -26,7 +26,7 @@ TITLES = ("title", "title-short", "container-title", "collection-title")
 
 def _flat(text: str) -> str:
     """Pandoc's typography undone: smart quotes, `E.S.` spaced as `E. S.`; case ignored (see ALLOWED)."""
-    text = text.translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'}))
+    text = text.translate({ord("’"): "'", ord("‘"): "'", ord("“"): '"', ord("”"): '"'})
     return re.sub(r"\.\s+", ".", text).casefold()
 
 
@@ -75,7 +75,8 @@ ALLOWED: dict[str, tuple[Callable[[Any, Any, dict[str, Any]], bool], str]] = {
 
 def _compare(pandoc: dict[str, Any], ours: dict[str, Any]) -> tuple[list[str], list[str]]:
     """(documented differences, remaining differences) of one entry."""
-    documented, remaining = [], []
+    documented: list[str] = []
+    remaining: list[str] = []
     for key in sorted(set(pandoc) | set(ours)):
         p, o = pandoc.get(key), ours.get(key)
         if p == o:
