@@ -282,21 +282,18 @@ def _name(text: str) -> dict[str, str]:
 
 
 def _from_csl_json(text: str, source: Path, report: ImportReport) -> list[dict[str, Any]]:
-    repeated: list[tuple[str, list[Any]]] = []
+    repeated: list[tuple[str, str, list[Any]]] = []  # (item id or "", key, its values): json keeps the last
+    pending: list[tuple[str, list[Any]]] = []  # repeats inside an item not yet closed (its author names)
 
     def pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: dict[str, list[Any]] = {}
         for key, value in pairs:
             seen.setdefault(key, []).append(value)
-        repeated.extend((key, values) for key, values in seen.items() if len(values) > 1)
+        pending.extend((key, values) for key, values in seen.items() if len(values) > 1)
         obj = dict(pairs)
-        if repeated and "id" in obj:  # name the item the repeats are in (inner objects have no id)
-            for key, values in repeated:
-                report.problems.append(
-                    f"{obj['id']}: key '{key}' is repeated ({', '.join(json.dumps(v) for v in values)}); "
-                    "the last was kept"
-                )
-            repeated.clear()
+        if pending and "id" in obj:  # name the item the repeats are in (inner objects have no id)
+            repeated.extend((str(obj["id"]), key, values) for key, values in pending)
+            pending.clear()
         return obj
 
     try:
@@ -305,13 +302,26 @@ def _from_csl_json(text: str, source: Path, report: ImportReport) -> list[dict[s
         raise RefsImportError(
             f"{source}:{error.lineno}:{error.colno}: not BibTeX (.bib) or CSL-JSON: {error.msg}"
         ) from None
-    for key, values in repeated:  # repeats in an object without an id
-        shown = ", ".join(json.dumps(v) for v in values)
-        report.problems.append(f"key '{key}' is repeated ({shown}); the last was kept")
+    repeated.extend(("", key, values) for key, values in pending)
+    if repeated:
+        report.problems.extend(_repeated_keys(text, repeated))
     items = data if isinstance(data, list) else [data]
     if not all(isinstance(i, dict) for i in items):
         raise RefsImportError(f"{source}: CSL-JSON must be an array of objects")
     return items
+
+
+def _repeated_keys(text: str, repeated: list[tuple[str, str, list[Any]]]) -> list[str]:
+    """One problem per repeated key, at its line when the loader (which reads JSON as YAML) finds it too."""
+    from hipcheck.loader.yaml_tree import parse_yaml  # only for a file with repeats: most have none
+
+    lines = [i.span.line for i in parse_yaml(text).issues if i.code == "HC002" and i.message.startswith("duplicate")]
+    problems = []
+    for n, (item, key, values) in enumerate(repeated):
+        where = f"line {lines[n]}: " if len(lines) == len(repeated) else ""  # a key written 3 times: no lines
+        shown = ", ".join(json.dumps(v, ensure_ascii=False) for v in values)
+        problems.append(f"{where}{item + ': ' if item else ''}key '{key}' is repeated ({shown}); the last was kept")
+    return problems
 
 
 # --- shared ------------------------------------------------------------------------------------

@@ -115,10 +115,12 @@ def test_unmapped_fields_are_counted() -> None:
 
 def test_csl_json_duplicate_keys_are_reported(tmp_path: Path) -> None:
     source = tmp_path / "lib.json"
-    source.write_text('[{"id": "url:https://example.org/x", "type": "article-journal", "type": "webpage"}]', "utf-8")
+    source.write_text(
+        '[\n{"id": "url:https://example.org/x",\n "type": "article-journal",\n "type": "webpage"}]', "utf-8"
+    )
     report = import_references(source, tmp_path / "out")
     assert report.problems == [
-        'url:https://example.org/x: key \'type\' is repeated ("article-journal", "webpage"); the last was kept'
+        'line 4: url:https://example.org/x: key \'type\' is repeated ("article-journal", "webpage"); the last was kept'
     ]
     assert yaml.safe_load(report.written[0].read_text("utf-8"))["id"] == "url:https://example.org/x"
 
