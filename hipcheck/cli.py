@@ -98,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("file", type=Path, help="a .bib file, or a CSL-JSON file (Zotero, pandoc export)")
     importer.add_argument("--to", type=Path, metavar="ROOT", help="content root (default: the configured one, or .)")
     importer.add_argument("--overwrite", action="store_true", help="replace records that already exist")
+    importer.add_argument(
+        "--format", choices=("text", "json"), default="text", help="json: the summary as one JSON document"
+    )
     config = commands.add_parser("config", help="print the resolved configuration and where each value came from")
     config.add_argument("path", nargs="?", default=".", help="a content file or folder (default: .)")
     config.add_argument("--format", choices=("text", "json"), default="text")
@@ -396,11 +399,17 @@ def run_refs_import(args: argparse.Namespace) -> int:
         report = import_references(args.file, root / "references", overwrite=args.overwrite)
     except RefsImportError as error:
         raise UsageError(str(error)) from None
+    if args.format == "json":
+        print(json.dumps(report.as_data(), indent=2, ensure_ascii=False))
+        return EXIT_OK
     for path in report.written:
         print(f"wrote {path}")
     for note in report.notes:
         print(f"note: {note}")
+    for problem in report.problems:
+        print(f"hipcheck: {args.file}: {problem}", file=sys.stderr)
     for key, why in report.skipped:
         print(f"hipcheck: skipped {key}: {why}", file=sys.stderr)
+    print(report.summary())  # everything the import changed or could not map, at the end
     print(f"Imported {plural(len(report.written), 'reference')}; now run: hipcheck check {root}")
     return EXIT_OK

@@ -13,6 +13,7 @@ _MODULES = (
     "muscles",
     "online",
     "prose",
+    "reference_text",
     "references",
     "structure",
     "suppression",

@@ -22,6 +22,7 @@ from hipcheck.diagnostics import Edit, Finding, Fix, Severity
 from hipcheck.index import ContentIndex
 from hipcheck.loader.records import Record
 from hipcheck.loader.yaml_tree import Path
+from hipcheck.refkeys import key_to_stem
 from hipcheck.rules.registry import index_check, record_check, rule
 from hipcheck.schemas import describe_expected, expected_at, expected_types
 from hipcheck.suggest import closest
@@ -151,6 +152,8 @@ ID_MISMATCH = rule(
 
     ## What it does
     Compares `id` (for articles, `slug` when present) with the file name without its extension.
+    A reference's file name may encode its id (`doi%3A10.1101%2F502484.yaml` for `doi:10.1101/502484`),
+    as `hipcheck refs import` writes keys that cannot be file names on every system.
 
     ## Why it matters
     Other records find a record by its id, and people find it by its file name; when the two
@@ -455,6 +458,8 @@ def check_id_matches_file(record: Record, ctx: Context) -> Iterator[Finding]:
         value = str(value)
     if not isinstance(value, str) or value == record.stem:
         return
+    if record.kind == "reference" and key_to_stem(value) == record.stem:
+        return  # `doi:10.1/x` in doi%3A10.1%2Fx.yaml: the file name encodes the key (hipcheck.refkeys)
     span = record.span((key,))
     new = record.scalar_text((key,), record.stem)
     fix = Fix(f"set {key} to '{record.stem}'", (Edit(span.offset, span.end_offset, new),), safe=False)
