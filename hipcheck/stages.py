@@ -197,7 +197,7 @@ def _muscle_dependent_checks(
 
 def _article_findings(record: Record, settings: RunSettings, options: Any, definitions: list[Any]) -> list[Finding]:
     assert settings.vocabulary is not None
-    findings, found = article_prose(record, settings.vocabulary, options)
+    findings, found = article_prose(record, settings.vocabulary, options, settings.config.default_lang)
     definitions.extend(found)
     return findings
 

@@ -25,7 +25,9 @@ MISSING_METADATA = rule(
     An article lacks a title, summary, author or publication date.
 
     ## What it does
-    Requires non-empty `title`, `summary`, at least one entry in `authors`, and `published`.
+    Requires non-empty `title`, `summary`, at least one author, and `published`. An author is an
+    entry of `authors` (a name, or a mapping with a `name` as JOSS and Manubot write it) or of a
+    renderer's `author` (Pandoc, Quarto, R Markdown: a name, a list, or mappings with a `name`).
 
     ## Why it matters
     Readers and search engines judge health content by who wrote it and when; an anonymous,
@@ -193,13 +195,30 @@ def _list_filled(value: Any) -> bool:
     return isinstance(value, list) and any(_filled(v) for v in value)
 
 
+def _named(value: Any) -> bool:
+    """A name as authors write one: text, or a mapping with a `name` (JOSS, Manubot, Quarto)."""
+    if isinstance(value, dict):
+        name = value.get("name")
+        return _filled(name) or (isinstance(name, dict) and any(_filled(part) for part in name.values()))
+    return _filled(value)
+
+
+def _has_author(data: dict[str, Any]) -> bool:
+    """hipcheck's `authors`, or a renderer's `author` (Pandoc, Quarto, R Markdown: text, a list, mappings)."""
+    for key in ("authors", "author"):
+        value = data.get(key)
+        if any(_named(v) for v in (value if isinstance(value, list) else [value])):
+            return True
+    return False
+
+
 @record_check(MISSING_METADATA)
 def check_metadata(record: Record, ctx: Context) -> Iterator[Finding]:
     data = record.data
     for key, ok, what in (
         ("title", _filled(data.get("title")), "title"),
         ("summary", _filled(data.get("summary")), "summary"),
-        ("authors", _list_filled(data.get("authors")), "author"),
+        ("authors", _has_author(data), "author"),
         ("published", _filled(data.get("published")), "published date"),
     ):
         if not ok:
