@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from hipcheck.constants import KIND_FOLDERS, KIND_SUFFIXES
+from hipcheck.constants import BIBLIOGRAPHY_SUFFIXES, KIND_FOLDERS, KIND_SUFFIXES
 from hipcheck.result import UsageError
 
 # The most content files one root may hold: ten times the largest repository benchmarked. A root with more
@@ -31,13 +31,18 @@ def walk(root: Path, within: Path | None = None, exclude: Iterable[str] = ()) ->
             subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
             relative_dir = directory[len(top) + 1 :].replace(os.sep, "/")
             for name in sorted(names):
-                if name.startswith(".") or not name.endswith(suffixes):
+                if name.startswith("."):
+                    continue
+                file_kind = kind
+                if kind == "article" and name.lower().endswith(BIBLIOGRAPHY_SUFFIXES):
+                    file_kind = "reference"  # a bibliography beside the articles, read in place
+                elif not name.endswith(suffixes):
                     continue
                 relative = f"{relative_dir}/{name}"
                 if inside is not None and relative != inside and not relative.startswith(inside + "/"):
                     continue
                 if not any(fnmatch.fnmatch(relative, p) for p in patterns):
-                    found.append((relative, kind))
+                    found.append((relative, file_kind))
                     if len(found) > MAX_FILES:
                         raise UsageError(f"{root}: more than {MAX_FILES:,} content files, the limit for one root")
     return found

@@ -217,15 +217,18 @@ class Emitter:
         if rule is None:
             return
         severity = Severity(self.config.severity.get(rule.code) or self.config.severity.get(rule.name) or rule.severity)
+        path = finding.path or default_path
+        # A .bib entry is placed at its head, not at the field: an edit there would corrupt the file.
+        fix = None if path.lower().endswith(".bib") else finding.fix
         self.diagnostics.append(
             Diagnostic(
-                path=finding.path or default_path,
+                path=path,
                 span=finding.span,
                 code=rule.code,
                 name=rule.name,
                 severity=severity,
                 message=finding.message,
-                fix=finding.fix,
+                fix=fix,
                 related=finding.related,
             )
         )

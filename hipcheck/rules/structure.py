@@ -215,7 +215,8 @@ def check_schema(record: Record, ctx: Context) -> Iterator[Finding]:
     for error in errors:
         by_path.setdefault(_data_path(record.data, error), []).append(error)
     _drop_branch_type_errors(by_path)
-    explained = yield from _yaml_traps(record, by_path)
+    # A .bib entry was read by the BibTeX converter, not YAML: no YAML 1.1 traps to explain.
+    explained: set[Path] | None = set() if record.is_bibtex else (yield from _yaml_traps(record, by_path))
     for path, group in by_path.items():
         if path in explained or _csl_date_text(record, path):
             continue
