@@ -578,7 +578,8 @@ def check_prose(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
             continue
         if record.kind in PROSE:
             candidates.append(record)
-    for unit in prose_units(candidates, ctx.config.default_lang):
+    # getattr: like `options_from`, accept a configuration without the option (the default, English).
+    for unit in prose_units(candidates, getattr(ctx.config, "default_lang", "en")):
         yield from _check_unit(unit, prose)
     for definition in prose.definitions:
         yield from _against_record(definition, prose)
