@@ -20,7 +20,7 @@ from hipcheck.constants import BIBLIOGRAPHY_SUFFIXES
 
 # `@article{key,` or `@ARTICLE(key,`: where an entry starts, for its position. @string, @preamble and
 # @comment blocks hold no entry (and have no key followed by a comma in this form, or are skipped below).
-_ENTRY_START = re.compile(r"@[ \t]*([A-Za-z]+)[ \t]*[{(][ \t\r\n]*([^,\s{}()\"#%'=~\\]+)[ \t\r\n]*,")
+_ENTRY_START = re.compile(r"@[ \t]*([A-Za-z]+)[ \t]*[{(][ \t\r\n]*([^,\s{}()\"#%'=~\\@]+)[ \t\r\n]*,")
 _NOT_ENTRIES = frozenset({"string", "preamble", "comment"})
 
 
@@ -64,7 +64,8 @@ def read_bibtex(text: str) -> tuple[list[BibEntry], list[BibProblem]]:
         found = heads.get(key)
         start, end = found.pop(0) if found else (0, 0)  # the converter's key always has a head; (0, 0) if not
         entries.append(BibEntry(item, start, end))
-    problems = [BibProblem(_line_offset(text, where), f"not valid BibTeX: {why}") for where, why in report.skipped]
+    offsets = _line_offsets(text, [where for where, _ in report.skipped])
+    problems = [BibProblem(at, why) for at, (_, why) in zip(offsets, report.skipped, strict=True)]  # "not valid BibTeX"
     return entries, problems
 
 
@@ -78,17 +79,15 @@ def _too_deep(text: str) -> int | None:
     return None
 
 
-def _line_offset(text: str, where: str) -> int:
-    """The offset of "line N" (as the converter reports a block it could not read), else 0."""
-    match = re.fullmatch(r"line (\d+)", where)
-    if match is None:
-        return 0
-    offset = 0
-    for _ in range(int(match.group(1)) - 1):
-        offset = text.find("\n", offset) + 1
-        if offset == 0:
-            return 0
-    return offset
+def _line_offsets(text: str, places: list[str]) -> list[int]:
+    """The offset of each "line N" (as the converter reports a block it could not read), else 0."""
+    starts = [0, 0] + [match.end() for match in re.finditer("\n", text)]  # starts[n]: line n (1-based)
+    offsets = []
+    for where in places:
+        match = re.fullmatch(r"line (\d+)", where)
+        line = int(match.group(1)) if match else 0
+        offsets.append(starts[line] if 0 < line < len(starts) else 0)
+    return offsets
 
 
 def is_bibliography_file(name: str) -> bool:
