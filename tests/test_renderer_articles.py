@@ -15,7 +15,9 @@ from typing import Any
 
 import pytest
 
+from hipcheck.config import read_config
 from hipcheck.engine import check_paths
+from hipcheck.result import ConfigError
 
 from helpers import TODAY, write_tree
 
@@ -201,3 +203,19 @@ def test_fix_never_edits_a_bib(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "hipcheck", "check", ".", "--fix", "--unsafe-fixes", "--no-cache"]
     subprocess.run(command, cwd=tmp_path, capture_output=True, check=False)
     assert (tmp_path / "articles/refs.bib").read_text("utf-8") == bib
+
+
+@pytest.mark.parametrize(
+    ("toml", "error"),
+    [
+        ('article-extra-keys = ["summary"]', "'summary' is a field hipcheck checks"),
+        ('article-extra-keys = [" "]', "an empty or blank entry"),
+        ('article-extra-keys = "weight"', "article-extra-keys"),
+        ('default-lang = "English!"', "not a language tag"),
+        ('default-lang = "en\\n"', "not a language tag"),
+    ],
+)
+def test_new_options_are_validated(tmp_path: Path, toml: str, error: str) -> None:
+    (tmp_path / "hipcheck.toml").write_text(toml + "\n", "utf-8")
+    with pytest.raises(ConfigError, match=error):
+        read_config(tmp_path / "hipcheck.toml")
