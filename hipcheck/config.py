@@ -87,6 +87,23 @@ class Config(BaseModel):
         description="Report (as info) cited sources older than this many years; 0 turns it off.",
     )
 
+    article_extra_keys: list[str] = Field(
+        default_factory=list,
+        alias="article-extra-keys",
+        description=(
+            "Article front-matter keys to accept unchecked, besides the renderer keys hipcheck knows "
+            "(Pandoc, Quarto, R Markdown, Manubot, JOSS), e.g. a site generator's own keys."
+        ),
+    )
+    default_lang: str = Field(
+        default="en",
+        alias="default-lang",
+        description=(
+            "The language of an article whose front matter has no `lang`; the muscle-name prose rules "
+            "run only on English articles."
+        ),
+    )
+
     suppression_requires_reason: bool = Field(
         False,
         alias="suppression-requires-reason",
@@ -262,6 +279,7 @@ def _check_values(config: Config, fail: Fail) -> None:
     lists: dict[tuple[str, ...], list[str]] = {
         ("commercial-terms",): config.commercial_terms,
         ("exclude",): config.exclude,
+        ("article-extra-keys",): config.article_extra_keys,
         ("muscles", "allowed-informal"): config.muscles.allowed_informal,
         **{("reference-required-fields", kind): fields for kind, fields in config.reference_required_fields.items()},
     }
@@ -271,6 +289,11 @@ def _check_values(config: Config, fail: Fail) -> None:
             parts = entry.split("|") if loc[0] == "reference-required-fields" else [entry]
             if any(not part.strip() for part in parts):
                 fail(loc, "an empty or blank entry matches everything or nothing; remove it")
+    for key in config.article_extra_keys:
+        if key in _article_fields():
+            fail(("article-extra-keys",), f"'{key}' is a field hipcheck checks; it cannot be accepted unchecked")
+    if not _LANGUAGE_TAG.fullmatch(config.default_lang):
+        fail(("default-lang",), f"'{config.default_lang}' is not a language tag such as en, en-GB or de")
     for pattern in config.exclude:
         _check_relative(pattern, ("exclude",), "the content root", fail)
     if config.content_root is not None:
@@ -285,6 +308,16 @@ def _check_values(config: Config, fail: Fail) -> None:
     for field in ("doi-api", "crossref-api", "ncbi-api"):
         if not _web_address(getattr(online, field.replace("-", "_"))):
             fail(("online", field), "must be an https:// address (http:// only to this machine, for tests)")
+
+
+# BCP 47 as Pandoc's `lang` takes it: a 2-3 letter language, then subtags (en, en-GB, pt-BR, zh-Hant-TW).
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+
+
+def _article_fields() -> frozenset[str]:
+    from hipcheck.models import ARTICLE_FIELDS  # the models load on demand
+
+    return ARTICLE_FIELDS
 
 
 _NCBI_KEY_VARIABLE = re.compile(r"^[A-Z0-9_]*NCBI[A-Z0-9_]*$")

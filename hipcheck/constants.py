@@ -18,6 +18,8 @@ KIND_SUFFIXES = {
     "reference": (".yaml", ".yml", ".json"),
     "article": (".md", ".markdown"),
 }
+# Bibliography files beside the articles (named in an article's `bibliography:`): read as references.
+BIBLIOGRAPHY_SUFFIXES = (".bib", ".json", ".yaml", ".yml")
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 REFERENCE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
 LOADED_EQUIPMENT = frozenset({"barbell", "dumbbell", "kettlebell", "ez-bar"})

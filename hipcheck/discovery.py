@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from hipcheck.constants import KIND_FOLDERS, KIND_SUFFIXES
+from hipcheck.constants import BIBLIOGRAPHY_SUFFIXES, KIND_FOLDERS, KIND_SUFFIXES
 from hipcheck.result import UsageError
 
 # The most content files one root may hold: ten times the largest repository benchmarked. A root with more
@@ -56,7 +56,10 @@ def walk(
                 if entry.is_dir(follow_symlinks=False):
                     subfolders.append((entry.path, f"{relative_dir}/{name}"))
                     continue
-                if not name.endswith(suffixes):
+                file_kind = kind
+                if kind == "article" and name.lower().endswith(BIBLIOGRAPHY_SUFFIXES):
+                    file_kind = "reference"  # a bibliography beside the articles, read in place
+                elif not name.endswith(suffixes):
                     continue
                 relative = f"{relative_dir}/{name}"
                 if inside is not None and relative != inside and not relative.startswith(inside + "/"):
@@ -69,7 +72,7 @@ def walk(
                         if leaving is not None:
                             leaving[relative] = target
                         continue
-                found.append((relative, kind))
+                found.append((relative, file_kind))
                 if len(found) > MAX_FILES:
                     raise UsageError(f"{root}: more than {MAX_FILES:,} content files, the limit for one root")
             stack.extend(reversed(subfolders))  # depth first, in name order, as os.walk listed them

@@ -161,6 +161,10 @@ class Muscle(Strict):
     notes: str | None = None
 
 
+def _python_name(csl_name: str) -> str:
+    return csl_name.replace("-", "_").lower()
+
+
 # --- articles --------------------------------------------------------------------------------
 
 
@@ -171,15 +175,63 @@ class Image(Strict):
     caption: str | None = None
 
 
-class ArticleFrontMatter(Strict):
-    """The YAML front matter of an article: `articles/<slug>.md`."""
+class AuthorEntry(BaseModel):
+    """An author as JOSS, Manubot and Quarto write one: a mapping with a name (and ORCID, affiliation, ...)."""
 
-    model_config = ConfigDict(title="hipcheck article front matter")
+    # Open: each renderer adds its own keys (orcid, affiliation, equal-contrib, corresponding, github, ...).
+    model_config = ConfigDict(strict=True, extra="allow", regex_engine="python-re")
+
+    name: str | dict[str, Any] = Field(description="The author's name; JOSS and Quarto allow {given, family} parts.")
+
+
+# Front-matter keys that document renderers read, accepted on an article with any value: hipcheck does not
+# check them (each renderer validates its own), so a manuscript written for one passes the schema unchanged.
+# Names from each tool's documentation: Pandoc's manual (Metadata variables, Citations: bibliography, csl,
+# nocite, link-citations, references, ...), Quarto's front-matter and citation reference (author, affiliations,
+# abstract, keywords, license, copyright, citation, format, execute, ...), R Markdown's YAML header (output,
+# params, vignette, always_allow_html, editor_options, ...), Manubot's metadata.yaml and JOSS's paper.md
+# (authors and affiliations as mappings, date, bibliography). `authors` and `tags` are hipcheck fields.
+RENDERER_KEYS: tuple[str, ...] = (
+    # Pandoc: document metadata, citations (citeproc), LaTeX/HTML template variables
+    "subtitle", "author", "date", "abstract", "abstract-title", "keywords", "subject", "description",
+    "category", "lang", "dir", "institute", "thanks", "bibliography", "csl", "citation-abbreviations",
+    "link-citations", "link-bibliography", "nocite", "references", "suppress-bibliography",
+    "notes-after-punctuation", "reference-section-title", "cite-method", "biblio-style", "biblio-title",
+    "biblatexoptions", "natbiboptions", "header-includes", "include-before", "include-after", "toc",
+    "toc-title", "toc-depth", "lof", "lot", "numbersections", "number-sections", "secnumdepth",
+    "documentclass", "classoption", "geometry", "papersize", "fontsize", "fontfamily", "mainfont",
+    "sansfont", "monofont", "mathfont", "linestretch", "linkcolor", "urlcolor", "citecolor", "filecolor",
+    "colorlinks", "pagestyle", "indent", "css", "highlight-style", "pagetitle", "title-prefix",
+    "title-meta", "author-meta", "date-meta",
+    # Quarto
+    "format", "execute", "engine", "jupyter", "knitr", "editor", "filters", "crossref", "citation",
+    "license", "copyright", "funding", "affiliations", "date-format", "date-modified", "draft",
+    "plain-language-summary", "key-points", "categories", "image", "google-scholar", "appendix-style",
+    "citation-location", "reference-location", "title-block-banner", "lightbox", "code-fold", "code-tools",
+    "toc-location", "notebook-links", "freeze",
+    # R Markdown, knitr, bookdown
+    "output", "params", "runtime", "always_allow_html", "vignette", "editor_options", "knit", "site",
+    # Manubot (metadata.yaml) and JOSS (paper.md)
+    "manubot", "thumbnail", "aas-doi", "aas-journal",
+)  # fmt: skip
+
+
+def _renderer_fields() -> dict[str, Any]:
+    return {
+        _python_name(key): (Any, Field(None, alias=key, description="Read by a document renderer; not checked."))
+        for key in RENDERER_KEYS
+    }
+
+
+class _ArticleFields(Strict):
+    """hipcheck's own front-matter fields: these are checked."""
 
     title: str | None = None
     slug: Slug | None = None
     summary: str | None = None
-    authors: list[str] = Field(default_factory=list)
+    authors: list[str | AuthorEntry] = Field(
+        default_factory=list, description="Names, or JOSS/Manubot mappings with a `name`."
+    )
     reviewed_by: list[str] = Field(default_factory=list)
     published: IsoDate | None = None
     updated: IsoDate | None = None
@@ -188,6 +240,18 @@ class ArticleFrontMatter(Strict):
     exercises: list[Slug] = Field(default_factory=list)
     images: list[Image] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
+
+
+ARTICLE_FIELDS: frozenset[str] = frozenset(_ArticleFields.model_fields)
+
+ArticleFrontMatter = create_model(
+    "ArticleFrontMatter",
+    __base__=_ArticleFields,
+    __doc__="The YAML front matter of an article: `articles/<slug>.md`. Renderer keys are accepted unchecked.",
+    **_renderer_fields(),
+)
+ArticleFrontMatter.model_config["title"] = "hipcheck article front matter"
+ArticleFrontMatter.model_rebuild(force=True)
 
 
 # --- references (CSL items) -------------------------------------------------------------------
@@ -224,10 +288,6 @@ class CslDate(Strict):
     circa: Flag | None = None
     literal: str | None = None
     raw: str | None = None
-
-
-def _python_name(csl_name: str) -> str:
-    return csl_name.replace("-", "_").lower()
 
 
 def _csl_fields() -> dict[str, Any]:

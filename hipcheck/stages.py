@@ -197,7 +197,7 @@ def _muscle_dependent_checks(
 
 def _article_findings(record: Record, settings: RunSettings, options: Any, definitions: list[Any]) -> list[Finding]:
     assert settings.vocabulary is not None
-    findings, found = article_prose(record, settings.vocabulary, options)
+    findings, found = article_prose(record, settings.vocabulary, options, settings.config.default_lang)
     definitions.extend(found)
     return findings
 
@@ -217,15 +217,18 @@ class Emitter:
         if rule is None:
             return
         severity = Severity(self.config.severity.get(rule.code) or self.config.severity.get(rule.name) or rule.severity)
+        path = finding.path or default_path
+        # A .bib entry is placed at its head, not at the field: an edit there would corrupt the file.
+        fix = None if path.lower().endswith(".bib") else finding.fix
         self.diagnostics.append(
             Diagnostic(
-                path=finding.path or default_path,
+                path=path,
                 span=finding.span,
                 code=rule.code,
                 name=rule.name,
                 severity=severity,
                 message=finding.message,
-                fix=finding.fix,
+                fix=fix,
                 related=finding.related,
             )
         )

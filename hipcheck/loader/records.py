@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from hipcheck.constants import KIND_FOLDERS, KIND_SUFFIXES
+from hipcheck.constants import BIBLIOGRAPHY_SUFFIXES, KIND_FOLDERS, KIND_SUFFIXES
 from hipcheck.diagnostics import Span
 from hipcheck.file_reading import MAX_FILE_BYTES, TOO_LARGE, read_bytes
 from hipcheck.loader.yaml_tree import (
@@ -29,6 +29,7 @@ from hipcheck.loader.yaml_tree import (
 
 _FRONT_MATTER_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
 
+BIBTEX_ENTRY = "@bibtex"  # first part of a .bib entry's `prefix` (no CSL-JSON or YAML path starts so)
 # Characters that make a text file something else: NUL (binary data), a byte order mark after the start
 # (files joined together), and a carriage return without a line feed (CR-only line breaks, which YAML
 # counts as lines and hipcheck, editors' "line:column" and git do not).
@@ -54,7 +55,9 @@ class Record:
     body_offset: int = 0  # character offset where an article's body starts
     front: tuple[int, int] | None = None  # character range of an article's front matter text
     issues: list[LoaderIssue] = field(default_factory=list)
-    prefix: Path = ()  # where this record sits in the file: () or, in a file of many items, its path
+    # Where this record sits in the file: () or, in a file of many items, its path; (BIBTEX_ENTRY, i) for
+    # the i-th entry of a .bib, whose `front` is then the range of its `@type{key,` head.
+    prefix: Path = ()
     loaded: bool = False  # True when there is a mapping of fields to check
     source: str = ""  # the file's absolute path
 
@@ -84,7 +87,14 @@ class Record:
             self._text = None
 
     @property
+    def is_bibtex(self) -> bool:
+        """An entry of a .bib bibliography: it has no YAML nodes, only its head's position."""
+        return bool(self.prefix) and self.prefix[0] == BIBTEX_ENTRY
+
+    @property
     def doc(self) -> YamlDocument | None:
+        if self.is_bibtex:
+            return None
         if self._doc is None and self.loaded:
             if self.front is not None:
                 start, end = self.front
@@ -148,7 +158,9 @@ class Record:
         return self.top_span()
 
     def top_span(self) -> Span:
-        """The record's first line: a YAML file's first field, or an article's opening `---`."""
+        """The record's first line: a YAML file's first field, an article's opening `---`, a BibTeX entry's head."""
+        if self.is_bibtex and self.front is not None:
+            return _first_line(_char_span(self.text, self.front[0]), self.text)
         found = self.nodes(())
         if self.kind != "article" and self.doc is not None and found is not None:
             return _first_line(self.doc.span(found[1]), self.text)
@@ -197,6 +209,8 @@ def kind_of(path: FsPath, root: FsPath) -> str | None:
     if len(parts) < 2:
         return None
     kind = KIND_FOLDERS.get(parts[0])
+    if kind == "article" and path.name.lower().endswith(BIBLIOGRAPHY_SUFFIXES) and not path.name.startswith("."):
+        return "reference"  # a bibliography beside the articles, read in place (hipcheck.bibliography)
     if kind is None or not path.name.endswith(KIND_SUFFIXES[kind]) or path.name.startswith("."):
         return None
     return kind
@@ -205,11 +219,16 @@ def kind_of(path: FsPath, root: FsPath) -> str | None:
 def read_records(path: FsPath | str, kind: str, display: str, raw: bytes | None = None) -> list[Record]:
     """The records in one file: one, or for a reference collection file, one per item. `raw`: the
     file's bytes when the caller has read them already."""
+    if kind == "reference" and str(path).lower().endswith(".bib"):
+        return _read_bibtex(path, display, raw)
     record = read_record(path, kind, display, raw)
     if kind != "reference" or record.doc is None:
         return [record]
     items = _collection_items(record.doc)
     if items is None:
+        if _beside_articles(path) and not record.issues:
+            # Not a bibliography (Manubot's metadata.yaml, a _quarto.yml): not a record either.
+            record.data, record.loaded = {}, False
         return [record]
     if not items:
         record.issues.append(LoaderIssue("HC007", "empty reference collection: no items", record.top_span()))
@@ -233,6 +252,49 @@ def read_records(path: FsPath | str, kind: str, display: str, raw: bytes | None 
                 LoaderIssue("HC008", "a reference item must be a mapping of CSL fields", records[-1].span())
             )
     records[0].issues[:0] = [i for i in record.issues if i.code != "HC008"]
+    return records
+
+
+def _beside_articles(path: FsPath | str) -> bool:
+    """Whether a file's nearest kind folder is articles/ (where bibliographies sit beside articles)."""
+    for part in reversed(FsPath(path).parts[:-1]):
+        if part in KIND_FOLDERS:
+            return part == "articles"
+    return False
+
+
+def _read_bibtex(path: FsPath | str, display: str, raw: bytes | None) -> list[Record]:
+    """A .bib bibliography: one reference record per entry, placed at its `@type{key,` head."""
+    from hipcheck.bibliography import read_bibtex  # the BibTeX parser loads only when a .bib is read
+
+    stem = os.path.basename(path).removesuffix(".bib").removesuffix(".BIB")
+    record = Record(kind="reference", path=display, stem=stem, source=str(path))
+    text = _read_text(path, record, raw)
+    if text is None:
+        return [record]
+    record.text = text
+    entries, problems = read_bibtex(text)
+    issues = [LoaderIssue("HC001", p.message, _first_line(_char_span(text, p.offset), text)) for p in problems]
+    if not entries:
+        what = "no BibTeX entries" if text.strip() else "empty file"
+        record.issues[:0] = [*issues, LoaderIssue("HC007", f"empty bibliography: {what}", Span.start_of_file())]
+        return [record]
+    records = []
+    for i, entry in enumerate(entries):
+        records.append(
+            Record(
+                kind="reference",
+                path=display,
+                stem=stem,
+                _text=text,
+                data=entry.item,
+                front=(entry.start, entry.end),
+                prefix=(BIBTEX_ENTRY, i),
+                loaded=True,
+                source=record.source,
+            )
+        )
+    records[0].issues[:0] = issues
     return records
 
 

@@ -8,11 +8,13 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
+from hipcheck.bibliography import is_bibliography_file, named_bibliographies, resolve
 from hipcheck.citations import code_mask, prose_mask
 from hipcheck.context import Context
 from hipcheck.diagnostics import Finding, Severity
+from hipcheck.index import ContentIndex
 from hipcheck.loader.records import Record
-from hipcheck.rules.registry import record_check, rule
+from hipcheck.rules.registry import index_check, record_check, rule
 from hipcheck.textpos import LineIndex
 
 ARTICLE = ("article",)
@@ -25,7 +27,9 @@ MISSING_METADATA = rule(
     An article lacks a title, summary, author or publication date.
 
     ## What it does
-    Requires non-empty `title`, `summary`, at least one entry in `authors`, and `published`.
+    Requires non-empty `title`, `summary`, at least one author, and `published`. An author is an
+    entry of `authors` (a name, or a mapping with a `name` as JOSS and Manubot write it) or of a
+    renderer's `author` (Pandoc, Quarto, R Markdown: a name, a list, or mappings with a `name`).
 
     ## Why it matters
     Readers and search engines judge health content by who wrote it and when; an anonymous,
@@ -180,6 +184,42 @@ UNDISCLOSED_PROMOTION = rule(
     kinds=ARTICLE,
 )
 
+BIBLIOGRAPHY_NOT_READ = rule(
+    "HC307",
+    "bibliography-not-read",
+    Severity.ERROR,
+    """
+    A bibliography the article names cannot be read.
+
+    ## What it does
+    An article's `bibliography:` (a file name or a list, relative to the article, as Pandoc,
+    Quarto, R Markdown, Manubot and JOSS read it) names `.bib` (BibTeX), `.json` (CSL-JSON) or
+    `.yaml` (CSL YAML: a `references:` list) files. hipcheck reads them in place as reference
+    records: the article's citations resolve against them, and every reference rule checks their
+    entries at their lines. This rule reports, at the name, a file that is not there, one of
+    another format, one outside `articles/` (where hipcheck looks for bibliographies), and one that
+    could not be read (its own findings say why) or holds no references.
+
+    ## Why it matters
+    The renderer stops, or renders every citation of the article as "(?)", when its bibliography
+    is missing or broken.
+
+    ## Example
+    ```markdown
+    ---
+    title: Hip strength in runners
+    bibliography: [refs.bib, old-refs.ris]
+    ---
+    ```
+    with no `refs.bib` beside the article.
+
+    ## Fix
+    Add the file beside the article (or correct its name), convert it to BibTeX or CSL-JSON, or
+    fix what the file's own findings report.
+    """,
+    kinds=ARTICLE,
+)
+
 # `[^\S\n]` is any whitespace but a newline: the seed's empty credit ends in a non-breaking space.
 _CREDIT_LINE = re.compile(r"^[^\S\n]*(?:photo|image|picture)[^\S\n]+(?:source|credit)s?[^\S\n]*:[^\S\n]*$", re.I | re.M)
 _BODY_IMAGE = re.compile(r"!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]*)[^)]*\)")
@@ -193,13 +233,30 @@ def _list_filled(value: Any) -> bool:
     return isinstance(value, list) and any(_filled(v) for v in value)
 
 
+def _named(value: Any) -> bool:
+    """A name as authors write one: text, or a mapping with a `name` (JOSS, Manubot, Quarto)."""
+    if isinstance(value, dict):
+        name = value.get("name")
+        return _filled(name) or (isinstance(name, dict) and any(_filled(part) for part in name.values()))
+    return _filled(value)
+
+
+def _has_author(data: dict[str, Any]) -> bool:
+    """hipcheck's `authors`, or a renderer's `author` (Pandoc, Quarto, R Markdown: text, a list, mappings)."""
+    for key in ("authors", "author"):
+        value = data.get(key)
+        if any(_named(v) for v in (value if isinstance(value, list) else [value])):
+            return True
+    return False
+
+
 @record_check(MISSING_METADATA)
 def check_metadata(record: Record, ctx: Context) -> Iterator[Finding]:
     data = record.data
     for key, ok, what in (
         ("title", _filled(data.get("title")), "title"),
         ("summary", _filled(data.get("summary")), "summary"),
-        ("authors", _list_filled(data.get("authors")), "author"),
+        ("authors", _has_author(data), "author"),
         ("published", _filled(data.get("published")), "published date"),
     ):
         if not ok:
@@ -306,3 +363,36 @@ def check_promotion(record: Record, ctx: Context) -> Iterator[Finding]:
 def _promotion_message(phrase: str) -> str:
     phrase = " ".join(phrase.split())
     return f"article promotes products ('{phrase}') but has no disclosure in the front matter"
+
+
+@index_check(BIBLIOGRAPHY_NOT_READ)
+def check_bibliographies(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
+    # Looked up in the index, not on disk: the files the run read are the ones citations resolved against.
+    by_path: dict[str, list[Record]] = {}
+    for record in index.of_kind("reference"):
+        by_path.setdefault(record.path, []).append(record)
+    for article in index.of_kind("article"):
+        if not article.loaded:
+            continue
+        for path, name in named_bibliographies(article.data):
+            problem = _bibliography_problem(article.path, resolve(article.path, name), name, by_path)
+            if problem:
+                yield Finding(problem, article.span(path), path=article.path)
+
+
+def _bibliography_problem(article: str, display: str, name: str, by_path: dict[str, list[Record]]) -> str | None:
+    if not is_bibliography_file(name):
+        return f"bibliography '{name}' is not read: hipcheck reads .bib, .json (CSL-JSON) and .yaml (CSL YAML) files"
+    records = by_path.get(display)
+    if records is None:
+        parts = article.split("/")
+        # The article's articles/ folder (its last one: a content root's own path may hold the word too).
+        folder = "/".join(parts[: len(parts) - parts[::-1].index("articles")]) + "/" if "articles" in parts else ""
+        if not display.startswith(folder):
+            return f"bibliography '{name}' is outside articles/, where hipcheck reads bibliographies"
+        return f"bibliography '{name}' not found"
+    if any(r.loaded for r in records):
+        return None
+    if any(r.issues for r in records):
+        return f"bibliography '{name}' could not be read: see the findings in that file"
+    return f"bibliography '{name}' holds no references: a CSL-JSON array or a `references:` list"

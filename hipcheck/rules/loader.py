@@ -13,7 +13,8 @@ SYNTAX = rule(
     ## What it does
     Reports the first YAML syntax error in a record or in an article's front matter, at the line and
     column where the parser stopped, with what it expected (an error at the end of the file points at
-    its last character). Also reports a second document (`---`) in a record file, recursive aliases,
+    its last character); in a BibTeX bibliography beside the articles, each block that is not valid
+    BibTeX. Also reports a second document (`---`) in a record file, recursive aliases,
     control characters YAML does not allow, and structures beyond hipcheck's limits: nested more than
     100 levels (libyaml stops at 1,000), or expanding to more than 200,000 values through aliases (an
     "alias bomb").

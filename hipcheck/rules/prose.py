@@ -5,7 +5,8 @@ or YAML keys) with the vocabulary's single pattern, once per text: non-canonical
 used before they are introduced, one muscle named several ways, misspelt names, and muscle groups
 defined in prose that disagree with their record or with each other.
 
-Options come from `[tool.hipcheck.muscles]` (`hipcheck.vocabulary.MuscleOptions`) when the
+The vocabulary is English, so an article is scanned only when its `lang` (else the `default-lang`
+option) is English. Options come from `[tool.hipcheck.muscles]` (`hipcheck.vocabulary.MuscleOptions`) when the
 configuration has them, else the defaults.
 """
 
@@ -138,7 +139,9 @@ MISSPELLED = rule(
     that look like a single-word muscle (piriformis, pectineus, ...) with the vocabulary's names
     (rapidfuzz, a few edits at most) and suggests the closest name. It never suggests across a pair
     that names two different muscles (medius/minimus, internus/externus, abductor/adductor, ...), and
-    it leaves ordinary English alone. The fix is unsafe: a human should confirm the muscle.
+    it leaves ordinary English alone. The fix is unsafe: a human should confirm the muscle. The names
+    are English: an article whose `lang` is not English (`lang: de`; with no `lang`, the
+    `default-lang` option, `en` by default) is not scanned by this or the other muscle-prose rules.
 
     ## Why it matters
     A misspelt muscle is not found by search, breaks the glossary link, and looks careless in
@@ -246,12 +249,21 @@ class Unit:
     noun: str
 
 
-def prose_units(records: list[Record]) -> Iterator[Unit]:
-    """The exact text of each article body and exercise (what findings are placed in)."""
+def english(record: Record, default_lang: str = "en") -> bool:
+    """Whether an article is in English: its `lang` (Pandoc's BCP 47 tag: en, en-GB), else `default_lang`.
+
+    The vocabulary is English; `Gluteus` in a German article is not a misspelt English muscle name."""
+    lang = record.data.get("lang") if isinstance(record.data, dict) else None
+    tag = lang if isinstance(lang, str) and lang.strip() else default_lang
+    return tag.strip().split("-", 1)[0].split("_", 1)[0].lower() == "en"
+
+
+def prose_units(records: list[Record], default_lang: str = "en") -> Iterator[Unit]:
+    """The exact text of each English article body and exercise (what findings are placed in)."""
     for record in records:
         if not record.loaded:
             continue
-        if record.kind == "article" and record.body:
+        if record.kind == "article" and record.body and english(record, default_lang):
             yield Unit(record, prose_mask(record.body), record.body_offset, "article")
         elif record.kind == "exercise" and record.doc is not None:
             yield Unit(record, exercise_text(record), 0, "exercise")
@@ -566,7 +578,8 @@ def check_prose(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
             continue
         if record.kind in PROSE:
             candidates.append(record)
-    for unit in prose_units(candidates):
+    # getattr: like `options_from`, accept a configuration without the option (the default, English).
+    for unit in prose_units(candidates, getattr(ctx.config, "default_lang", "en")):
         yield from _check_unit(unit, prose)
     for definition in prose.definitions:
         yield from _against_record(definition, prose)
@@ -574,10 +587,12 @@ def check_prose(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
     yield from _conflicts(prose)
 
 
-def article_prose(record: Record, vocabulary: Vocabulary, options: MuscleOptions) -> tuple[list[Finding], list[Any]]:
+def article_prose(
+    record: Record, vocabulary: Vocabulary, options: MuscleOptions, default_lang: str = "en"
+) -> tuple[list[Finding], list[Any]]:
     """An article's own prose findings, and the group definitions it makes (for comparison across files)."""
     prose = _Prose(vocabulary, options)
-    findings = [finding for unit in prose_units([record]) for finding in _check_unit(unit, prose)]
+    findings = [finding for unit in prose_units([record], default_lang) for finding in _check_unit(unit, prose)]
     for definition in prose.definitions:
         findings.extend(_against_record(definition, prose))
     return findings, prose.definitions

@@ -65,7 +65,10 @@ UNKNOWN_FIELD = rule(
 
     ## What it does
     Reports keys that are not part of the record kind's schema, with the closest known field
-    name when one is near (`primay` → `primary`, `doi` → `DOI`).
+    name when one is near (`primay` → `primary`, `doi` → `DOI`). An article's front matter may
+    also hold the keys document renderers read (Pandoc, Quarto, R Markdown, Manubot, JOSS:
+    `bibliography`, `csl`, `lang`, `output`, `format`, `author`, ...; the full list is in
+    `schemas/article.schema.json`) and the keys listed in the `article-extra-keys` option.
 
     ## Why it matters
     A misspelt field is silently ignored by the site: the safety notes or the reviewer the author
@@ -215,15 +218,21 @@ def check_schema(record: Record, ctx: Context) -> Iterator[Finding]:
     for error in errors:
         by_path.setdefault(_data_path(record.data, error), []).append(error)
     _drop_branch_type_errors(by_path)
-    explained = yield from _yaml_traps(record, by_path)
+    # A .bib entry was read by the BibTeX converter, not YAML: no YAML 1.1 traps to explain.
+    explained: set[Path] | None = set() if record.is_bibtex else (yield from _yaml_traps(record, by_path))
     for path, group in by_path.items():
         if path in explained or _csl_date_text(record, path):
             continue
-        if any(e["type"] == "extra_forbidden" for e in group):
+        if any(e["type"] == "extra_forbidden" for e in group) and not _extra_article_key(record, path, ctx):
             yield _unknown_field(record, path)
         rest = [e for e in group if e["type"] != "extra_forbidden"]
         if rest:
             yield Finding(_message(record, path, rest), _error_span(record, path, rest), code=SCHEMA.code)
+
+
+def _extra_article_key(record: Record, path: Path, ctx: Context) -> bool:
+    """A front-matter key the configuration accepts unchecked (`article-extra-keys`)."""
+    return record.kind == "article" and len(path) == 1 and path[0] in ctx.config.article_extra_keys
 
 
 def _drop_branch_type_errors(by_path: dict[Path, list[ErrorDetails]]) -> None:
