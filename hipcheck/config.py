@@ -53,6 +53,18 @@ DEFAULT_REQUIRED_REFERENCE_FIELDS: dict[str, list[str]] = {
 }
 
 
+# Citation-key prefixes that make a key a cross-reference to a figure, table, equation, section, listing
+# or theorem, not a citation: pandoc-crossref / Manubot (`@fig:x`) and Quarto (`@fig-x`).
+DEFAULT_CROSSREF_PREFIXES = [
+    *(f"{kind}:" for kind in ("fig", "tbl", "eq", "sec", "lst")),
+    *(
+        f"{kind}-"
+        for kind in ("fig", "tbl", "sec", "eq", "thm", "lem", "cor", "prp", "cnj", "def", "exm", "exr", "lst")
+    ),
+]
+_CROSSREF_PREFIX = re.compile(r"^\w[\w.]*[:-]$")
+
+
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, title="hipcheck configuration")
 
@@ -85,6 +97,12 @@ class Config(BaseModel):
         ge=0,
         alias="source-max-age",
         description="Report (as info) cited sources older than this many years; 0 turns it off.",
+    )
+
+    crossref_prefixes: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_CROSSREF_PREFIXES),
+        alias="crossref-prefixes",
+        description="Citation-key prefixes that mark a cross-reference (`@fig:x`, `@fig-x`), not a citation.",
     )
 
     suppression_requires_reason: bool = Field(
@@ -262,6 +280,7 @@ def _check_values(config: Config, fail: Fail) -> None:
     lists: dict[tuple[str, ...], list[str]] = {
         ("commercial-terms",): config.commercial_terms,
         ("exclude",): config.exclude,
+        ("crossref-prefixes",): config.crossref_prefixes,
         ("muscles", "allowed-informal"): config.muscles.allowed_informal,
         **{("reference-required-fields", kind): fields for kind, fields in config.reference_required_fields.items()},
     }
@@ -273,6 +292,9 @@ def _check_values(config: Config, fail: Fail) -> None:
                 fail(loc, "an empty or blank entry matches everything or nothing; remove it")
     for pattern in config.exclude:
         _check_relative(pattern, ("exclude",), "the content root", fail)
+    for prefix in config.crossref_prefixes:
+        if prefix.strip() and not _CROSSREF_PREFIX.match(prefix):
+            fail(("crossref-prefixes",), f"'{prefix}' is not a label prefix: a word ending in ':' or '-' (fig:, fig-)")
     if config.content_root is not None:
         _check_relative(config.content_root, ("content-root",), "the configuration's folder", fail)
     online = config.online

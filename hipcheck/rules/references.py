@@ -29,7 +29,10 @@ UNUSED = rule(
     A reference record is never cited.
 
     ## What it does
-    Reports a reference that no article cites (`[@key]`) and no exercise lists in `references`.
+    Reports a reference that no article cites and no exercise lists in `references`. An article
+    cites a reference by its key (`[@key]`), by an identifier the record holds (Manubot's
+    `@doi:10.x/y`, `@pmid:N`, `@url:...`, or a citation tag `@tag:name` defined as one), in its
+    front matter's `nocite` (`nocite: '@a @b'`, or a list), or all of them with `@*`.
 
     ## Why it matters
     Uncited references pile up and go stale unreviewed; often the citation that should point at
@@ -480,11 +483,20 @@ def _rewrite(record: Record, path: Path, value: dict[str, Any]) -> Fix:
 
 
 def cited_keys(index: ContentIndex) -> dict[str, list[tuple[Record, Path | None]]]:
-    """Every reference key cited, with where: an article (path None) or an exercise's references[i]."""
+    """Every reference id cited, with where: an article (path None: its body or `nocite`, by id, by an
+    identifier the record holds, through a citation tag, or all of them by `@*`) or an exercise's
+    references[i]."""
+    from hipcheck.rules.citekeys import nocite_keys, resolver  # a sibling rule module
+
+    resolve = resolver(index).resolve
     cited: dict[str, list[tuple[Record, Path | None]]] = defaultdict(list)
     for record in index.of_kind("article"):
-        for citation in index.citations.get(record.path, []):
-            cited[citation.key].append((record, None))
+        keys = [citation.key for citation in index.citations.get(record.path, [])]
+        if record.loaded and "nocite" in record.data:
+            keys += nocite_keys(record)
+        for key in dict.fromkeys(keys):
+            for record_id in resolve(key).ids:
+                cited[record_id].append((record, None))
     for record in index.of_kind("exercise"):
         refs = record.data.get("references")
         for i, key in enumerate(refs if isinstance(refs, list) else []):
