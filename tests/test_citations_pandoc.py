@@ -25,7 +25,11 @@ from typing import Any
 import pytest
 
 from hipcheck.citations import find_citations
+from hipcheck.config import DEFAULT_CROSSREF_PREFIXES
+from hipcheck.engine import check_paths
 from hipcheck.loader.records import read_record
+
+from helpers import TODAY
 
 TESTS = Path(__file__).parent
 MANUSCRIPTS = sorted(
@@ -66,6 +70,24 @@ def _pandoc_keys(path: Path) -> set[str]:
 @pytest.mark.parametrize("path", MANUSCRIPTS, ids=_name)
 def test_citation_keys_equal_pandocs(path: Path) -> None:
     assert _hipcheck_keys(path) == _pandoc_keys(path)
+
+
+def _cites_a_reference(key: str) -> bool:
+    """Pandoc's keys that name references: not a cross-reference with a default prefix, not a Jinja
+    `{{...}}` read as a braced key, not `*`."""
+    return not key.startswith(tuple(DEFAULT_CROSSREF_PREFIXES)) and key[:1] != "{" and key != "*"
+
+
+@pytest.mark.parametrize("path", MANUSCRIPTS, ids=_name)
+def test_citation_rules_see_pandocs_keys_minus_crossrefs(path: Path, tmp_path: Path) -> None:
+    """End to end: with no reference records, unknown-citation and unresolved-identifier-citation
+    report every key that cites a reference, so the keys they report are exactly Pandoc's minus the
+    cross-references (and a Manubot part's tag definitions are definitions, not citations)."""
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "manuscript.md").write_bytes(path.read_bytes())
+    result = check_paths([str(tmp_path)], cwd=tmp_path, today=TODAY, select=["HC404", "HC406"])
+    reported = {r.removeprefix("reference:") for d in result.diagnostics for r in d.related if d.code != "HC102"}
+    assert reported == {key for key in _pandoc_keys(path) if _cites_a_reference(key)}
 
 
 def test_the_corpus_is_there() -> None:
