@@ -202,6 +202,7 @@ def find_citations(body: str, offset: int = 0) -> list[Citation]:
     found = []
     position = 0
     last_end = -1  # a key right after a citation (`@a@b`) is one too: no word ends there
+    brackets = _Brackets(masked)
     while (match := _KEY.search(masked, position)) is not None:
         start = match.start()
         position = match.end()
@@ -215,7 +216,7 @@ def find_citations(body: str, offset: int = 0) -> list[Citation]:
         else:
             key, end = match.group("key"), match.end()
         position = last_end = end
-        found.append(Citation(key, start + offset, end + offset, _inside_brackets(masked, start)))
+        found.append(Citation(key, start + offset, end + offset, brackets.inside(start)))
     return found
 
 
@@ -249,7 +250,19 @@ def _brace_closers(text: str) -> dict[int, int]:
     return closers
 
 
-def _inside_brackets(text: str, position: int) -> bool:
-    opening = text.rfind("[", 0, position)
-    closing = text.rfind("]", 0, position)
-    return opening > closing and "\n\n" not in text[opening:position]
+class _Brackets:
+    """Whether a position is inside `[...]` of its paragraph: the last `[`, `]` and blank line before it,
+    found in the text read since the previous position only (a long `[@a @b @c ...` stays linear)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.read = 0
+        self.opening = self.closing = self.blank = -1
+
+    def inside(self, position: int) -> bool:
+        text, start = self.text, self.read
+        self.opening = max(self.opening, text.rfind("[", start, position))
+        self.closing = max(self.closing, text.rfind("]", start, position))
+        self.blank = max(self.blank, text.rfind("\n\n", max(start - 1, 0), position))
+        self.read = position
+        return self.opening > self.closing and self.blank < self.opening
