@@ -17,6 +17,7 @@ from hipcheck.identifiers import IdCheck, check_field, doi_key
 from hipcheck.index import ContentIndex
 from hipcheck.loader.records import Record
 from hipcheck.loader.yaml_tree import Path
+from hipcheck.rules.citekeys import nocite_keys, resolver
 from hipcheck.rules.registry import index_check, record_check, rule
 
 REFERENCE = ("reference",)
@@ -486,8 +487,6 @@ def cited_keys(index: ContentIndex) -> dict[str, list[tuple[Record, Path | None]
     """Every reference id cited, with where: an article (path None: its body or `nocite`, by id, by an
     identifier the record holds, through a citation tag, or all of them by `@*`) or an exercise's
     references[i]."""
-    from hipcheck.rules.citekeys import nocite_keys, resolver  # a sibling rule module
-
     resolve = resolver(index).resolve
     cited: dict[str, list[tuple[Record, Path | None]]] = defaultdict(list)
     for record in index.of_kind("article"):
@@ -568,8 +567,12 @@ def check_source_dates(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
         if day is None:
             continue
         lines = None
+        resolve = resolver(index).resolve
         for citation in index.citations.get(record.path, []):
-            issued = _issued(index.get("reference", citation.key))
+            if citation.key == "*":
+                continue  # `@*` lists the bibliography; it cites no claim
+            found = resolve(citation.key).ids  # by id, or Manubot's `@doi:...` / `@tag:...`
+            issued = _issued(index.get("reference", found[0])) if len(found) == 1 else None
             if issued is None:
                 continue
             # Compare at the source's precision: a source of 2020-09 is after 2020-05-01, one of 2020 is not.
