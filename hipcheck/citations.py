@@ -54,10 +54,10 @@ _MASKED_INLINE = re.compile(
 # they are plain text to it without the `autolink_bare_uris` extension, see `_after_string`).
 _CITATION_MASKED = re.compile(
     r"<[a-zA-Z][a-zA-Z0-9+.-]*:[^<>\s]*>"  # autolinks <https://...>
-    r"|<[^<>\s@]+@[^<>\s]+>"  # e-mail autolinks
+    r"|<[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?>"  # e-mail autolinks
     r"|(?<!\w)</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>"  # raw HTML tags (`@x<y>z` is one key)
     r"|\$\$[^$]+\$\$"  # TeX math: display, and inline as Pandoc reads it ($5 and $10 is none)
-    r"|\$(?![\s$])[^$\n]*(?<![\s\\])\$(?!\d)"
+    r"|\$(?![\s$])[^$\n]*(?:\n(?![ \t]*\n)[^$\n]*)*(?<![\s\\])\$(?!\d)"  # within a paragraph
     # link and image destinations, `](https://x.org/@a "title")`, with balanced parentheses and `]` inside
     r"|(?<=\])\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)"
     # link reference definitions, Manubot's `[@tag:x]: doi:...` too (Pandoc alone reads that as a citation);
@@ -66,7 +66,9 @@ _CITATION_MASKED = re.compile(
     re.M,
 )
 # HTML blocks whose content Pandoc keeps verbatim; in any other (`<div>`, a lone tag) it reads Markdown.
-_VERBATIM_HTML = re.compile(r"\s*<(?:script|pre|style|textarea)[\s>]|\s*<[?!]", re.I)
+# A comment is masked inline, up to its `-->` (CommonMark's comment block runs on to the end of its
+# line, or of the file when unclosed; Pandoc reads on after the `-->`, and an unclosed `<!--` is text).
+_VERBATIM_HTML = re.compile(r"\s*<(?:script|pre|style|textarea)[\s>]", re.I)
 
 
 _BLOCKS = ("fence", "code_block", "html_block")
@@ -223,7 +225,7 @@ def find_citations(body: str, offset: int = 0) -> list[Citation]:
 def _after_string(text: str, at: int) -> bool:
     """Pandoc's `notAfterString`: an `@` right after a word is no citation (`a@b`, `x.@y`, an escaped `\\@`).
     A word takes alphanumerics and a `.` not followed by `.`; a run of dots splits into ellipses (`...`)
-    first, so one that is not a multiple of three ends in a word."""
+    first, so one that is not a multiple of three ends in a word; `\\name` is a TeX command, not a word."""
     if at == 0:
         return False
     before = text[at - 1]
@@ -232,7 +234,20 @@ def _after_string(text: str, at: int) -> bool:
         while start > 0 and text[start - 1] == ".":
             start -= 1
         return (at - start) % 3 != 0
-    return before == "\\" or (before.isalnum() and before != "_")
+    if before == "\\":
+        return True
+    if not before.isalnum() or before == "_":
+        return False
+    if not (before.isascii() and before.isalpha()):
+        return True
+    # A TeX command (`\mail@x.org`) is raw TeX to Pandoc, not a word: a key right after it is a citation.
+    start = at - 1
+    while start > 0 and text[start - 1].isascii() and text[start - 1].isalpha():  # each `@` walks its own run
+        start -= 1
+    backslashes = start
+    while backslashes > 0 and text[backslashes - 1] == "\\":
+        backslashes -= 1
+    return (start - backslashes) % 2 == 0
 
 
 def _brace_closers(text: str) -> dict[int, int]:
