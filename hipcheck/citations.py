@@ -1,7 +1,10 @@
 """Pandoc citations in Markdown prose: `[@key]`, `[see @a; @b, p. 4]`, `[-@key]`, narrative `@key`.
 
-Code (blocks, fences, spans), raw HTML, link destinations, autolinks, bare URLs and e-mail
-addresses are masked first, with offsets preserved, so `@` in them is never a citation.
+`find_citations` finds exactly the `Cite` keys `pandoc -f markdown` finds (tests/test_citations_pandoc.py
+compares them): code (blocks, fences, spans), raw HTML tags and verbatim HTML blocks, comments, link
+destinations and definitions, and autolinks are masked first, with offsets preserved; an `@` right after
+a word (an e-mail address, `a@b`) is not a citation, as Pandoc reads it, but one after `/` (a bare URL's
+`https://x.org/@user`) is. `prose_mask` (used by the prose rules) also masks bare URLs and e-mail addresses.
 """
 
 from __future__ import annotations
@@ -30,12 +33,12 @@ class Citation:
 # where a run of its characters starts, and the two constructs whose closer may be missing (code spans and
 # HTML comments) are found with `str.find` (see `_code_spans` and `_masked_spans`).
 
-# Pandoc: a key starts with a letter, digit or _, and may contain internal punctuation :.#$%&-+?<>~/
-# when followed by a key character; `@{...}` braces allow anything else but braces and spaces.
-_KEY = re.compile(
-    r"(?<![\w@.:/+])@(?:\{(?P<braced>[^{}\s]+)\}|(?P<key>[\w](?:[\w]|[:.#$%&\-+?<>~/](?=\w))*))",
-    re.UNICODE,
-)
+# Pandoc's `citeKey` (Text.Pandoc.Parsing.Citations): a key starts with an alphanumeric, `_` or `*` (`@*`),
+# and goes on with alphanumerics and `_`, the internal punctuation :.#$%&-+?<>~/ when a key character
+# follows, and `:` or `/` when `/` follows (`@url:https://x.org`); `@{...}` takes balanced braces with no
+# space inside (`@{https://x.org/a?b}`, `@{{x}}` as the key `{x}`; `@{a b}` is no citation).
+_KEY = re.compile(r"@(?:(?P<key>[\w*](?:\w|[:.#$%&\-+?<>~/](?=\w)|[:/](?=/))*)|(?P<brace>\{))")
+_WHITESPACE = frozenset(" \t\n\r\f\v\u00a0")
 _BACKTICKS = re.compile("`+")
 _MASKED_INLINE = re.compile(
     r"<[a-zA-Z][a-zA-Z0-9+.-]*:[^<>\s]*>"  # autolinks <https://...>
@@ -47,6 +50,25 @@ _MASKED_INLINE = re.compile(
     r"|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+",  # bare e-mail addresses
     re.M,
 )
+# What Pandoc's Markdown reader never reads a citation in (bare URLs and e-mail addresses it does read:
+# they are plain text to it without the `autolink_bare_uris` extension, see `_after_string`).
+_CITATION_MASKED = re.compile(
+    r"<[a-zA-Z][a-zA-Z0-9+.-]*:[^<>\s]*>"  # autolinks <https://...>
+    r"|<[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?>"  # e-mail autolinks
+    r"|(?<!\w)</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>"  # raw HTML tags (`@x<y>z` is one key)
+    r"|\$\$[^$]+\$\$"  # TeX math: display, and inline as Pandoc reads it ($5 and $10 is none)
+    r"|\$(?![\s$])[^$\n]*(?:\n(?![ \t]*\n)[^$\n]*)*(?<![\s\\])\$(?!\d)"  # within a paragraph
+    # link and image destinations, `](https://x.org/@a "title")`, with balanced parentheses and `]` inside
+    r"|(?<=\])\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)"
+    # link reference definitions, Manubot's `[@tag:x]: doi:...` too (Pandoc alone reads that as a citation);
+    # a footnote `[^1]: ...` is prose
+    r"|^\s{0,3}\[(?!\^)[^\[\]]+\]:.*$",
+    re.M,
+)
+# HTML blocks whose content Pandoc keeps verbatim; in any other (`<div>`, a lone tag) it reads Markdown.
+# A comment is masked inline, up to its `-->` (CommonMark's comment block runs on to the end of its
+# line, or of the file when unclosed; Pandoc reads on after the `-->`, and an unclosed `<!--` is text).
+_VERBATIM_HTML = re.compile(r"\s*<(?:script|pre|style|textarea)[\s>]", re.I)
 
 
 _BLOCKS = ("fence", "code_block", "html_block")
@@ -78,6 +100,21 @@ def code_mask(body: str) -> str:
     return _mask(body, (_code_spans,), ("fence", "code_block"))
 
 
+@lru_cache(maxsize=8)
+def citation_mask(body: str) -> str:
+    """The body with what Pandoc reads no citation in replaced by spaces (newlines kept)."""
+    chars = list(body)
+    for kind, start, end in _block_ranges(body):
+        if kind != "html_block" or _VERBATIM_HTML.match(body, start):
+            _blank(chars, start, end)
+    masked = "".join(chars)
+    for spans in (_code_spans, _citation_spans):
+        for start, end in spans(masked):
+            _blank(chars, start, end)
+        masked = "".join(chars)
+    return masked
+
+
 def _code_spans(text: str) -> Iterator[tuple[int, int]]:
     """Inline code: a run of backticks, up to the next run of exactly as many. An opener with no such run
     is text, and the search goes on after it; each run's next equal run is looked up, not searched for."""
@@ -98,15 +135,15 @@ def _code_spans(text: str) -> Iterator[tuple[int, int]]:
         i = closer + 1
 
 
-def _masked_spans(text: str) -> Iterator[tuple[int, int]]:
-    """HTML comments and the matches of `_MASKED_INLINE`, leftmost first (a comment first at a tie, as in
+def _masked_spans(text: str, pattern: re.Pattern[str] = _MASKED_INLINE) -> Iterator[tuple[int, int]]:
+    """HTML comments and the matches of `pattern`, leftmost first (a comment first at a tie, as in
     one alternation). An unclosed `<!--` means no later one closes either, so comments end there."""
-    match = _MASKED_INLINE.search(text)
+    match = pattern.search(text)
     comment = text.find("<!--")
     position = 0
     while True:
         if match is not None and match.start() < position:  # the last result overlaps what was masked
-            match = _MASKED_INLINE.search(text, position)
+            match = pattern.search(text, position)
         if 0 <= comment < position:
             comment = text.find("<!--", position)
         closing = text.find("-->", comment + 4) if comment >= 0 else -1
@@ -120,6 +157,10 @@ def _masked_spans(text: str) -> Iterator[tuple[int, int]]:
             position = max(match.end(), match.start() + 1)
         else:
             return
+
+
+def _citation_spans(text: str) -> Iterator[tuple[int, int]]:
+    return _masked_spans(text, _CITATION_MASKED)
 
 
 @lru_cache(maxsize=8)
@@ -156,17 +197,87 @@ def _blank(chars: list[str], start: int, end: int) -> None:
 
 
 def find_citations(body: str, offset: int = 0) -> list[Citation]:
-    masked = prose_mask(body)
+    """Every Pandoc citation key in `body`, in order (cross-references such as `@fig:x` included: Pandoc
+    reads them as citations too; the rules tell them apart)."""
+    masked = citation_mask(body)
+    closers = _brace_closers(masked) if "@{" in masked else {}
     found = []
-    for match in _KEY.finditer(masked):
-        key = match.group("braced") or match.group("key")
+    position = 0
+    last_end = -1  # a key right after a citation (`@a@b`) is one too: no word ends there
+    brackets = _Brackets(masked)
+    while (match := _KEY.search(masked, position)) is not None:
         start = match.start()
-        bracketed = _inside_brackets(masked, start)
-        found.append(Citation(key, start + offset, match.end() + offset, bracketed))
+        position = match.end()
+        if start != last_end and _after_string(masked, start):
+            continue
+        if match.group("brace") is not None:
+            closer = closers.get(start + 1)
+            if closer is None:
+                continue
+            key, end = masked[start + 2 : closer], closer + 1
+        else:
+            key, end = match.group("key"), match.end()
+        position = last_end = end
+        found.append(Citation(key, start + offset, end + offset, brackets.inside(start)))
     return found
 
 
-def _inside_brackets(text: str, position: int) -> bool:
-    opening = text.rfind("[", 0, position)
-    closing = text.rfind("]", 0, position)
-    return opening > closing and "\n\n" not in text[opening:position]
+def _after_string(text: str, at: int) -> bool:
+    """Pandoc's `notAfterString`: an `@` right after a word is no citation (`a@b`, `x.@y`, an escaped `\\@`).
+    A word takes alphanumerics and a `.` not followed by `.`; a run of dots splits into ellipses (`...`)
+    first, so one that is not a multiple of three ends in a word; `\\name` is a TeX command, not a word."""
+    if at == 0:
+        return False
+    before = text[at - 1]
+    if before == ".":
+        start = at - 1  # each run of dots is walked by the one `@` after it only: linear in all
+        while start > 0 and text[start - 1] == ".":
+            start -= 1
+        return (at - start) % 3 != 0
+    if before == "\\":
+        return True
+    if not before.isalnum() or before == "_":
+        return False
+    if not (before.isascii() and before.isalpha()):
+        return True
+    # A TeX command (`\mail@x.org`) is raw TeX to Pandoc, not a word: a key right after it is a citation.
+    start = at - 1
+    while start > 0 and text[start - 1].isascii() and text[start - 1].isalpha():  # each `@` walks its own run
+        start -= 1
+    backslashes = start
+    while backslashes > 0 and text[backslashes - 1] == "\\":
+        backslashes -= 1
+    return (start - backslashes) % 2 == 0
+
+
+def _brace_closers(text: str) -> dict[int, int]:
+    """For each `{` whose braces balance before any whitespace, the offset of its `}` (one linear pass)."""
+    closers: dict[int, int] = {}
+    opened: list[int] = []
+    for i, char in enumerate(text):
+        if char == "{":
+            opened.append(i)
+        elif char == "}":
+            if opened:
+                closers[opened.pop()] = i
+        elif char in _WHITESPACE:
+            opened.clear()
+    return closers
+
+
+class _Brackets:
+    """Whether a position is inside `[...]` of its paragraph: the last `[`, `]` and blank line before it,
+    found in the text read since the previous position only (a long `[@a @b @c ...` stays linear)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.read = 0
+        self.opening = self.closing = self.blank = -1
+
+    def inside(self, position: int) -> bool:
+        text, start = self.text, self.read
+        self.opening = max(self.opening, text.rfind("[", start, position))
+        self.closing = max(self.closing, text.rfind("]", start, position))
+        self.blank = max(self.blank, text.rfind("\n\n", max(start - 1, 0), position))
+        self.read = position
+        return self.opening > self.closing and self.blank < self.opening

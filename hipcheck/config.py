@@ -53,6 +53,18 @@ DEFAULT_REQUIRED_REFERENCE_FIELDS: dict[str, list[str]] = {
 }
 
 
+# Citation-key prefixes that make a key a cross-reference to a figure, table, equation, section, listing
+# or theorem, not a citation: pandoc-crossref / Manubot (`@fig:x`) and Quarto (`@fig-x`).
+DEFAULT_CROSSREF_PREFIXES = [
+    *(f"{kind}:" for kind in ("fig", "tbl", "eq", "sec", "lst")),
+    *(
+        f"{kind}-"
+        for kind in ("fig", "tbl", "sec", "eq", "thm", "lem", "cor", "prp", "cnj", "def", "exm", "exr", "lst")
+    ),
+]
+_CROSSREF_PREFIX = re.compile(r"^\w[\w.]*[:-]$")
+
+
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, title="hipcheck configuration")
 
@@ -102,6 +114,11 @@ class Config(BaseModel):
             "The language of an article whose front matter has no `lang`; the muscle-name prose rules "
             "run only on English articles."
         ),
+    )
+    crossref_prefixes: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_CROSSREF_PREFIXES),
+        alias="crossref-prefixes",
+        description="Citation-key prefixes that mark a cross-reference (`@fig:x`, `@fig-x`), not a citation.",
     )
 
     suppression_requires_reason: bool = Field(
@@ -280,6 +297,7 @@ def _check_values(config: Config, fail: Fail) -> None:
         ("commercial-terms",): config.commercial_terms,
         ("exclude",): config.exclude,
         ("article-extra-keys",): config.article_extra_keys,
+        ("crossref-prefixes",): config.crossref_prefixes,
         ("muscles", "allowed-informal"): config.muscles.allowed_informal,
         **{("reference-required-fields", kind): fields for kind, fields in config.reference_required_fields.items()},
     }
@@ -296,6 +314,9 @@ def _check_values(config: Config, fail: Fail) -> None:
         fail(("default-lang",), f"'{config.default_lang}' is not a language tag such as en, en-GB or de")
     for pattern in config.exclude:
         _check_relative(pattern, ("exclude",), "the content root", fail)
+    for prefix in config.crossref_prefixes:
+        if prefix.strip() and not _CROSSREF_PREFIX.match(prefix):
+            fail(("crossref-prefixes",), f"'{prefix}' is not a label prefix: a word ending in ':' or '-' (fig:, fig-)")
     if config.content_root is not None:
         _check_relative(config.content_root, ("content-root",), "the configuration's folder", fail)
     online = config.online

@@ -18,13 +18,14 @@ import yaml
 
 from hipcheck import identifiers
 from hipcheck.bounds import Lines
-from hipcheck.citations import code_mask, find_citations, prose_mask
+from hipcheck.citations import citation_mask, code_mask, find_citations, prose_mask
 from hipcheck.diagnostics import Span
 from hipcheck.engine import check_paths
 from hipcheck.loader import records as records_module
 from hipcheck.loader import yaml_tree
 from hipcheck.loader.records import read_record, read_records
 from hipcheck.loader.yaml_tree import parse_yaml, walk_scalars
+from hipcheck.rules import citekeys
 from hipcheck.rules.prose import article_prose
 from hipcheck.textpos import LineIndex
 from hipcheck.vocabulary import MAX_TERM_CHARS, Vocabulary, options_from
@@ -368,6 +369,14 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
     "backslashes": lambda n: "\\" * n,
     "nested_quotes": lambda n: "> " * (n // 2) + "x",
     "nested_lists": lambda n: "- " * (n // 2) + "x",
+    # Pandoc's citation grammar and what the citation rules read (labels, tag definitions).
+    "dots_before_keys": lambda n: ".@" * (n // 2),
+    "keys_in_one_bracket": lambda n: "[" + "@a " * (n // 3),
+    "braced_key_runs": lambda n: "@{{a}" * (n // 5),
+    "unclosed_math": lambda n: "$a " * (n // 3),
+    "unclosed_tags": lambda n: "<a " * (n // 3),
+    "attribute_braces": lambda n: "{ a" * (n // 3),
+    "tag_definitions": lambda n: "[@tag:a]: doi:10.1/x\n" * (n // 21),
 }
 
 
@@ -377,8 +386,11 @@ def _scan_article(vocabulary: Vocabulary, body: str) -> Callable[[], object]:
     def run() -> object:
         prose_mask.cache_clear()
         code_mask.cache_clear()
+        citation_mask.cache_clear()
         record = read_record("a.md", "article", "a.md", raw)
         find_citations(record.body, record.body_offset)
+        citekeys.labels(record.body)
+        citekeys.tag_definitions(record.body)
         return article_prose(record, vocabulary, OPTIONS)
 
     return run

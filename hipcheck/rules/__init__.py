@@ -6,6 +6,7 @@ from hipcheck.rules.registry import CHECKS, RULES, Rule, find_rule
 
 _MODULES = (
     "article",
+    "citekeys",
     "crossref",
     "exercise",
     "identifiers",

@@ -10,6 +10,7 @@ from hipcheck.diagnostics import Edit, Finding, Fix, Severity
 from hipcheck.index import ContentIndex
 from hipcheck.loader.records import Record
 from hipcheck.loader.yaml_tree import Path
+from hipcheck.rules import citekeys
 from hipcheck.rules.registry import RULES, index_check, muscle_check, rule
 from hipcheck.suggest import closest
 from hipcheck.textpos import LineIndex
@@ -110,8 +111,16 @@ UNKNOWN_CITATION = rule(
 
     ## What it does
     Finds Pandoc citations in the article body (`[@key]`, `[see @a; @b, p. 4]`, `[-@key]`,
-    narrative `@key`), skipping code, URLs and e-mail addresses, and checks each key against the
-    ids in `references/`, suggesting the closest one.
+    narrative `@key`, `@{any/key}`) exactly where Pandoc reads them (not in code, math, raw HTML,
+    link destinations, autolinks, or after a word as in an e-mail address), and the keys of the
+    front matter's `nocite`, and checks each key against the ids in `references/`, suggesting the
+    closest one. A Manubot key by identifier (`@doi:10.x/y`, `@pmid:N`, `@pmcid:PMCx`,
+    `@arxiv:id`, `@isbn:...`, `@url:...`, `@wikidata:Q..`, `@raw:key`) names the record that holds
+    that identifier (DOIs compared case-insensitively, with or without a `https://doi.org/`
+    prefix) or whose id is the key; a citation tag `@tag:name` names what its definition
+    `[@tag:name]: doi:...` in any article names; an unresolved one is
+    `unresolved-identifier-citation`'s. Cross-references (`crossref-prefixes`: `@fig:x`, `@tbl-x`, ...) are
+    `unknown-crossref`'s; `@*` cites every reference; `@{{...}}` is a template expression.
 
     ## Why it matters
     The rendered bibliography drops an unknown key, leaving a claim with a dangling "(?)" where
@@ -207,18 +216,40 @@ def check_exercise_ids(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
 @index_check(UNKNOWN_CITATION)
 def check_citation_keys(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
     keys = index.ids("reference")
+    resolve = citekeys.resolver(index).resolve
+    prefixes = ctx.config.crossref_prefixes
     for record in index.of_kind("article"):
         citations = index.citations.get(record.path, [])
-        if not citations:
+        nocite = citekeys.nocite_keys(record) if record.loaded and "nocite" in record.data else []
+        if not citations and not nocite:
             continue
         lines = LineIndex(record.text)
         for citation in citations:
-            if index.has("reference", citation.key):
+            if (
+                citation.key == "*"
+                or citekeys.is_template(citation.key)
+                or citekeys.is_crossref(citation.key, prefixes)
+            ):
+                continue  # every reference; a Jinja expression; a cross-reference (unknown-crossref's)
+            found = resolve(citation.key)
+            if found.ids:
                 continue
+            span = lines.span(citation.start, citation.end)
+            if found.identifier:
+                continue  # by identifier or tag: unresolved-identifier-citation's
             hint = closest(citation.key, keys)
             message = f"cited key '@{citation.key}' has no reference record" + (
                 f"; did you mean '@{hint}'?" if hint else ""
             )
-            span = lines.span(citation.start, citation.end)
             fix = Fix(f"cite '@{hint}'", (Edit(span.offset + 1, span.end_offset, hint),), safe=False) if hint else None
             yield Finding(message, span, path=record.path, fix=fix, related=(f"reference:{citation.key}",))
+        for key in nocite:
+            found = resolve(key)
+            if key != "*" and not found.ids and not found.identifier:
+                why = found.missing or "no reference record has that id"
+                yield Finding(
+                    f"nocite key '@{key}' has no reference record: {why}",
+                    record.span(("nocite",)),
+                    path=record.path,
+                    related=(f"reference:{key}",),
+                )

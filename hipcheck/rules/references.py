@@ -17,6 +17,7 @@ from hipcheck.identifiers import IdCheck, check_field, doi_key
 from hipcheck.index import ContentIndex
 from hipcheck.loader.records import Record
 from hipcheck.loader.yaml_tree import Path
+from hipcheck.rules.citekeys import nocite_keys, resolver
 from hipcheck.rules.registry import index_check, record_check, rule
 
 REFERENCE = ("reference",)
@@ -29,7 +30,10 @@ UNUSED = rule(
     A reference record is never cited.
 
     ## What it does
-    Reports a reference that no article cites (`[@key]`) and no exercise lists in `references`.
+    Reports a reference that no article cites and no exercise lists in `references`. An article
+    cites a reference by its key (`[@key]`), by an identifier the record holds (Manubot's
+    `@doi:10.x/y`, `@pmid:N`, `@url:...`, or a citation tag `@tag:name` defined as one), in its
+    front matter's `nocite` (`nocite: '@a @b'`, or a list), or all of them with `@*`.
 
     ## Why it matters
     Uncited references pile up and go stale unreviewed; often the citation that should point at
@@ -480,11 +484,18 @@ def _rewrite(record: Record, path: Path, value: dict[str, Any]) -> Fix:
 
 
 def cited_keys(index: ContentIndex) -> dict[str, list[tuple[Record, Path | None]]]:
-    """Every reference key cited, with where: an article (path None) or an exercise's references[i]."""
+    """Every reference id cited, with where: an article (path None: its body or `nocite`, by id, by an
+    identifier the record holds, through a citation tag, or all of them by `@*`) or an exercise's
+    references[i]."""
+    resolve = resolver(index).resolve
     cited: dict[str, list[tuple[Record, Path | None]]] = defaultdict(list)
     for record in index.of_kind("article"):
-        for citation in index.citations.get(record.path, []):
-            cited[citation.key].append((record, None))
+        keys = [citation.key for citation in index.citations.get(record.path, [])]
+        if record.loaded and "nocite" in record.data:
+            keys += nocite_keys(record)
+        for key in dict.fromkeys(keys):
+            for record_id in resolve(key).ids:
+                cited[record_id].append((record, None))
     for record in index.of_kind("exercise"):
         refs = record.data.get("references")
         for i, key in enumerate(refs if isinstance(refs, list) else []):
@@ -556,8 +567,12 @@ def check_source_dates(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
         if day is None:
             continue
         lines = None
+        resolve = resolver(index).resolve
         for citation in index.citations.get(record.path, []):
-            issued = _issued(index.get("reference", citation.key))
+            if citation.key == "*":
+                continue  # `@*` lists the bibliography; it cites no claim
+            found = resolve(citation.key).ids  # by id, or Manubot's `@doi:...` / `@tag:...`
+            issued = _issued(index.get("reference", found[0])) if len(found) == 1 else None
             if issued is None:
                 continue
             # Compare at the source's precision: a source of 2020-09 is after 2020-05-01, one of 2020 is not.
