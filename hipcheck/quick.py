@@ -21,7 +21,7 @@ from pathlib import Path
 
 from hipcheck import code_version
 from hipcheck.cache_codec import Invalid, dumps, integer, items, loads, mapping, run_result_in, run_result_out, text
-from hipcheck.cache_files import Stat, folder_for, read_bounded, stat_of, write_whole
+from hipcheck.cache_files import Stat, folder_for, prune, read_bounded, stat_of, write_whole
 from hipcheck.discovery import walk
 from hipcheck.result import RunResult
 
@@ -103,5 +103,6 @@ def remember(paths: list[str], cwd: Path, today: dt.date, result: RunResult, opt
     try:
         target_file.parent.mkdir(parents=True, exist_ok=True)
         write_whole(target_file, dumps(record))
+        prune(target_file.parent)  # records of other days and versions
     except (OSError, ValueError):
         pass  # an unwritable cache folder just never replays
