@@ -270,3 +270,20 @@ def test_concurrent_checks_and_fixes_and_a_killed_run(tmp_path: Path) -> None:
     assert warm == _report(_cli(root, "--no-cache"))
     assert not [d for d in warm if d[2] in ("HC001", "HC002", "HC003")]  # every file still parses
     assert not list(folder_for(root, "results").glob(".*.tmp"))
+
+
+def test_cache_files_unused_for_a_week_are_pruned(drafts: Path) -> None:
+    """Every day's runs have their own key (the date is in it): without pruning the folder would grow
+    by a cache a day, forever."""
+    _report(_cli(drafts))
+    week = time.time() - 8 * 86_400
+    stale = []
+    for purpose in ("results", "runs"):
+        path = folder_for(drafts, purpose) / "0123456789abcdef0123456789abcdef.json"
+        path.write_text("{}", "utf-8")
+        os.utime(path, (week, week))
+        stale.append(path)
+    (drafts / "exercises/banded-walks.yaml").write_text("id: banded-walks\nname: Changed\n", "utf-8")
+    _report(_cli(drafts))  # a run that writes both caches
+    assert not any(path.exists() for path in stale)
+    assert _cache_files(drafts)  # this run's own files stay
