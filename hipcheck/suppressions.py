@@ -16,13 +16,11 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-
 from hipcheck.bounds import Lines
 from hipcheck.citations import code_mask
 from hipcheck.diagnostics import Diagnostic, Edit, Fix, Span
 from hipcheck.loader.records import Record
-from hipcheck.loader.yaml_tree import YamlDocument
+from hipcheck.loader.yaml_tree import YamlDocument, unique_scalars
 from hipcheck.rules import registry
 from hipcheck.rules.registry import Rule
 
@@ -194,25 +192,6 @@ def _close_ranges(items: list[Suppression], last_line: int) -> None:
                 item.until = later.line
                 later.used = True  # an enable that closes a range does its job
                 break
-
-
-def unique_scalars(root: Node | None) -> list[ScalarNode]:
-    """Each scalar node once, without recursion: aliases repeat nodes (exponentially, in an alias bomb)."""
-    found: list[ScalarNode] = []
-    seen: set[int] = set()
-    stack = [root] if root is not None else []
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, ScalarNode):
-            found.append(node)
-        elif isinstance(node, SequenceNode):
-            stack.extend(node.value)
-        elif isinstance(node, MappingNode):
-            stack.extend(value for _, value in node.value)
-    return found
 
 
 def logical_lines(doc: YamlDocument) -> dict[int, int]:

@@ -396,6 +396,24 @@ def _child(node: Node | None, part: PathPart) -> tuple[Node | None, Node] | None
     return None
 
 
+def unique_scalars(root: Node | None) -> Iterator[ScalarNode]:
+    """The scalars under a node in document order, each node once: aliases repeat nodes (exponentially,
+    in an alias bomb) and a recursive one (`steps: &s [*s]`) never ends. Iterative: nesting is input."""
+    seen: set[int] = set()
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, ScalarNode):
+            yield node
+        elif isinstance(node, SequenceNode):
+            stack.extend(reversed(node.value))
+        elif isinstance(node, MappingNode):
+            stack.extend(value for _, value in reversed(node.value))
+
+
 def walk_scalars(node: Node | None, path: Path = ()) -> Iterator[tuple[Path, ScalarNode]]:
     """Every scalar value with its path, in document order; each node once (at its first path), so an
     alias is not followed again and a recursive one (`&a [*a]`) ends. Iterative: nesting is input."""

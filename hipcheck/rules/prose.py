@@ -18,13 +18,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-
 from hipcheck.citations import prose_mask
 from hipcheck.context import Context
 from hipcheck.diagnostics import Edit, Finding, Fix, Severity, Span
 from hipcheck.index import ContentIndex
 from hipcheck.loader.records import Record
+from hipcheck.loader.yaml_tree import unique_scalars
 from hipcheck.rules.muscles import MEMBER_CANNOT_ACT
 from hipcheck.rules.registry import index_check, rule
 from hipcheck.textpos import LineIndex
@@ -276,7 +275,7 @@ def exercise_text(record: Record) -> str:
     for name in EXERCISE_TEXT_FIELDS:
         found = record.nodes((name,))
         if found is not None and record.doc is not None:
-            spans.extend((s.offset, s.end_offset) for s in map(record.doc.span, _scalars(found[1])))
+            spans.extend((s.offset, s.end_offset) for s in map(record.doc.span, unique_scalars(found[1])))
     pieces: list[str] = []
     position = 0
     for start, end in sorted(set(spans)):
@@ -303,23 +302,6 @@ def exercise_values(record: Record) -> str:
             stack.extend(reversed(list(value.values())))
     joined = _BLANK.join(values)  # "\0" between values: no mark of noise spans two of them
     return _BLANK.join(map(_mask_noise, values)) if _may_hold_noise(joined) else joined
-
-
-def _scalars(root: Node) -> Iterator[ScalarNode]:
-    """The scalars under a node, each once; safe on recursive aliases (`steps: &s [*s]`)."""
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if isinstance(node, ScalarNode):
-            yield node
-        elif isinstance(node, SequenceNode):
-            stack.extend(reversed(node.value))
-        elif isinstance(node, MappingNode):
-            stack.extend(value for _, value in reversed(node.value))
 
 
 _NOT_NEWLINE = re.compile(r"[^\n]")
