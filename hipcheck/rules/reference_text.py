@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
 
 from hipcheck.constants import CSL_NAME_FIELDS
 from hipcheck.context import Context
 from hipcheck.diagnostics import Finding, Severity
 from hipcheck.loader.records import Record
-from hipcheck.loader.yaml_tree import Path
+from hipcheck.rules.references import field_label, walk_values
 from hipcheck.rules.registry import record_check, rule
 
 REFERENCE = ("reference",)
@@ -115,34 +114,19 @@ _PLACEHOLDERS = frozenset({"undefined", "null", "none", "nan", "[object object]"
 _SKIPPED = frozenset({"abstract", "note", "URL", "DOI"})
 
 
-def _strings(value: Any, path: Path) -> Iterator[tuple[Path, str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, child in value.items():
-            yield from _strings(child, (*path, key))
-    elif isinstance(value, list):
-        for i, child in enumerate(value):
-            yield from _strings(child, (*path, i))
-
-
-def _label(path: Path) -> str:
-    return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(path))
-
-
 @record_check(MOJIBAKE)
 def check_mojibake(record: Record, ctx: Context) -> Iterator[Finding]:
     for key, value in record.data.items():
         if key in _SKIPPED:
             continue
-        for path, text in _strings(value, (key,)):
+        for path, text in ((p, v) for p, v in walk_values(value, (key,)) if isinstance(v, str)):
             found = _MOJIBAKE.search(text)
             if found is None and key in CSL_NAME_FIELDS:
                 found = re.search(r"\?+", text)
             elif found is None and key in _PROSE_FIELDS:
                 found = _QUESTION_IN_WORD.search(text)
             if found:
-                what = f"{_label(path)} has garbled characters ({found.group(0)!r} in {text!r})"
+                what = f"{field_label(path)} has garbled characters ({found.group(0)!r} in {text!r})"
                 yield Finding(f"{what}: copy it again from the source", record.span(path))
 
 

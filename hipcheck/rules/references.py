@@ -306,34 +306,40 @@ def _is_blank(value: Any) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
-def _walk(value: Any, path: Path = ()) -> Iterator[tuple[Path, Any]]:
+def walk_values(value: Any, path: Path = ()) -> Iterator[tuple[Path, Any]]:
+    """Every value under `value` with its path (depth bounded by the loader's nesting limit)."""
     yield path, value
     if isinstance(value, dict):
         for key, child in value.items():
-            yield from _walk(child, (*path, key))
+            yield from walk_values(child, (*path, key))
     elif isinstance(value, list):
         for i, child in enumerate(value):
-            yield from _walk(child, (*path, i))
+            yield from walk_values(child, (*path, i))
 
 
-def _name(path: Path) -> str:
+def field_label(path: Path) -> str:
+    """`author[0].family`: a path as a reader names the field."""
     return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(path))
 
 
 @record_check(EMPTY_VALUE)
 def check_empty_values(record: Record, ctx: Context) -> Iterator[Finding]:
-    for path, value in _walk(record.data):
+    for path, value in walk_values(record.data):
         if not path:
             continue
         if value is None:
-            yield Finding(f"{_name(path)} has no value: fill it in from the source or remove it", record.key_span(path))
+            yield Finding(
+                f"{field_label(path)} has no value: fill it in from the source or remove it", record.key_span(path)
+            )
             continue
         if not isinstance(value, str):
             continue
         if not value.strip():
-            yield Finding(f"{_name(path)} is empty: fill it in from the source or remove it", record.span(path))
+            yield Finding(f"{field_label(path)} is empty: fill it in from the source or remove it", record.span(path))
         elif _LABEL_ONLY.match(value):
-            yield Finding(f"{_name(path)} is only the label '{value.strip()}' with nothing after it", record.span(path))
+            yield Finding(
+                f"{field_label(path)} is only the label '{value.strip()}' with nothing after it", record.span(path)
+            )
 
 
 @record_check(TITLE_ONLY)
