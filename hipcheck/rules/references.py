@@ -82,6 +82,8 @@ EMPTY_VALUE = rule(
     ## What it does
     Reports fields whose value is empty or blank (`URL: ""`), and values that are only a label
     copied from a citation whose content is missing (`Available from:`, `Retrieved from`, `doi:`).
+    A field whose name ends in `type` says what kind another value is (Crossref's
+    `relation: {has-preprint: [{id-type: doi, id: ...}]}`), so `doi` there is not a lone label.
 
     ## Why it matters
     An empty field renders as a dangling label in the bibliography and hides that the source
@@ -316,6 +318,12 @@ def _walk(value: Any, path: Path = ()) -> Iterator[tuple[Path, Any]]:
             yield from _walk(child, (*path, i))
 
 
+def _names_a_type(path: Path) -> bool:
+    """A value that says what kind another one is (Crossref's `relation: {..., id-type: doi}`) is a
+    label by design, not a label left without its value."""
+    return isinstance(path[-1], str) and path[-1].endswith("type")
+
+
 def _name(path: Path) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(path))
 
@@ -332,7 +340,7 @@ def check_empty_values(record: Record, ctx: Context) -> Iterator[Finding]:
             continue
         if not value.strip():
             yield Finding(f"{_name(path)} is empty: fill it in from the source or remove it", record.span(path))
-        elif _LABEL_ONLY.match(value):
+        elif _LABEL_ONLY.match(value) and not _names_a_type(path):
             yield Finding(f"{_name(path)} is only the label '{value.strip()}' with nothing after it", record.span(path))
 
 
