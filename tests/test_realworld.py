@@ -267,3 +267,24 @@ def test_a_field_naming_a_type_is_not_a_lone_label(tmp_path: Path) -> None:
     assert [(d.code, d.message) for d in result.diagnostics] == [
         ("HC503", "note is only the label 'doi:' with nothing after it")
     ]
+
+
+LIBRARY_REFERENCE = "id: {id}\ntype: book\ntitle: Book {id}\npublisher: P\nissued: {{date-parts: [[2020]]}}\n"
+
+
+@pytest.mark.parametrize(
+    ("citing", "unused"),
+    [
+        ({}, []),  # a library: a reference manager's export checked on its own
+        ({"articles/a.md": "---\ntitle: A\n---\nAs shown [@a].\n"}, ["b"]),
+        ({"exercises/e.yaml": "id: e\nname: E\nreferences: [a]\n"}, ["b"]),
+    ],
+    ids=["library", "with-an-article", "with-an-exercise"],
+)
+def test_never_cited_needs_something_that_cites(tmp_path: Path, citing: dict[str, str], unused: list[str]) -> None:
+    """Issue #16: a root holding only references is a library, not a site; "never cited" (HC501) there is
+    noise. With one article or exercise, an uncited reference is reported again."""
+    references = {f"references/{key}.yaml": LIBRARY_REFERENCE.format(id=key) for key in ("a", "b")}
+    write_tree(tmp_path, {**references, **citing})
+    result = check_paths([str(tmp_path)], cwd=tmp_path, today=TODAY, select=["HC501"], cache=False)
+    assert [d.related for d in result.diagnostics] == [(f"reference:{key}",) for key in unused]

@@ -35,6 +35,10 @@ UNUSED = rule(
     `@doi:10.x/y`, `@pmid:N`, `@url:...`, or a citation tag `@tag:name` defined as one), in its
     front matter's `nocite` (`nocite: '@a @b'`, or a list), or all of them with `@*`.
 
+    A content root with no article and no exercise is a library of references (a reference
+    manager's export checked on its own), not a site: nothing there cites, so this rule reports
+    nothing in it.
+
     ## Why it matters
     Uncited references pile up and go stale unreviewed; often the citation that should point at
     it has a typo in its key.
@@ -514,6 +518,8 @@ def cited_keys(index: ContentIndex) -> dict[str, list[tuple[Record, Path | None]
 
 @index_check(UNUSED)
 def check_unused(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
+    if not (index.of_kind("article") or index.of_kind("exercise")):
+        return  # a library of references, not a site: nothing in it cites, so nothing is "never cited"
     cited = index.memo("cited-keys", cited_keys)
     for record in index.of_kind("reference"):
         if record.loaded and record.id is not None and record.id not in cited:
@@ -601,6 +607,8 @@ def check_old_sources(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
     limit = ctx.config.source_max_age
     if not limit:
         return
+    if not (index.of_kind("article") or index.of_kind("exercise")):
+        return  # a library of references, not a site: nothing in it cites, so nothing is "never cited"
     cited = index.memo("cited-keys", cited_keys)
     for record in index.of_kind("reference"):
         issued = _issued(record)
