@@ -65,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--online", action="store_true", help="verify DOIs and PMIDs online; update the cache")
     check.add_argument("--select", type=_codes, metavar="CODES", help="run only these rules (codes, names, prefixes)")
     check.add_argument("--ignore", type=_codes, metavar="CODES", help="skip these rules (codes, names, prefixes)")
-    check.add_argument("--no-cache", action="store_true", help="ignore and do not write .hipcheck_cache/")
+    check.add_argument("--no-cache", action="store_true", help="read and write no cache (with --fix too)")
     check.add_argument("--jobs", "-j", type=_count, metavar="N", help="worker processes (default: one per CPU)")
     check.add_argument("--output-file", "-o", type=Path, metavar="PATH", help="write the report to PATH, not stdout")
     check.add_argument("--statistics", action="store_true", help="count findings per rule instead of listing them")
@@ -166,12 +166,14 @@ def run_check(args: argparse.Namespace) -> int:
     # A file hipcheck left alone (changed meanwhile, read-only, a link out of the root, a failed write)
     # is one line on stderr, and the run exits 2: what was asked was not done.
     if args.add_ignore:
-        ignored = add_ignores(args.paths, cwd, args.today, args.reason)
+        ignored = add_ignores(args.paths, cwd, args.today, args.reason, cache=not args.no_cache)
         print(f"Added {plural(ignored.added, 'suppression')} to {plural(len(ignored.files), 'file')}.")
         _problems([*ignored.unsuppressible, *(str(p) for p in ignored.problems)])
         return EXIT_FAILURE if ignored.problems else EXIT_OK
     if args.diff:
-        outcome = diff_paths(args.paths, cwd, args.today, unsafe=args.unsafe_fixes, select=args.select)
+        outcome = diff_paths(
+            args.paths, cwd, args.today, unsafe=args.unsafe_fixes, select=args.select, cache=not args.no_cache
+        )
         _write_bytes(outcome.diff)
         print(
             f"Would fix {plural(outcome.fixed, 'finding')} in {plural(len(outcome.files), 'file')}.",
@@ -180,7 +182,9 @@ def run_check(args: argparse.Namespace) -> int:
         _problems(str(p) for p in outcome.problems)
         return EXIT_FAILURE if outcome.problems else EXIT_ERRORS if outcome.files else EXIT_OK
     if args.fix:
-        outcome = fix_paths(args.paths, cwd, args.today, unsafe=args.unsafe_fixes, select=args.select)
+        outcome = fix_paths(
+            args.paths, cwd, args.today, unsafe=args.unsafe_fixes, select=args.select, cache=not args.no_cache
+        )
         result = outcome.result
         print(
             f"Fixed {plural(outcome.fixed, 'finding')} in {plural(len(outcome.files), 'file')}.",

@@ -79,16 +79,23 @@ def _decode(raw: bytes) -> str | None:
 
 
 def fix_paths(
-    paths: list[str], cwd: Path, today: dt.date | None, *, unsafe: bool = False, select: list[str] | None = None
+    paths: list[str],
+    cwd: Path,
+    today: dt.date | None,
+    *,
+    unsafe: bool = False,
+    select: list[str] | None = None,
+    cache: bool = True,
 ) -> FixOutcome:
-    """Apply fixes to the files in place until no more apply; return what is left."""
+    """Apply fixes to the files in place until no more apply; return what is left. `cache=False`
+    (`--no-cache`) neither reads nor writes the results cache."""
     outcome = FixOutcome(result=RunResult())
     changed: set[str] = set()
     left_alone: set[str] = set()
     targets = plan_targets(paths, cwd)
     for _ in range(MAX_PASSES):
         before = _signatures(targets, cwd)
-        result = check_paths(paths, cwd=cwd, today=today, select=select)
+        result = check_paths(paths, cwd=cwd, today=today, select=select, cache=cache)
         outcome.result = result
         fixes: dict[str, list[Fix]] = defaultdict(list)
         for diagnostic in result.diagnostics:
@@ -140,7 +147,13 @@ def _fix_file(path: Path, relative: str, fixes: list[Fix], before: Signatures, r
 
 
 def diff_paths(
-    paths: list[str], cwd: Path, today: dt.date | None, *, unsafe: bool = False, select: list[str] | None = None
+    paths: list[str],
+    cwd: Path,
+    today: dt.date | None,
+    *,
+    unsafe: bool = False,
+    select: list[str] | None = None,
+    cache: bool = True,
 ) -> FixOutcome:
     """What `fix_paths` would change, as a unified diff `git apply` takes; the files are not touched."""
     outcome = FixOutcome(result=RunResult())
@@ -153,7 +166,8 @@ def diff_paths(
             shutil.copytree(target.root, copy, symlinks=True, ignore=ignored)
             files = sorted(target.files) if target.files is not None else [target.root]
             copied = [str(copy / f.relative_to(target.root)) if f != target.root else str(copy) for f in files]
-            fixed = fix_paths(copied, copy, today, unsafe=unsafe, select=select)
+            # The copy's folder is new every time: a cache of it could never be used again.
+            fixed = fix_paths(copied, copy, today, unsafe=unsafe, select=select, cache=False)
             outcome.fixed += fixed.fixed
             for refused in fixed.problems:  # named as the user named them, not as in the copy
                 refused.name = display_path(target.root / refused.name, cwd)
@@ -166,7 +180,7 @@ def diff_paths(
                     continue
                 outcome.files.append(name)
                 chunks.append(unified_diff(before, after, name))
-    outcome.result = check_paths(paths, cwd=cwd, today=today, select=select)
+    outcome.result = check_paths(paths, cwd=cwd, today=today, select=select, cache=cache)
     outcome.diff = "".join(chunks)
     return outcome
 
@@ -200,7 +214,9 @@ class IgnoreOutcome:
     unsuppressible: list[str] = field(default_factory=list)  # findings no inline comment silences
 
 
-def add_ignores(paths: list[str], cwd: Path, today: dt.date | None, reason: str | None = None) -> IgnoreOutcome:
+def add_ignores(
+    paths: list[str], cwd: Path, today: dt.date | None, reason: str | None = None, *, cache: bool = True
+) -> IgnoreOutcome:
     """Write a suppression for every current finding that one can silence.
 
     YAML (and article front matter) gets a comment line above the finding; a Markdown body line gets
@@ -211,7 +227,7 @@ def add_ignores(paths: list[str], cwd: Path, today: dt.date | None, reason: str 
     outcome = IgnoreOutcome()
     targets = plan_targets(paths, cwd)
     before = _signatures(targets, cwd)
-    result = check_paths(paths, cwd=cwd, today=today)
+    result = check_paths(paths, cwd=cwd, today=today, cache=cache)
     by_file: dict[str, list[Diagnostic]] = defaultdict(list)
     for diagnostic in result.diagnostics:
         by_file[diagnostic.path].append(diagnostic)

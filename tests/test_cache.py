@@ -336,3 +336,38 @@ def test_an_unreadable_muscle_file_is_a_finding_not_a_crash(tmp_path: Path, cach
     assert not result.internal_errors
     broken = [(d.code, d.message) for d in result.diagnostics if d.path.endswith("muscles/broken.yaml")]
     assert broken == [("HC006", "cannot read file: No such file or directory")]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        [],
+        ["--fix"],
+        ["--fix", "--unsafe-fixes"],
+        ["--diff"],
+        ["--diff", "--unsafe-fixes"],
+        ["--add-ignore"],
+        ["--statistics"],
+    ],
+    ids=lambda options: " ".join(options) or "check",
+)
+def test_no_cache_writes_no_cache_for_any_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], options: list[str]
+) -> None:
+    """`--no-cache` writes nothing to the cache folder, whichever command runs the engine (--fix, --diff
+    and --add-ignore ran it with the cache on before)."""
+    from hipcheck.cli import main
+
+    home = tmp_path / "cache-home"
+    home.mkdir()
+    monkeypatch.setenv("HIPCHECK_CACHE_DIR", str(home))
+    root = tmp_path / "site"
+    # The id differs from the file name (HC103, fixable) and cites an unknown muscle: findings to fix,
+    # show and suppress.
+    write_tree(root, {"muscles/gluteus-medius.yaml": MUSCLE, "exercises/ex-1.yaml": EXERCISE.format(id="ex-2", n=1)})
+    monkeypatch.chdir(root)
+    main(["check", ".", "--no-cache", "--today", TODAY.isoformat(), *options])
+    capsys.readouterr()
+    assert not list(home.rglob("*")), f"--no-cache {' '.join(options)} wrote {sorted(home.rglob('*'))}"
+    if options in (["--fix", "--unsafe-fixes"], ["--add-ignore"]):  # the id fix needs judgment
+        assert (root / "exercises/ex-1.yaml").read_text() != EXERCISE.format(id="ex-2", n=1), "the command ran"

@@ -287,3 +287,18 @@ def test_cache_files_unused_for_a_week_are_pruned(drafts: Path) -> None:
     _report(_cli(drafts))  # a run that writes both caches
     assert not any(path.exists() for path in stale)
     assert _cache_files(drafts)  # this run's own files stay
+
+
+def test_diff_caches_nothing_for_its_temporary_copy(drafts: Path, tmp_path: Path) -> None:
+    """`--diff` fixes a copy in a new temporary folder each time: a cache of it could never be read again."""
+    env = {**os.environ, "HIPCHECK_CACHE_DIR": str(tmp_path / "cache")}
+    _cli(drafts, env=env)
+    before = sorted((tmp_path / "cache/results").iterdir())
+    subprocess.run(
+        [sys.executable, "-m", "hipcheck", "check", ".", "--diff", "--today", TODAY.isoformat()],
+        cwd=drafts,
+        capture_output=True,
+        timeout=180,
+        env=env,
+    )
+    assert sorted((tmp_path / "cache/results").iterdir()) == before

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
+
+from test_realworld import MANUSCRIPT_CONFIG
 
 from hipcheck.cli import text_report
 from hipcheck.engine import check_paths
@@ -31,3 +35,21 @@ def test_readme_shows_the_real_drafts_report() -> None:
     assert shown is not None
     # The checked dates in the drafts do not depend on today, so the default date is fine here.
     assert shown.group(1) == text_report(check_paths(["examples/drafts"], cwd=REPO))
+
+
+def test_readme_shows_the_real_manuscript_report(tmp_path: Path) -> None:
+    """The manuscript example: its hipcheck.toml is the one tests/test_realworld.py uses, and its output is
+    a real run of the commands shown, on the corpus files."""
+    readme = (REPO / "README.md").read_text("utf-8")
+    section = readme[readme.index("## Checking a Pandoc, Quarto or Manubot manuscript") :]
+    config = re.search(r"```toml\n(.*?)```", section, re.S)
+    shown = re.search(r"prints\n\n```text\n(.*?)\n```", section, re.S)
+    assert config is not None and shown is not None
+    assert config.group(1) == MANUSCRIPT_CONFIG
+    source = REPO / "tests" / "realworld" / "locomotion-grf-acc"
+    articles = tmp_path / "manuscript" / "articles"
+    articles.mkdir(parents=True)
+    shutil.copy(source / "manuscript.Rmd", articles / "manuscript.md")
+    shutil.copy(source / "bibliography.bib", articles)
+    (tmp_path / "manuscript" / "hipcheck.toml").write_text(config.group(1), encoding="utf-8")
+    assert shown.group(1) == text_report(check_paths(["manuscript"], cwd=tmp_path, cache=False))

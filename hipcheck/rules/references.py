@@ -35,6 +35,10 @@ UNUSED = rule(
     `@doi:10.x/y`, `@pmid:N`, `@url:...`, or a citation tag `@tag:name` defined as one), in its
     front matter's `nocite` (`nocite: '@a @b'`, or a list), or all of them with `@*`.
 
+    A content root with no article and no exercise is a library of references (a reference
+    manager's export checked on its own), not a site: nothing there cites, so this rule reports
+    nothing in it.
+
     ## Why it matters
     Uncited references pile up and go stale unreviewed; often the citation that should point at
     it has a typo in its key.
@@ -82,6 +86,8 @@ EMPTY_VALUE = rule(
     ## What it does
     Reports fields whose value is empty or blank (`URL: ""`), and values that are only a label
     copied from a citation whose content is missing (`Available from:`, `Retrieved from`, `doi:`).
+    A field whose name ends in `type` says what kind another value is (Crossref's
+    `relation: {has-preprint: [{id-type: doi, id: ...}]}`), so `doi` there is not a lone label.
 
     ## Why it matters
     An empty field renders as a dangling label in the bibliography and hides that the source
@@ -317,6 +323,12 @@ def walk_values(value: Any, path: Path = ()) -> Iterator[tuple[Path, Any]]:
             yield from walk_values(child, (*path, i))
 
 
+def _names_a_type(path: Path) -> bool:
+    """A value that says what kind another one is (Crossref's `relation: {..., id-type: doi}`) is a
+    label by design, not a label left without its value."""
+    return isinstance(path[-1], str) and path[-1].endswith("type")
+
+
 def field_label(path: Path) -> str:
     """`author[0].family`: a path as a reader names the field."""
     return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(path))
@@ -336,7 +348,7 @@ def check_empty_values(record: Record, ctx: Context) -> Iterator[Finding]:
             continue
         if not value.strip():
             yield Finding(f"{field_label(path)} is empty: fill it in from the source or remove it", record.span(path))
-        elif _LABEL_ONLY.match(value):
+        elif _LABEL_ONLY.match(value) and not _names_a_type(path):
             yield Finding(
                 f"{field_label(path)} is only the label '{value.strip()}' with nothing after it", record.span(path)
             )
@@ -512,6 +524,8 @@ def cited_keys(index: ContentIndex) -> dict[str, list[tuple[Record, Path | None]
 
 @index_check(UNUSED)
 def check_unused(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
+    if not (index.of_kind("article") or index.of_kind("exercise")):
+        return  # a library of references, not a site: nothing in it cites, so nothing is "never cited"
     cited = index.memo("cited-keys", cited_keys)
     for record in index.of_kind("reference"):
         if record.loaded and record.id is not None and record.id not in cited:
@@ -599,6 +613,8 @@ def check_old_sources(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
     limit = ctx.config.source_max_age
     if not limit:
         return
+    if not (index.of_kind("article") or index.of_kind("exercise")):
+        return  # a library of references, not a site: nothing in it cites, so nothing is "never cited"
     cited = index.memo("cited-keys", cited_keys)
     for record in index.of_kind("reference"):
         issued = _issued(record)
