@@ -241,9 +241,12 @@ def _drop_branch_type_errors(by_path: dict[Path, list[ErrorDetails]]) -> None:
     `reps: 0` fails the count branch's minimum and the mapping branch's type: only the first says
     something true. `reps: {min: 0}` fails inside the mapping and the count branch's type: likewise.
     """
+    # Paths with errors further down, found once: comparing every pair was quadratic in the errors
+    # (a list of thousands of wrong items).
+    above = {other[:depth] for other in by_path for depth in range(len(other))}
     for path, errors in list(by_path.items()):
         constraint = [e for e in errors if not _TYPE_ERRORS.search(e["type"])]
-        deeper = any(other[: len(path)] == path and len(other) > len(path) for other in by_path)
+        deeper = path in above
         if constraint and len(constraint) < len(errors):
             by_path[path] = constraint
         elif not constraint and deeper:
