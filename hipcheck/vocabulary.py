@@ -174,7 +174,10 @@ def options_from(config: Any) -> MuscleOptions:
 
 # --- records -------------------------------------------------------------------------------------
 
-Role = Literal["name", "alias", "abbreviation"]
+# name: the canonical name; synonym: an accepted name (an anatomical short form or an Uberon synonym), which
+# prose may use; alias: an informal name or variant spelling, which prose should not; abbreviation: "TFL".
+Role = Literal["name", "synonym", "alias", "abbreviation"]
+_RANK: dict[str, int] = {"name": 0, "synonym": 1, "alias": 2, "abbreviation": 3}  # a record's strongest claim wins
 
 
 def _strings(value: Any) -> tuple[str, ...]:
@@ -192,6 +195,7 @@ class Entry:
     name: str
     aliases: tuple[str, ...] = ()
     abbreviations: tuple[str, ...] = ()
+    synonyms: tuple[str, ...] = ()
     members: tuple[str, ...] = ()
     part_of: tuple[str, ...] = ()
     actions: tuple[str, ...] = ()
@@ -210,6 +214,7 @@ class Entry:
             kind=kind if isinstance(kind, str) else "muscle",
             name=name.strip() if isinstance(name, str) and name.strip() else record_id.replace("-", " "),
             aliases=_strings(data.get("aliases")),
+            synonyms=_strings(data.get("synonyms")),
             abbreviations=_strings(data.get("abbreviations")),
             members=_strings(data.get("members")),
             part_of=_strings(data.get("part_of")),
@@ -220,8 +225,10 @@ class Entry:
         )
 
     def forms(self) -> Iterator[tuple[Role, int | None, str]]:
-        """(role, index in its list, text) of the name, each alias and each abbreviation."""
+        """(role, index in its list, text) of the name, each synonym, each alias and each abbreviation."""
         yield "name", None, self.name
+        for i, synonym in enumerate(self.synonyms):
+            yield "synonym", i, synonym
         for i, alias in enumerate(self.aliases):
             yield "alias", i, alias
         for i, abbreviation in enumerate(self.abbreviations):
@@ -558,16 +565,20 @@ class Vocabulary:
                 norm = normalize(text)
                 if not norm:
                     continue
-                if role == "alias" and variant is not None and norm == variant[0]:
+                if role != "name" and variant is not None and norm == variant[0]:
                     role = "name"  # "hamstring" next to the name "hamstrings": only the number differs
-                if claims[norm].get(entry.id) != "name":
+                current = claims[norm].get(entry.id)
+                if current is None or _RANK[role] < _RANK[current]:
                     claims[norm][entry.id] = role
-                base_of.setdefault((norm, entry.id), name if role == "name" else norm)
+                # A synonym is another way of writing the name: it counts as the name (HC609) and is never
+                # rewritten (HC607); an alias is a form of its own.
+                base_of[(norm, entry.id)] = name if claims[norm][entry.id] != "alias" else norm
         self.claims: dict[str, dict[str, Role]] = dict(claims)
         terms: dict[str, Term] = {}
         for norm, by_id in claims.items():
             ids = tuple(sorted(by_id))
-            kind: Role = "name" if all(r == "name" for r in by_id.values()) else "alias"
+            roles = set(by_id.values())
+            kind: Role = "alias" if "alias" in roles else "synonym" if "synonym" in roles else "name"
             terms[norm] = Term(norm, ids, kind, base_of[(norm, ids[0])] if len(ids) == 1 else norm)
         derived: dict[str, list[Term]] = defaultdict(list)
         for norm, term in list(terms.items()):

@@ -101,7 +101,8 @@ def test_never_inside_other_words_and_abbreviations_keep_their_case() -> None:
 def test_the_longest_name_wins() -> None:
     assert _mentions("the quadriceps femoris, the quadriceps, the quad muscles and a quad") == [
         ("quadriceps femoris", "quadriceps", "name"),
-        ("quadriceps", "quadriceps", "alias"),
+        # Issue #16: "quadriceps" is Uberon's exact synonym of quadriceps femoris, an accepted name (it was an alias)
+        ("quadriceps", "quadriceps", "synonym"),
         ("quad muscles", "quadriceps", "alias"),
         ("quad", "quadriceps", "alias"),
     ]
@@ -116,6 +117,39 @@ def test_quad_dominated_is_an_informal_name_unless_allowed() -> None:
     )
     assert not MuscleOptions.model_validate({}).allows(mention.term)
     assert MuscleOptions.model_validate({"allowed-informal": ["quads"]}).allows(mention.term)  # "quads" allows "quad"
+
+
+ACCEPTED_PROSE = (
+    "The quadriceps and the hamstrings cross the knee; a hamstring strain, the hamstring muscles, the\n"
+    "Quadriceps tendon, the gemellus superior and gemellus inferior, the external obturator, the internal\n"
+    "obturator, the ilio-psoas and the tensor fasciae lata are how anatomists and clinicians write."
+)
+
+
+def test_accepted_synonyms_are_not_informal_names(tmp_path: Path) -> None:
+    """Issue #16: the safe --fix rewrote "quadriceps" and "hamstrings". Synonyms of content/muscles are
+    accepted names: no HC607 (and no fix), and no HC609 next to the canonical name; aliases still are."""
+    muscles = {f"muscles/{p.name}": p.read_text("utf-8") for p in (REPO / "content" / "muscles").glob("*.yaml")}
+    article = "---\ntitle: Knee\n---\n" + ACCEPTED_PROSE + "\nThe quadriceps femoris, then the quads.\n"
+    write_tree(tmp_path, {**muscles, "articles/knee.md": article})
+    report = check_paths([str(tmp_path)], cwd=tmp_path, today=TODAY, select=["HC6"]).diagnostics
+    assert [(d.code, d.message) for d in report] == [
+        ("HC607", "'quads' is not the canonical name of this muscle: write 'quadriceps femoris'"),
+        (
+            "HC609",
+            "quadriceps femoris is named 2 ways in this article: 'quadriceps' (lines 4, 5, 7), 'quads' (line 7)",
+        ),
+    ]
+    roles = {m.text.lower(): m.term.role for m in VOCABULARY.scan(ACCEPTED_PROSE)}
+    assert set(roles.values()) == {"synonym", "name"}, roles
+
+
+def test_old_records_with_everything_under_aliases_still_load_and_report_aliases() -> None:
+    old = Vocabulary.from_data(
+        [{"id": "quadriceps", "kind": "group", "name": "quadriceps femoris", "aliases": ["quadriceps"]}]
+    )
+    [mention] = old.scan("the quadriceps")
+    assert mention.term.role == "alias"
 
 
 def test_number_variants_only_for_english_style_names() -> None:
