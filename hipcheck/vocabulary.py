@@ -72,6 +72,44 @@ NEVER_MERGE: tuple[tuple[str, str], ...] = tuple(
 )
 
 
+# Words of real muscles outside a hip vocabulary (arm, shoulder, trunk, leg, foot, head). A text that uses
+# one names that muscle correctly: it is never a misspelling of a hip muscle's word ("brachialis" is not a
+# misspelt "gracilis", nor "pectoralis" a misspelt "pectineus"), however close the letters are.
+OTHER_MUSCLE_WORDS = frozenset(
+    "brachialis brachii brachioradialis coracobrachialis anconeus triceps deltoid deltoids deltoideus pectoralis "
+    "teres trapezius latissimus dorsi rhomboid rhomboids rhomboideus supraspinatus infraspinatus subscapularis "
+    "serratus levator scapulae sartorius popliteus plantaris gastrocnemius soleus tibialis peroneus peroneal "
+    "fibularis abdominis obliquus oblique obliques transversus multifidus erector spinae iliocostalis "
+    "longissimus spinalis scalene scalenes sternocleidomastoid masseter temporalis platysma pollicis hallucis "
+    "digitorum digiti lumborum palmaris carpi radialis ulnaris pronator supinator lumbricals interossei "
+    "diaphragm intercostal intercostals".split()
+)
+
+
+def spelling_close(written: str, name: str) -> bool:
+    """Whether `written` can be a misspelling of `name` (a did-you-mean never crosses to another muscle).
+
+    Same number of words, and each word equal to the name's word there, or a small edit of it (at most
+    1 edit up to 7 letters, 2 up to 14, 3 beyond) that keeps its first letter, or in a name of several
+    words, the word cut short ("glute medius"). A word that names
+    another muscle (OTHER_MUSCLE_WORDS) or a never-merge pair (medius/minimus) is never a typo:
+    brachialis is not gracilis, biceps brachii not biceps femoris, teres not tensor.
+    """
+    a = [w for w in re.split(r"[^a-z]+", written.lower()) if w]
+    b = [w for w in re.split(r"[^a-z]+", name.lower()) if w]
+    if len(a) != len(b) or not a or crosses_never_merge(written, name):
+        return False
+    for w, f in zip(a, b, strict=True):
+        if w == f:
+            continue
+        if w in OTHER_MUSCLE_WORDS or w[0] != f[0]:
+            return False
+        cut_short = len(a) > 1 and len(w) >= 4 and f.startswith(w)  # "glute medius"; a lone "iliac" is not
+        if OSA.distance(w, f) > _max_edits(len(f)) and not cut_short:
+            return False
+    return True
+
+
 def words(text: str) -> set[str]:
     """The words of a name or id, each also without a plural "s" ("hip-abductors" has "abductor")."""
     found = {w for w in re.split(r"[^a-z]+", text.lower()) if w}
@@ -635,8 +673,10 @@ class Vocabulary:
         return named[0] if len(named) == 1 else None
 
     def suggest_id(self, value: str) -> str | None:
-        """The closest id, never across a never-merge pair (gluteus-medius is not gluteus-minimus)."""
-        return closest(value, [i for i in self.entries if not crosses_never_merge(value, i)])
+        """The closest id among those `value` can be a misspelling of (`spelling_close`): never across a
+        never-merge pair (gluteus-medius is not gluteus-minimus), nor to another muscle (brachialis is not
+        gracilis)."""
+        return closest(value, [i for i in self.entries if spelling_close(value, i)])
 
     # --- structure -----------------------------------------------------------------------------
 
@@ -984,6 +1024,8 @@ def _typo_of(written: str, form: str) -> bool:
             continue
         if w in _MOVEMENTS or w.removesuffix("s") in _MOVEMENTS or (len(pairs) == 1 and f.startswith(w)):
             return False
+        if w in OTHER_MUSCLE_WORDS:
+            return False  # a real muscle's word ("brachialis"), not a misspelt hip muscle's
         if w[0] != f[0] or OSA.distance(w, f) > _max_edits(len(f)):
             return False
     return True

@@ -32,6 +32,7 @@ from hipcheck.vocabulary import (
     normalize,
     number_variant,
     options_from,
+    spelling_close,
 )
 
 from helpers import REPO, TODAY, line_of, write_tree
@@ -258,6 +259,85 @@ def test_id_suggestions_respect_never_merge() -> None:
     assert VOCABULARY.ids_named("glute-medius") == ("gluteus-medius",)
     assert VOCABULARY.ids_named("tfl") == ("tensor-fasciae-latae",)
     assert VOCABULARY.ids_named("hamstring") == ("hamstrings",)  # an alias ("hamstring" is an Uberon synonym)
+
+
+# Issue #16: did-you-mean must not cross to an unrelated muscle. Each pair is (a real muscle outside the
+# hip vocabulary, or its id; the hip muscle that a bare similarity score would offer for it).
+UNRELATED_PAIRS = [
+    ("brachialis", "gracilis"),
+    ("biceps-brachii", "biceps-femoris"),
+    ("teres-major", "tensor-fasciae-latae"),
+    ("pectoralis-major", "pectineus"),
+    ("adductor-hallucis", "adductor-longus"),
+    ("obturator-nerve", "obturator-internus"),
+    ("deltoid", "gluteus-medius"),
+    ("tibialis-anterior", "rectus-femoris"),
+    ("quadratus-lumborum", "quadratus-femoris"),
+]
+REAL_TYPOS = [
+    ("gracilus", "gracilis"),
+    ("gluteus-maximum", "gluteus-maximus"),
+    ("hamstring", "hamstrings"),
+    ("semitendinosis", "semitendinosus"),
+    ("piriformus", "piriformis"),
+    ("hips-flexors", "hip-flexors"),
+]
+# Ids of a vocabulary that has no alias for them: the suggestion is the muscle the informal id means.
+ONLY_NAMES = Vocabulary.from_data([{"id": "gluteus-medius", "kind": "muscle", "name": "gluteus medius"}])
+
+
+@pytest.mark.parametrize(("written", "unrelated"), UNRELATED_PAIRS)
+def test_did_you_mean_never_crosses_to_an_unrelated_muscle(written: str, unrelated: str) -> None:
+    assert VOCABULARY.suggest_id(written) is None, (written, VOCABULARY.suggest_id(written))  # brachialis: was gracilis
+    assert not spelling_close(written, unrelated)
+    prose = f"Work the {written.replace('-', ' ')} with the {VOCABULARY.display(unrelated)}."
+    assert _typos(prose) == []
+
+
+@pytest.mark.parametrize(("written", "meant"), REAL_TYPOS)
+def test_did_you_mean_keeps_real_typos(written: str, meant: str) -> None:
+    assert VOCABULARY.suggest_id(written) == meant
+    assert spelling_close(written, meant)
+    if VOCABULARY.lookup(written) is not None:
+        return  # "hamstring" in prose is the name in the singular, not a typo
+    assert _typos(f"Work the {written.replace('-', ' ')} today.") == [
+        (written.replace("-", " "), VOCABULARY.display(meant))
+    ]
+
+
+def test_did_you_mean_keeps_a_word_cut_short() -> None:
+    assert ONLY_NAMES.suggest_id("glute-medius") == "gluteus-medius"
+
+
+def test_spelling_close_needs_the_same_words_and_initials() -> None:
+    assert spelling_close("glute medius", "gluteus medius")  # a word of a longer name cut short
+    assert not spelling_close("iliac", "iliacus")  # but a one-word name cut short is an adjective
+    assert spelling_close("gluteus medias", "gluteus medius")
+    assert spelling_close("hips flexors", "hip flexors")
+    assert not spelling_close("hip flexors muscles", "hip flexors")  # another word count
+    assert not spelling_close("gluteus minimus", "gluteus medius")  # never-merge
+    assert not spelling_close("brachialis", "gracilis")  # another initial (and another muscle)
+    assert not spelling_close("pectoralis", "pectineus")  # too many edits
+    assert not spelling_close("teres", "tensor")
+
+
+def test_unknown_muscle_ids_get_no_suggestion_from_another_muscle(tmp_path: Path) -> None:
+    """HC401 on an exercise that names arm and foot muscles: no did-you-mean (before: 'brachialis' was
+    offered 'gracilis', 'adductor-hallucis' 'adductor-longus'); a real typo still gets one."""
+    muscles = {f"muscles/{p.name}": p.read_text("utf-8") for p in (REPO / "content" / "muscles").glob("*.yaml")}
+    exercise = (
+        "id: curl\nname: Curl\nmuscles:\n  primary: [brachialis, biceps-brachii, adductor-hallucis, obturator-nerve]\n"
+        "  secondary: [gracilus]\n"
+    )
+    write_tree(tmp_path, {**muscles, "exercises/curl.yaml": exercise})
+    report = check_paths([str(tmp_path)], cwd=tmp_path, today=TODAY, select=["HC401"]).diagnostics
+    assert [d.message for d in report] == [
+        "unknown muscle id 'brachialis'",
+        "unknown muscle id 'biceps-brachii'",
+        "unknown muscle id 'adductor-hallucis'",
+        "unknown muscle id 'obturator-nerve'",
+        "unknown muscle id 'gracilus'; did you mean 'gracilis'?",
+    ]
 
 
 def test_structure_queries() -> None:

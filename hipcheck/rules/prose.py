@@ -140,8 +140,9 @@ MISSPELLED = rule(
     Compares the words around anatomical words (gluteus, psoas, obturator, adductor, ...) and words
     that look like a single-word muscle (piriformis, pectineus, ...) with the vocabulary's names
     (rapidfuzz, a few edits at most) and suggests the closest name. It never suggests across a pair
-    that names two different muscles (medius/minimus, internus/externus, abductor/adductor, ...), and
-    it leaves ordinary English alone. The fix is unsafe: a human should confirm the muscle. The names
+    that names two different muscles (medius/minimus, internus/externus, abductor/adductor, ...), nor
+    from a word of a real muscle outside the vocabulary (brachialis, deltoid, pectoralis, teres, ...),
+    and it leaves ordinary English alone. The fix is unsafe: a human should confirm the muscle. The names
     are English: an article whose `lang` is not English (`lang: de`; with no `lang`, the
     `default-lang` option, `en` by default) is not scanned by this or the other muscle-prose rules.
 
