@@ -426,7 +426,7 @@ def _term_out(term: Term) -> list[Any]:
 
 def _term_in(value: Any) -> Term:
     norm, ids, role, base, number = items(value, 5)
-    need(role in ("name", "alias", "abbreviation") and number in ("", "plural", "singular"))
+    need(role in ("name", "synonym", "alias", "abbreviation") and number in ("", "plural", "singular"))
     return Term(text(norm), texts(ids), role, text(base), number)
 
 

@@ -151,7 +151,20 @@ class Muscle(Strict):
     kind: MuscleKind
     name: str = Field(description="The canonical name, as prose should spell it.")
     grouping: Grouping | None = Field(None, description="For groups: anatomical (structural) or by action.")
-    aliases: list[str] = Field(default_factory=list)
+    synonyms: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Accepted names other than the canonical one: standard anatomical short forms and the exact or "
+            "related synonyms of the muscle's Uberon term (quadriceps, hamstring muscles). Prose may use them."
+        ),
+    )
+    aliases: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Informal names and variant spellings (quads, glute medius): prose that uses one is reported, "
+            "with the canonical name as a safe fix."
+        ),
+    )
     abbreviations: list[str] = Field(default_factory=list)
     members: list[Slug] = Field(default_factory=list)
     part_of: list[Slug] = Field(default_factory=list)

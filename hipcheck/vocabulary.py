@@ -72,6 +72,44 @@ NEVER_MERGE: tuple[tuple[str, str], ...] = tuple(
 )
 
 
+# Words of real muscles outside a hip vocabulary (arm, shoulder, trunk, leg, foot, head). A text that uses
+# one names that muscle correctly: it is never a misspelling of a hip muscle's word ("brachialis" is not a
+# misspelt "gracilis", nor "pectoralis" a misspelt "pectineus"), however close the letters are.
+OTHER_MUSCLE_WORDS = frozenset(
+    "brachialis brachii brachioradialis coracobrachialis anconeus triceps deltoid deltoids deltoideus pectoralis "
+    "teres trapezius latissimus dorsi rhomboid rhomboids rhomboideus supraspinatus infraspinatus subscapularis "
+    "serratus levator scapulae sartorius popliteus plantaris gastrocnemius soleus tibialis peroneus peroneal "
+    "fibularis abdominis obliquus oblique obliques transversus multifidus erector spinae iliocostalis "
+    "longissimus spinalis scalene scalenes sternocleidomastoid masseter temporalis platysma pollicis hallucis "
+    "digitorum digiti lumborum palmaris carpi radialis ulnaris pronator supinator lumbricals interossei "
+    "diaphragm intercostal intercostals".split()
+)
+
+
+def spelling_close(written: str, name: str) -> bool:
+    """Whether `written` can be a misspelling of `name` (a did-you-mean never crosses to another muscle).
+
+    Same number of words, and each word equal to the name's word there, or a small edit of it (at most
+    1 edit up to 7 letters, 2 up to 14, 3 beyond) that keeps its first letter, or in a name of several
+    words, the word cut short ("glute medius"). A word that names
+    another muscle (OTHER_MUSCLE_WORDS) or a never-merge pair (medius/minimus) is never a typo:
+    brachialis is not gracilis, biceps brachii not biceps femoris, teres not tensor.
+    """
+    a = [w for w in re.split(r"[^a-z]+", written.lower()) if w]
+    b = [w for w in re.split(r"[^a-z]+", name.lower()) if w]
+    if len(a) != len(b) or not a or crosses_never_merge(written, name):
+        return False
+    for w, f in zip(a, b, strict=True):
+        if w == f:
+            continue
+        if w in OTHER_MUSCLE_WORDS or w[0] != f[0]:
+            return False
+        cut_short = len(a) > 1 and len(w) >= 4 and f.startswith(w)  # "glute medius"; a lone "iliac" is not
+        if OSA.distance(w, f) > _max_edits(len(f)) and not cut_short:
+            return False
+    return True
+
+
 def words(text: str) -> set[str]:
     """The words of a name or id, each also without a plural "s" ("hip-abductors" has "abductor")."""
     found = {w for w in re.split(r"[^a-z]+", text.lower()) if w}
@@ -174,7 +212,10 @@ def options_from(config: Any) -> MuscleOptions:
 
 # --- records -------------------------------------------------------------------------------------
 
-Role = Literal["name", "alias", "abbreviation"]
+# name: the canonical name; synonym: an accepted name (an anatomical short form or an Uberon synonym), which
+# prose may use; alias: an informal name or variant spelling, which prose should not; abbreviation: "TFL".
+Role = Literal["name", "synonym", "alias", "abbreviation"]
+_RANK: dict[str, int] = {"name": 0, "synonym": 1, "alias": 2, "abbreviation": 3}  # a record's strongest claim wins
 
 
 def _strings(value: Any) -> tuple[str, ...]:
@@ -192,6 +233,7 @@ class Entry:
     name: str
     aliases: tuple[str, ...] = ()
     abbreviations: tuple[str, ...] = ()
+    synonyms: tuple[str, ...] = ()
     members: tuple[str, ...] = ()
     part_of: tuple[str, ...] = ()
     actions: tuple[str, ...] = ()
@@ -210,6 +252,7 @@ class Entry:
             kind=kind if isinstance(kind, str) else "muscle",
             name=name.strip() if isinstance(name, str) and name.strip() else record_id.replace("-", " "),
             aliases=_strings(data.get("aliases")),
+            synonyms=_strings(data.get("synonyms")),
             abbreviations=_strings(data.get("abbreviations")),
             members=_strings(data.get("members")),
             part_of=_strings(data.get("part_of")),
@@ -220,8 +263,10 @@ class Entry:
         )
 
     def forms(self) -> Iterator[tuple[Role, int | None, str]]:
-        """(role, index in its list, text) of the name, each alias and each abbreviation."""
+        """(role, index in its list, text) of the name, each synonym, each alias and each abbreviation."""
         yield "name", None, self.name
+        for i, synonym in enumerate(self.synonyms):
+            yield "synonym", i, synonym
         for i, alias in enumerate(self.aliases):
             yield "alias", i, alias
         for i, abbreviation in enumerate(self.abbreviations):
@@ -558,16 +603,20 @@ class Vocabulary:
                 norm = normalize(text)
                 if not norm:
                     continue
-                if role == "alias" and variant is not None and norm == variant[0]:
+                if role != "name" and variant is not None and norm == variant[0]:
                     role = "name"  # "hamstring" next to the name "hamstrings": only the number differs
-                if claims[norm].get(entry.id) != "name":
+                current = claims[norm].get(entry.id)
+                if current is None or _RANK[role] < _RANK[current]:
                     claims[norm][entry.id] = role
-                base_of.setdefault((norm, entry.id), name if role == "name" else norm)
+                # A synonym is another way of writing the name: it counts as the name (HC609) and is never
+                # rewritten (HC607); an alias is a form of its own.
+                base_of[(norm, entry.id)] = name if claims[norm][entry.id] != "alias" else norm
         self.claims: dict[str, dict[str, Role]] = dict(claims)
         terms: dict[str, Term] = {}
         for norm, by_id in claims.items():
             ids = tuple(sorted(by_id))
-            kind: Role = "name" if all(r == "name" for r in by_id.values()) else "alias"
+            roles = set(by_id.values())
+            kind: Role = "alias" if "alias" in roles else "synonym" if "synonym" in roles else "name"
             terms[norm] = Term(norm, ids, kind, base_of[(norm, ids[0])] if len(ids) == 1 else norm)
         derived: dict[str, list[Term]] = defaultdict(list)
         for norm, term in list(terms.items()):
@@ -624,8 +673,10 @@ class Vocabulary:
         return named[0] if len(named) == 1 else None
 
     def suggest_id(self, value: str) -> str | None:
-        """The closest id, never across a never-merge pair (gluteus-medius is not gluteus-minimus)."""
-        return closest(value, [i for i in self.entries if not crosses_never_merge(value, i)])
+        """The closest id among those `value` can be a misspelling of (`spelling_close`): never across a
+        never-merge pair (gluteus-medius is not gluteus-minimus), nor to another muscle (brachialis is not
+        gracilis)."""
+        return closest(value, [i for i in self.entries if spelling_close(value, i)])
 
     # --- structure -----------------------------------------------------------------------------
 
@@ -973,6 +1024,8 @@ def _typo_of(written: str, form: str) -> bool:
             continue
         if w in _MOVEMENTS or w.removesuffix("s") in _MOVEMENTS or (len(pairs) == 1 and f.startswith(w)):
             return False
+        if w in OTHER_MUSCLE_WORDS:
+            return False  # a real muscle's word ("brachialis"), not a misspelt hip muscle's
         if w[0] != f[0] or OSA.distance(w, f) > _max_edits(len(f)):
             return False
     return True

@@ -32,6 +32,7 @@ from hipcheck.vocabulary import (
     normalize,
     number_variant,
     options_from,
+    spelling_close,
 )
 
 from helpers import REPO, TODAY, line_of, write_tree
@@ -101,7 +102,8 @@ def test_never_inside_other_words_and_abbreviations_keep_their_case() -> None:
 def test_the_longest_name_wins() -> None:
     assert _mentions("the quadriceps femoris, the quadriceps, the quad muscles and a quad") == [
         ("quadriceps femoris", "quadriceps", "name"),
-        ("quadriceps", "quadriceps", "alias"),
+        # Issue #16: "quadriceps" is Uberon's exact synonym of quadriceps femoris, an accepted name (it was an alias)
+        ("quadriceps", "quadriceps", "synonym"),
         ("quad muscles", "quadriceps", "alias"),
         ("quad", "quadriceps", "alias"),
     ]
@@ -116,6 +118,39 @@ def test_quad_dominated_is_an_informal_name_unless_allowed() -> None:
     )
     assert not MuscleOptions.model_validate({}).allows(mention.term)
     assert MuscleOptions.model_validate({"allowed-informal": ["quads"]}).allows(mention.term)  # "quads" allows "quad"
+
+
+ACCEPTED_PROSE = (
+    "The quadriceps and the hamstrings cross the knee; a hamstring strain, the hamstring muscles, the\n"
+    "Quadriceps tendon, the gemellus superior and gemellus inferior, the external obturator, the internal\n"
+    "obturator, the ilio-psoas and the tensor fasciae lata are how anatomists and clinicians write."
+)
+
+
+def test_accepted_synonyms_are_not_informal_names(tmp_path: Path) -> None:
+    """Issue #16: the safe --fix rewrote "quadriceps" and "hamstrings". Synonyms of content/muscles are
+    accepted names: no HC607 (and no fix), and no HC609 next to the canonical name; aliases still are."""
+    muscles = {f"muscles/{p.name}": p.read_text("utf-8") for p in (REPO / "content" / "muscles").glob("*.yaml")}
+    article = "---\ntitle: Knee\n---\n" + ACCEPTED_PROSE + "\nThe quadriceps femoris, then the quads.\n"
+    write_tree(tmp_path, {**muscles, "articles/knee.md": article})
+    report = check_paths([str(tmp_path)], cwd=tmp_path, today=TODAY, select=["HC6"]).diagnostics
+    assert [(d.code, d.message) for d in report] == [
+        ("HC607", "'quads' is not the canonical name of this muscle: write 'quadriceps femoris'"),
+        (
+            "HC609",
+            "quadriceps femoris is named 2 ways in this article: 'quadriceps' (lines 4, 5, 7), 'quads' (line 7)",
+        ),
+    ]
+    roles = {m.text.lower(): m.term.role for m in VOCABULARY.scan(ACCEPTED_PROSE)}
+    assert set(roles.values()) == {"synonym", "name"}, roles
+
+
+def test_old_records_with_everything_under_aliases_still_load_and_report_aliases() -> None:
+    old = Vocabulary.from_data(
+        [{"id": "quadriceps", "kind": "group", "name": "quadriceps femoris", "aliases": ["quadriceps"]}]
+    )
+    [mention] = old.scan("the quadriceps")
+    assert mention.term.role == "alias"
 
 
 def test_number_variants_only_for_english_style_names() -> None:
@@ -226,6 +261,85 @@ def test_id_suggestions_respect_never_merge() -> None:
     assert VOCABULARY.ids_named("hamstring") == ("hamstrings",)  # an alias ("hamstring" is an Uberon synonym)
 
 
+# Issue #16: did-you-mean must not cross to an unrelated muscle. Each pair is (a real muscle outside the
+# hip vocabulary, or its id; the hip muscle that a bare similarity score would offer for it).
+UNRELATED_PAIRS = [
+    ("brachialis", "gracilis"),
+    ("biceps-brachii", "biceps-femoris"),
+    ("teres-major", "tensor-fasciae-latae"),
+    ("pectoralis-major", "pectineus"),
+    ("adductor-hallucis", "adductor-longus"),
+    ("obturator-nerve", "obturator-internus"),
+    ("deltoid", "gluteus-medius"),
+    ("tibialis-anterior", "rectus-femoris"),
+    ("quadratus-lumborum", "quadratus-femoris"),
+]
+REAL_TYPOS = [
+    ("gracilus", "gracilis"),
+    ("gluteus-maximum", "gluteus-maximus"),
+    ("hamstring", "hamstrings"),
+    ("semitendinosis", "semitendinosus"),
+    ("piriformus", "piriformis"),
+    ("hips-flexors", "hip-flexors"),
+]
+# Ids of a vocabulary that has no alias for them: the suggestion is the muscle the informal id means.
+ONLY_NAMES = Vocabulary.from_data([{"id": "gluteus-medius", "kind": "muscle", "name": "gluteus medius"}])
+
+
+@pytest.mark.parametrize(("written", "unrelated"), UNRELATED_PAIRS)
+def test_did_you_mean_never_crosses_to_an_unrelated_muscle(written: str, unrelated: str) -> None:
+    assert VOCABULARY.suggest_id(written) is None, (written, VOCABULARY.suggest_id(written))  # brachialis: was gracilis
+    assert not spelling_close(written, unrelated)
+    prose = f"Work the {written.replace('-', ' ')} with the {VOCABULARY.display(unrelated)}."
+    assert _typos(prose) == []
+
+
+@pytest.mark.parametrize(("written", "meant"), REAL_TYPOS)
+def test_did_you_mean_keeps_real_typos(written: str, meant: str) -> None:
+    assert VOCABULARY.suggest_id(written) == meant
+    assert spelling_close(written, meant)
+    if VOCABULARY.lookup(written) is not None:
+        return  # "hamstring" in prose is the name in the singular, not a typo
+    assert _typos(f"Work the {written.replace('-', ' ')} today.") == [
+        (written.replace("-", " "), VOCABULARY.display(meant))
+    ]
+
+
+def test_did_you_mean_keeps_a_word_cut_short() -> None:
+    assert ONLY_NAMES.suggest_id("glute-medius") == "gluteus-medius"
+
+
+def test_spelling_close_needs_the_same_words_and_initials() -> None:
+    assert spelling_close("glute medius", "gluteus medius")  # a word of a longer name cut short
+    assert not spelling_close("iliac", "iliacus")  # but a one-word name cut short is an adjective
+    assert spelling_close("gluteus medias", "gluteus medius")
+    assert spelling_close("hips flexors", "hip flexors")
+    assert not spelling_close("hip flexors muscles", "hip flexors")  # another word count
+    assert not spelling_close("gluteus minimus", "gluteus medius")  # never-merge
+    assert not spelling_close("brachialis", "gracilis")  # another initial (and another muscle)
+    assert not spelling_close("pectoralis", "pectineus")  # too many edits
+    assert not spelling_close("teres", "tensor")
+
+
+def test_unknown_muscle_ids_get_no_suggestion_from_another_muscle(tmp_path: Path) -> None:
+    """HC401 on an exercise that names arm and foot muscles: no did-you-mean (before: 'brachialis' was
+    offered 'gracilis', 'adductor-hallucis' 'adductor-longus'); a real typo still gets one."""
+    muscles = {f"muscles/{p.name}": p.read_text("utf-8") for p in (REPO / "content" / "muscles").glob("*.yaml")}
+    exercise = (
+        "id: curl\nname: Curl\nmuscles:\n  primary: [brachialis, biceps-brachii, adductor-hallucis, obturator-nerve]\n"
+        "  secondary: [gracilus]\n"
+    )
+    write_tree(tmp_path, {**muscles, "exercises/curl.yaml": exercise})
+    report = check_paths([str(tmp_path)], cwd=tmp_path, today=TODAY, select=["HC401"]).diagnostics
+    assert [d.message for d in report] == [
+        "unknown muscle id 'brachialis'",
+        "unknown muscle id 'biceps-brachii'",
+        "unknown muscle id 'adductor-hallucis'",
+        "unknown muscle id 'obturator-nerve'",
+        "unknown muscle id 'gracilus'; did you mean 'gracilis'?",
+    ]
+
+
 def test_structure_queries() -> None:
     assert VOCABULARY.leaves("hip-flexors") == {"iliacus", "psoas-major", "rectus-femoris"}
     assert VOCABULARY.actions("quadriceps") == {"hip-flexion", "knee-extension"}
@@ -283,8 +397,10 @@ DRAFT_FINDINGS = [
         "defined here as 2 muscles, but as iliacus, psoas major, psoas minor",
     ),
     (FLAT_FEET, "The hip flexors–the muscles", 1, "HC605", "psoas minor (through iliopsoas group) is counted here"),
-    (FLAT_FEET, "The hip flexors–the muscles", 1, "HC607", "'iliopsoas' is not the canonical name"),
-    (FLAT_FEET, "The hip flexors–the muscles", 1, "HC609", "iliopsoas group is named 2 ways"),
+    # Issue #16: no HC607 "'iliopsoas' is not the canonical name" (with a safe fix to "iliopsoas group") and
+    # no HC609 "iliopsoas group is named 2 ways" here any more: both were false alarms. "Iliopsoas" is the
+    # name of the Uberon term (UBERON:0001999), how anatomists write it; the draft record now lists it as
+    # a synonym, not an informal alias.
 ]
 
 
@@ -316,7 +432,7 @@ def test_drafts_fixes_apply_once(tmp_path: Path) -> None:
     for d in first:
         if d.fix is not None:
             by_file.setdefault(d.path, []).append(d.fix)
-    assert sum(len(f) for f in by_file.values()) == 8  # HC601 x4, HC607 x3, HC610
+    assert sum(len(f) for f in by_file.values()) == 7  # HC601 x4, HC607 x2 (not "iliopsoas": issue #16), HC610
     for relative, fixes in by_file.items():
         path = root / relative
         fixed, applied = apply_fixes(path.read_bytes().decode("utf-8"), fixes)

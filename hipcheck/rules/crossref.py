@@ -27,10 +27,13 @@ UNKNOWN_MUSCLE = rule(
 
     ## What it does
     Checks every id in an exercise's `muscles.primary` and `muscles.secondary`, and in a muscle's
-    `members` and `part_of`, against the records in `muscles/`, and suggests the closest id, never
-    across words that name different muscles (medius/minimus/maximus, internus/externus,
-    abductor/adductor, ...). A muscle's name, alias or abbreviation written as an id is reported by
-    `muscle-name-as-id` instead (here, with its id, when that rule is not run).
+    `members` and `part_of`, against the records in `muscles/`, and suggests the closest id that
+    the value can be a misspelling of: as many words, each the same or a small edit keeping its first
+    letter. It never suggests across words that name different muscles (medius/minimus/maximus,
+    internus/externus, abductor/adductor, ...) nor to an unrelated muscle (`brachialis` is not
+    `gracilis`, `biceps-brachii` not `biceps-femoris`). A muscle's name, synonym, alias or abbreviation
+    written as an id is reported by `muscle-name-as-id` instead (here, with its id, when that rule is
+    not run).
 
     ## Why it matters
     An exercise that points at a muscle that does not exist drops out of that muscle's page, and

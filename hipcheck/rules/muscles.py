@@ -26,7 +26,7 @@ NAME_AS_ID = rule(
     "muscle-name-as-id",
     Severity.WARNING,
     """
-    A muscle's name, alias or abbreviation is written where its id belongs.
+    A muscle's name, synonym, alias or abbreviation is written where its id belongs.
 
     ## What it does
     Checks the ids in an exercise's `muscles.primary` and `muscles.secondary` and in a muscle's
@@ -57,12 +57,12 @@ DUPLICATE_NAME = rule(
     "duplicate-muscle-name",
     Severity.ERROR,
     """
-    Two muscle records claim the same name, alias or abbreviation.
+    Two muscle records claim the same name, synonym, alias or abbreviation.
 
     ## What it does
-    Compares every `name`, `aliases` entry and `abbreviations` entry of the records in `muscles/`
-    (ignoring case, spaces and hyphens) and reports each record that claims a form another record
-    also claims.
+    Compares every `name`, `synonyms` entry, `aliases` entry and `abbreviations` entry of the records
+    in `muscles/` (ignoring case, spaces and hyphens) and reports each record that claims a form
+    another record also claims.
 
     ## Why it matters
     A name that means two muscles cannot be resolved: prose that uses it, and ids written with it,

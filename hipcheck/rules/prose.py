@@ -44,14 +44,16 @@ INFORMAL_NAME = rule(
     "informal-muscle-name",
     Severity.WARNING,
     """
-    Prose names a muscle by an alias instead of its canonical name.
+    Prose names a muscle by an informal alias instead of its canonical name.
 
     ## What it does
     Finds every mention of a muscle or group in article bodies and exercise text fields (case
     does not matter, singular and plural both count, words may be joined by hyphens or a line break)
-    and reports aliases ("glute medius", "quads", "gemellus superior") with a safe fix to the
-    canonical name. Code, URLs, e-mail addresses and HTML comments are skipped. Informal terms the
-    publisher accepts are listed in `[tool.hipcheck.muscles] allowed-informal` (default: "glutes").
+    and reports informal aliases (the record's `aliases`: "glute medius", "quads") with a safe fix to
+    the canonical name. Accepted synonyms (the record's `synonyms`: standard anatomical short forms and
+    Uberon synonyms such as "quadriceps", "hamstring muscles", "gemellus superior") are not reported.
+    Code, URLs, e-mail addresses and HTML comments are skipped. Informal terms the publisher accepts
+    are listed in `[tool.hipcheck.muscles] allowed-informal` (default: "glutes").
 
     ## Why it matters
     Health content is read by patients and clinicians alike; one name per muscle keeps it
@@ -106,10 +108,10 @@ SEVERAL_NAMES = rule(
     One article names the same muscle in several ways.
 
     ## What it does
-    Collects, per article (or per exercise), the forms used for each muscle: its canonical name and
-    its aliases, ignoring case, number and hyphens. Reports a muscle written in two or more forms,
-    once, at the first use of the second form. Introduced abbreviations and allowed informal terms
-    do not count as another form.
+    Collects, per article (or per exercise), the forms used for each muscle: its canonical name (with
+    its accepted synonyms, which count as the name) and its aliases, ignoring case, number and
+    hyphens. Reports a muscle written in two or more forms, once, at the first use of the second
+    form. Introduced abbreviations and allowed informal terms do not count as another form.
 
     ## Why it matters
     "Gluteus medius" in one paragraph and "glute medius" in the next reads as two muscles to a
@@ -137,8 +139,9 @@ MISSPELLED = rule(
     Compares the words around anatomical words (gluteus, psoas, obturator, adductor, ...) and words
     that look like a single-word muscle (piriformis, pectineus, ...) with the vocabulary's names
     (rapidfuzz, a few edits at most) and suggests the closest name. It never suggests across a pair
-    that names two different muscles (medius/minimus, internus/externus, abductor/adductor, ...), and
-    it leaves ordinary English alone. The fix is unsafe: a human should confirm the muscle. The names
+    that names two different muscles (medius/minimus, internus/externus, abductor/adductor, ...), nor
+    from a word of a real muscle outside the vocabulary (brachialis, deltoid, pectoralis, teres, ...),
+    and it leaves ordinary English alone. The fix is unsafe: a human should confirm the muscle. The names
     are English: an article whose `lang` is not English (`lang: de`; with no `lang`, the
     `default-lang` option, `en` by default) is not scanned by this or the other muscle-prose rules.
 

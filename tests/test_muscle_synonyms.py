@@ -1,0 +1,74 @@
+"""Every accepted synonym in content/muscles/ is backed by Uberon (issue #16), checked without ../shared.
+
+A record's `synonyms` are names prose may use instead of the canonical one, so none may be invented: each
+must be the name, or an EXACT or RELATED synonym, of the record's own Uberon term. The terms are the ones
+tests/data/uberon/extract.py extracted from the Uberon release (tests/data/SOURCES.md); a record whose
+synonyms come from elsewhere would have to say so in its `notes` and be listed in NOT_FROM_UBERON here.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from hipcheck.vocabulary import normalize
+
+REPO = Path(__file__).resolve().parents[1]
+EXTRACT = REPO / "tests" / "data" / "uberon" / "muscles.json"
+UBERON: dict[str, Any] = json.loads(EXTRACT.read_text("utf-8"))
+RECORDS = {p.name: yaml.safe_load(p.read_text("utf-8")) for p in sorted((REPO / "content" / "muscles").glob("*.yaml"))}
+WITH_SYNONYMS = sorted(name for name, data in RECORDS.items() if data.get("synonyms"))
+NOT_FROM_UBERON: dict[str, set[str]] = {}  # record file -> synonyms a seed text gives (none so far)
+
+
+def _labels(term: dict[str, Any]) -> set[str]:
+    return {normalize(term["name"]), *(normalize(s) for s in (*term["exact"], *term["related"]))}
+
+
+def test_the_extract_holds_every_uberon_id_of_content_and_names_its_release() -> None:
+    assert UBERON["data-version"].startswith("uberon/releases/")
+    ids = {(data.get("ids") or {}).get("uberon") for data in RECORDS.values()} - {None}
+    assert ids == set(UBERON["terms"])
+    assert "quadriceps" in UBERON["terms"]["UBERON:0001377"]["exact"]
+
+
+def test_quadriceps_and_hamstrings_are_accepted_synonyms() -> None:
+    assert "quadriceps" in RECORDS["quadriceps.yaml"]["synonyms"]
+    assert "quadriceps" not in RECORDS["quadriceps.yaml"].get("aliases", [])
+    assert {"hamstring", "hamstring muscle"} <= set(RECORDS["hamstrings.yaml"]["synonyms"])
+
+
+@pytest.mark.parametrize("filename", WITH_SYNONYMS)
+def test_synonyms_are_uberon_synonyms_of_the_records_own_term(filename: str) -> None:
+    record = RECORDS[filename]
+    uberon_id = (record.get("ids") or {}).get("uberon")
+    allowed = NOT_FROM_UBERON.get(filename, set())
+    if uberon_id is None:
+        assert set(record["synonyms"]) <= allowed, f"{filename}: synonyms without an Uberon id to back them"
+        return
+    term = UBERON["terms"][uberon_id]
+    assert not term["obsolete"], f"{filename}: {uberon_id} is obsolete"
+    labels = _labels(term)
+    for synonym in record["synonyms"]:
+        assert normalize(synonym) in labels or synonym in allowed, (
+            f"{filename}: synonym '{synonym}' is not a name or EXACT/RELATED synonym of {uberon_id} "
+            f"({term['name']}); its labels are {sorted(labels)}"
+        )
+    assert "Uberon" in (record.get("notes") or ""), f"{filename}: the notes must say where the synonyms come from"
+
+
+def test_the_extract_is_what_the_script_makes_from_the_release() -> None:
+    obo = REPO.parent / "shared" / "data" / "uberon-basic.obo"
+    if not obo.is_file():
+        pytest.skip(f"ontology file not found: {obo}")
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("extract_uberon", EXTRACT.parent / "extract.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.extract(obo.read_text("utf-8"), module.wanted_ids()) == UBERON
