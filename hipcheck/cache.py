@@ -48,6 +48,7 @@ from hipcheck.cache_codec import (
     span_in,
     span_out,
     text,
+    text_mapping,
     texts,
 )
 from hipcheck.cache_files import Stat, folder_for, prune, read_bounded, stat_of, write_whole
@@ -61,7 +62,7 @@ from hipcheck.stages import FileResult, RunSettings
 from hipcheck.suppressions import FileSuppressions, Suppression
 from hipcheck.vocabulary import Mention, Term
 
-FORMAT = 7  # bump when what is stored changes shape
+FORMAT = 8  # bump when what is stored changes shape
 RACY_NS = 2_000_000_000  # a file changed this close to the cache write may share its mtime with the old bytes
 
 Stats = dict[str, Stat]  # display path -> its stat
@@ -281,15 +282,15 @@ def _summary_out(s: Summary) -> dict[str, Any]:
 def _summary_in(value: Any) -> Summary:
     data = mapping(value)
     stats: Stats = {}
-    for path, stat in mapping(data.get("stats")).items():
-        size, mtime, ctime, inode = (integer(v) for v in items(stat, 4))
-        stats[text(path)] = (size, mtime, ctime, inode)
+    for path, stat in mapping(data.get("stats")).items():  # tens of thousands: checked inline
+        need(type(stat) is list and len(stat) == 4 and all(type(v) is int for v in stat))
+        stats[path] = (stat[0], stat[1], stat[2], stat[3])
     results = {text(path): file_result_in(r) for path, r in mapping(data.get("results")).items()}
     for path, result in results.items():
         if result.path != path:
             raise Invalid("a result filed under another path")
     return Summary(
-        digests={text(k): text(v) for k, v in mapping(data.get("digests")).items()},
+        digests=text_mapping(data.get("digests")),
         stats=stats,
         written_ns=integer(data.get("written_ns")),
         results=results,
@@ -297,7 +298,7 @@ def _summary_in(value: Any) -> Summary:
         index_diagnostics=list_of(diagnostic_in, data.get("index_diagnostics")),
         index_errors=list_of(text, data.get("index_errors")),
         outside=text(data.get("outside")),
-        facts={text(k): text(v) for k, v in mapping(data.get("facts")).items()},
+        facts=text_mapping(data.get("facts")),
     )
 
 
@@ -440,15 +441,19 @@ def mention_in(value: Any) -> Mention:
 
 
 def definition_out(d: Definition) -> list[Any]:
+    """A prose group definition. Its record is kept as what places a finding (kind, path, stem, file),
+    not whole: an article's values would be stored again for each definition it makes."""
     members = None if d.members is None else [[k, mention_out(m)] for k, m in d.members.items()]
-    return [d.group, record_out(d.record), d.start, d.end, d.line, members, [mention_out(m) for m in d.listed], d.count]
+    where = [d.record.kind, d.record.path, d.record.stem, d.record.source]
+    return [d.group, where, d.start, d.end, d.line, members, [mention_out(m) for m in d.listed], d.count]
 
 
 def definition_in(value: Any) -> Definition:
-    group, record, start, end, line, members, listed, count = items(value, 8)
+    group, where, start, end, line, members, listed, count = items(value, 8)
+    kind, path, stem, source = (text(v) for v in items(where, 4))
     return Definition(
         text(group),
-        record_in(record),
+        Record(kind=kind, path=path, stem=stem, _text=None, source=source, loaded=True),  # text read on use
         integer(start),
         integer(end),
         integer(line),
