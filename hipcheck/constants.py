@@ -15,7 +15,7 @@ KIND_FOLDERS = {
 KIND_SUFFIXES = {
     "exercise": (".yaml", ".yml"),
     "muscle": (".yaml", ".yml"),
-    "reference": (".yaml", ".yml", ".json"),
+    "reference": (".yaml", ".yml", ".json", ".bib"),  # a .bib here is read in place, entry by entry
     "article": (".md", ".markdown"),
 }
 # Bibliography files beside the articles (named in an article's `bibliography:`): read as references.

@@ -219,3 +219,22 @@ def test_new_options_are_validated(tmp_path: Path, toml: str, error: str) -> Non
     (tmp_path / "hipcheck.toml").write_text(toml + "\n", "utf-8")
     with pytest.raises(ConfigError, match=error):
         read_config(tmp_path / "hipcheck.toml")
+
+
+def test_a_bib_kept_in_references_is_read_in_place(tmp_path: Path) -> None:
+    """The issue: "A .bib kept in references/ is read the same way": its entries are reference records,
+    citations resolve against them, and a finding on an entry points at its `@type{key,` line."""
+    source = Path(__file__).parent / "realworld/pyomeca-joss/paper.bib"
+    write_tree(
+        tmp_path,
+        {
+            "references/library.bib": source.read_text("utf-8"),
+            "articles/a.md": "---\ntitle: T\n---\nSee [@Virtanen2020-zv] and [@nobody].\n",
+        },
+    )
+    found = _check(tmp_path, "HC404", "HC501")
+    lines = (tmp_path / "references/library.bib").read_text("utf-8").splitlines()
+    assert [(d.code, d.message.split("'")[1]) for d in found if d.code == "HC404"] == [("HC404", "@nobody")]
+    never = [d for d in found if d.code == "HC501"]
+    assert len(never) == 10 and "Virtanen2020-zv" not in " ".join(d.message for d in never)
+    assert all(lines[d.span.line - 1].startswith("@") and d.path == "references/library.bib" for d in never)
