@@ -62,6 +62,7 @@ DEFAULT_CROSSREF_PREFIXES = [
         for kind in ("fig", "tbl", "sec", "eq", "thm", "lem", "cor", "prp", "cnj", "def", "exm", "exr", "lst")
     ),
 ]
+_IDENTIFIER_PREFIX = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")  # identifiers.org namespaces: geo, 4dn, ncbigene
 _CROSSREF_PREFIX = re.compile(r"^\w[\w.]*[:-]$")
 
 
@@ -119,6 +120,16 @@ class Config(BaseModel):
         default_factory=lambda: list(DEFAULT_CROSSREF_PREFIXES),
         alias="crossref-prefixes",
         description="Citation-key prefixes that mark a cross-reference (`@fig:x`, `@fig-x`), not a citation.",
+    )
+    identifier_prefixes: list[str] = Field(
+        default_factory=list,
+        alias="identifier-prefixes",
+        description=(
+            "Further prefixes of citation by identifier, besides Manubot's own (doi, pmid, arxiv, ...): "
+            "identifiers.org namespaces such as `bioproject` or `geo`, which Manubot resolves when it builds. "
+            "`@prefix:accession` then resolves to a reference record with that id, else unresolved-identifier-"
+            "citation reports it (not unknown-citation)."
+        ),
     )
 
     suppression_requires_reason: bool = Field(
@@ -298,6 +309,7 @@ def _check_values(config: Config, fail: Fail) -> None:
         ("exclude",): config.exclude,
         ("article-extra-keys",): config.article_extra_keys,
         ("crossref-prefixes",): config.crossref_prefixes,
+        ("identifier-prefixes",): config.identifier_prefixes,
         ("muscles", "allowed-informal"): config.muscles.allowed_informal,
         **{("reference-required-fields", kind): fields for kind, fields in config.reference_required_fields.items()},
     }
@@ -317,6 +329,9 @@ def _check_values(config: Config, fail: Fail) -> None:
     for prefix in config.crossref_prefixes:
         if prefix.strip() and not _CROSSREF_PREFIX.match(prefix):
             fail(("crossref-prefixes",), f"'{prefix}' is not a label prefix: a word ending in ':' or '-' (fig:, fig-)")
+    for prefix in config.identifier_prefixes:
+        if prefix.strip() and not _IDENTIFIER_PREFIX.fullmatch(prefix):
+            fail(("identifier-prefixes",), f"'{prefix}' is not an identifier prefix: letters and digits, no ':' (geo)")
     if config.content_root is not None:
         _check_relative(config.content_root, ("content-root",), "the configuration's folder", fail)
     online = config.online

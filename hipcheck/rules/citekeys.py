@@ -38,7 +38,7 @@ IDENTIFIER_PREFIXES = {
     "raw": "id",
     "tag": "citation tag",
 }
-_PREFIXED = re.compile(r"^(?P<prefix>[A-Za-z]+):(?P<value>.+)$", re.S)
+_PREFIXED = re.compile(r"^(?P<prefix>[A-Za-z0-9][A-Za-z0-9._-]*?):(?P<value>.+)$", re.S)
 # `[@tag:name]: target` (see citations._CITATION_MASKED, which keeps these lines out of the citations).
 _TAG_DEFINITION = re.compile(r"^ {0,3}\[@tag:(?P<tag>[^\]\n]+)\]:[ \t]*@?(?P<target>\S+)[ \t]*$", re.M | re.I)
 # Pandoc attributes with an identifier, on images, tables, equations, headings, divs and code blocks:
@@ -109,13 +109,16 @@ class CitationResolver:
                 resolver.tags.update(tag_definitions(record.body))
         return resolver
 
-    def resolve(self, key: str, via_tag: bool = True) -> Resolution:
+    def resolve(self, key: str, via_tag: bool = True, extra: frozenset[str] = frozenset()) -> Resolution:
+        """The records `key` cites; `extra`: configured identifier prefixes (identifier-prefixes)."""
         if key == "*":
             return Resolution(sorted(self.ids))
         if key in self.ids:
             return Resolution([key])
         match = _PREFIXED.match(key)
         prefix = match["prefix"].lower() if match else ""
+        if match and prefix in extra and prefix not in IDENTIFIER_PREFIXES:
+            return Resolution([], f"no reference record has the id '{key}' (a {prefix} identifier)", True)
         if not match or prefix not in IDENTIFIER_PREFIXES:
             return Resolution([])
         value = match["value"]
@@ -140,6 +143,10 @@ class CitationResolver:
             )
             return Resolution([], f"no reference record has the {noun} {normalized or value}{short}", True)
         return Resolution(ids, identifier=True)
+
+
+def extra_prefixes(ctx: Context) -> frozenset[str]:
+    return frozenset(prefix.lower() for prefix in ctx.config.identifier_prefixes)
 
 
 def resolver(index: ContentIndex) -> CitationResolver:
@@ -315,12 +322,13 @@ UNRESOLVED_IDENTIFIER = rule(
 @index_check(UNRESOLVED_IDENTIFIER)
 def check_identifier_citations(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
     resolve = resolver(index).resolve
+    extra = extra_prefixes(ctx)
     for record in index.of_kind("article"):
         citations = index.citations.get(record.path, [])
         nocite = nocite_keys(record) if record.loaded and "nocite" in record.data else []
         lines = LineIndex(record.text) if citations else None
         for citation in citations:
-            found = resolve(citation.key)
+            found = resolve(citation.key, extra=extra)
             if found.identifier and not found.ids and lines is not None:
                 yield Finding(
                     f"cited '@{citation.key}' has no reference record: {found.missing}",
@@ -329,7 +337,7 @@ def check_identifier_citations(index: ContentIndex, ctx: Context) -> Iterator[Fi
                     related=(f"reference:{citation.key}",),
                 )
         for key in nocite:
-            found = resolve(key)
+            found = resolve(key, extra=extra)
             if found.identifier and not found.ids:
                 yield Finding(
                     f"nocite '@{key}' has no reference record: {found.missing}",

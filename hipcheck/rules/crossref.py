@@ -221,6 +221,7 @@ def check_citation_keys(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
     keys = index.ids("reference")
     resolve = citekeys.resolver(index).resolve
     prefixes = ctx.config.crossref_prefixes
+    extra = citekeys.extra_prefixes(ctx)
     for record in index.of_kind("article"):
         citations = index.citations.get(record.path, [])
         nocite = citekeys.nocite_keys(record) if record.loaded and "nocite" in record.data else []
@@ -234,7 +235,7 @@ def check_citation_keys(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
                 or citekeys.is_crossref(citation.key, prefixes)
             ):
                 continue  # every reference; a Jinja expression; a cross-reference (unknown-crossref's)
-            found = resolve(citation.key)
+            found = resolve(citation.key, extra=extra)
             if found.ids:
                 continue
             span = lines.span(citation.start, citation.end)
@@ -247,7 +248,7 @@ def check_citation_keys(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
             fix = Fix(f"cite '@{hint}'", (Edit(span.offset + 1, span.end_offset, hint),), safe=False) if hint else None
             yield Finding(message, span, path=record.path, fix=fix, related=(f"reference:{citation.key}",))
         for key in nocite:
-            found = resolve(key)
+            found = resolve(key, extra=extra)
             if key != "*" and not found.ids and not found.identifier:
                 why = found.missing or "no reference record has that id"
                 yield Finding(
