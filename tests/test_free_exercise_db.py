@@ -1,4 +1,4 @@
-"""free-exercise-db (../shared/data/free-exercise-db.json, 873 real exercises) through the real engine.
+"""free-exercise-db (tests/data/free-exercise-db/exercises.json, 873 real exercises) through the real engine.
 
 The records are converted into hipcheck exercises (hipcheck.free_exercise_db), with content/'s muscle
 records plus the coarse mapping as their vocabulary, written into a scratch content root and checked.
@@ -23,15 +23,15 @@ from hipcheck.engine import RunResult, check_paths
 from hipcheck.free_exercise_db import COARSE_MUSCLES, Converted, convert, derive_actions, files
 from hipcheck.vocabulary import Vocabulary
 
-from helpers import REPO, TODAY, shared_file, write_tree
+from helpers import REPO, TODAY, write_tree
 
-DATA = "data/free-exercise-db.json"
+DATA = REPO / "tests/data/free-exercise-db/exercises.json"  # source and licence: tests/data/SOURCES.md
 SELECT = ["HC1", "HC201", "HC205", "HC401", "HC6"]
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict[str, Any]], Converted, RunResult]:
-    raw = json.loads(shared_file(DATA).read_text("utf-8"))
+    raw = json.loads(DATA.read_text("utf-8"))
     muscles = [yaml.safe_load(p.read_text("utf-8")) for p in sorted((REPO / "content" / "muscles").glob("*.yaml"))]
     converted = convert(raw, muscles)
     root = tmp_path_factory.mktemp("free-exercise-db") / "content"
