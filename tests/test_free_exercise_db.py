@@ -5,7 +5,6 @@ records plus the coarse mapping as their vocabulary, written into a scratch cont
 Pinned: nothing crashes, every coarse muscle name resolves, and the corpus's real defects are found:
 records with no (or one) instruction, a muscle listed as primary and secondary, and a primary muscle
 that cannot produce the movement the exercise's name states ("Cable Hip Adduction": quadriceps).
-Skipped, naming the file, when ../shared is absent.
 """
 
 from __future__ import annotations
