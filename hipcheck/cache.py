@@ -57,12 +57,11 @@ from hipcheck.diagnostics import Diagnostic
 from hipcheck.index import IndexFields, keep_index_fields
 from hipcheck.loader.records import Record
 from hipcheck.loader.yaml_tree import LoaderIssue
-from hipcheck.rules.prose import Definition
+from hipcheck.rules.registry import FilePass, file_pass_named
 from hipcheck.stages import FileResult, RunSettings
 from hipcheck.suppressions import FileSuppressions, Suppression
-from hipcheck.vocabulary import Mention, Term
 
-FORMAT = 8  # bump when what is stored changes shape
+FORMAT = 9  # bump when what is stored changes shape
 RACY_NS = 2_000_000_000  # a file changed this close to the cache write may share its mtime with the old bytes
 
 Stats = dict[str, Stat]  # display path -> its stat
@@ -421,48 +420,6 @@ def record_in(value: Any) -> Record:
     return record
 
 
-def _term_out(term: Term) -> list[Any]:
-    return [term.norm, list(term.ids), term.role, term.base, term.number]
-
-
-def _term_in(value: Any) -> Term:
-    norm, ids, role, base, number = items(value, 5)
-    need(role in ("name", "synonym", "alias", "abbreviation") and number in ("", "plural", "singular"))
-    return Term(text(norm), texts(ids), role, text(base), number)
-
-
-def mention_out(m: Mention) -> list[Any]:
-    return [m.start, m.end, m.text, _term_out(m.term)]
-
-
-def mention_in(value: Any) -> Mention:
-    start, end, said, term = items(value, 4)
-    return Mention(integer(start), integer(end), text(said), _term_in(term))
-
-
-def definition_out(d: Definition) -> list[Any]:
-    """A prose group definition. Its record is kept as what places a finding (kind, path, stem, file),
-    not whole: an article's values would be stored again for each definition it makes."""
-    members = None if d.members is None else [[k, mention_out(m)] for k, m in d.members.items()]
-    where = [d.record.kind, d.record.path, d.record.stem, d.record.source]
-    return [d.group, where, d.start, d.end, d.line, members, [mention_out(m) for m in d.listed], d.count]
-
-
-def definition_in(value: Any) -> Definition:
-    group, where, start, end, line, members, listed, count = items(value, 8)
-    kind, path, stem, source = (text(v) for v in items(where, 4))
-    return Definition(
-        text(group),
-        Record(kind=kind, path=path, stem=stem, _text=None, source=source, loaded=True),  # text read on use
-        integer(start),
-        integer(end),
-        integer(line),
-        None if members is None else {text(k): mention_in(m) for k, m in (items(p, 2) for p in items(members))},
-        list_of(mention_in, listed),
-        optional(integer, count),
-    )
-
-
 def file_result_out(result: FileResult) -> list[Any]:
     """A file's per-file results, without its records (the records file keeps those, bound to the digest)."""
     return [
@@ -471,15 +428,14 @@ def file_result_out(result: FileResult) -> list[Any]:
         suppressions_out(result.suppressions),
         [citation_out(c) for c in result.citations],
         result.internal_errors,
-        result.prose_flag,
-        [definition_out(d) for d in result.prose_definitions],
+        notes_out(result.notes),
         result.digest,
         result.facts,
     ]
 
 
 def file_result_in(value: Any) -> FileResult:
-    path, diagnostics, found, citations, errors, prose_flag, definitions, content, facts = items(value, 9)
+    path, diagnostics, found, citations, errors, notes, content, facts = items(value, 8)
     return FileResult(
         path=text(path),
         records=[],
@@ -487,8 +443,23 @@ def file_result_in(value: Any) -> FileResult:
         suppressions=suppressions_in(found),
         citations=list_of(citation_in, citations),
         internal_errors=list_of(text, errors),
-        prose_flag=flag(prose_flag),
-        prose_definitions=list_of(definition_in, definitions),
+        notes=notes_in(notes),
         digest=text(content),
         facts=text(facts),
     )
+
+
+def notes_out(notes: dict[str, Any]) -> dict[str, Any]:
+    """The notes of per-file passes, each encoded by its pass (registry.file_pass)."""
+    return {name: _file_pass(name).encode(note) for name, note in notes.items()}
+
+
+def notes_in(value: Any) -> dict[str, Any]:
+    return {name: _file_pass(name).decode(note) for name, note in mapping(value).items()}
+
+
+def _file_pass(name: str) -> FilePass:
+    found = file_pass_named(name)
+    need(found is not None)
+    assert found is not None
+    return found

@@ -143,18 +143,26 @@ def edit_in(value: Any) -> Edit:
 
 def diagnostic_out(d: Diagnostic) -> list[Any]:
     fix = None if d.fix is None else [d.fix.description, d.fix.safe, [edit_out(e) for e in d.fix.edits]]
-    return [d.path, span_out(d.span), d.code, d.name, d.severity.value, d.message, fix, list(d.related)]
+    return [d.path, span_out(d.span), d.code, d.name, d.severity.value, d.message, fix, list(d.related), list(d.cites)]
 
 
 def diagnostic_in(value: Any) -> Diagnostic:
-    path, span, code, name, severity, message, fix, related = items(value, 8)
+    path, span, code, name, severity, message, fix, related, cites = items(value, 9)
     need(text(severity) in {s.value for s in Severity})
     read_fix = None
     if fix is not None:
         description, safe, edits = items(fix, 3)
         read_fix = Fix(text(description), tuple(list_of(edit_in, edits)), flag(safe))
     return Diagnostic(
-        text(path), span_in(span), text(code), text(name), Severity(severity), text(message), read_fix, texts(related)
+        text(path),
+        span_in(span),
+        text(code),
+        text(name),
+        Severity(severity),
+        text(message),
+        read_fix,
+        texts(related),
+        texts(cites),
     )
 
 

@@ -54,6 +54,9 @@ class Finding:
     fix: Fix | None = None
     related: tuple[str, ...] = ()  # "kind:id" keys this finding depends on (reporting on changed files)
     code: str | None = None  # which of its check's rules, when a check serves several
+    # Display paths of other files whose text (a line number) the message cites: a cross-record finding
+    # is replayed from the cache only while those files, and its own, are unchanged.
+    cites: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +69,7 @@ class Diagnostic:
     message: str
     fix: Fix | None = None
     related: tuple[str, ...] = field(default=(), compare=False)
+    cites: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:

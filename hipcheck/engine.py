@@ -1,4 +1,9 @@
-"""The pipeline, top-down: find files -> load them -> build the content index -> run rules -> diagnostics."""
+"""The pipeline, top-down, for each content root (`check_target`):
+
+plan (configuration, files, the cache) -> load and per-file stage -> index and cross-record stage (or
+their cached results) -> suppress -> scope -> report. The engine knows no rule by name: what rules
+need beyond that, they declare through the registry (`hipcheck.rules.registry`).
+"""
 
 from __future__ import annotations
 
@@ -8,16 +13,16 @@ import fnmatch
 import gc
 import os
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 import hipcheck.rules  # noqa: F401  (registers every rule)
-from hipcheck import suppressions
 from hipcheck.bounds import within_files
-from hipcheck.cache import ResultCache, Summary, settings_key, unchanged_files
+from hipcheck.cache import ResultCache, Stats, Summary, settings_key, unchanged_files
 from hipcheck.config import Config, check_selection_options, load_config, verification_cache
 from hipcheck.constants import KIND_FOLDERS
 from hipcheck.content_digest import digest
@@ -29,12 +34,10 @@ from hipcheck.loader.records import Record, kind_of, read_bytes, read_records
 from hipcheck.result import RunResult, UsageError
 from hipcheck.rules.loader import UNREADABLE
 from hipcheck.rules.online import ONLINE_RULES
-from hipcheck.rules.prose import check_prose
-from hipcheck.rules.registry import CHECKS, RULES, Rule
+from hipcheck.rules.registry import RULES, file_pass_named, selects
+from hipcheck.rules.suppression import apply_suppressions
 from hipcheck.stages import Emitter, FileResult, RunSettings, Todo, enabled_rules, process_file, process_files
-from hipcheck.vocabulary import Vocabulary, share_vocabulary
-
-PROSE_CODES = frozenset(rule.code for check in CHECKS if check.fn is check_prose for rule in check.rules)
+from hipcheck.vocabulary import vocabulary_for
 
 __all__ = ["RunResult", "Target", "UsageError", "check_paths", "display_path", "plan_targets"]
 
@@ -137,7 +140,45 @@ def _discover(root: Path, within: Path | None = None, exclude: Iterable[str] = (
     return [(root / relative, kind) for relative, kind in walk(root, within, exclude)]
 
 
-# --- running the rules -----------------------------------------------------------------------
+# --- one content root through the pipeline ----------------------------------------------------
+
+
+@dataclass
+class Plan:
+    """What a run of one content root works from: its configuration, settings and files."""
+
+    target: Target
+    cwd: Path
+    config: Config
+    settings: RunSettings
+    files: list[tuple[str, str]]  # (path relative to the root, kind), sorted
+    leaving: dict[str, str]  # symbolic links out of the root, relative path -> where they lead: never read
+    displays: dict[str, str]  # display path -> file path, in `files` order
+    base: str  # what display paths start with ("" or "folder/")
+    online: bool
+    store: ResultCache | None  # None: no cache
+    summary: Summary  # what the cache holds of the last run (empty without one)
+
+
+@dataclass
+class PerFileResults:
+    """The per-file stage's results: every file's digest, the fresh results and what each file says."""
+
+    digests: dict[str, str]  # display path -> content digest ("" if unreadable)
+    stats: Stats
+    fresh: dict[str, FileResult]  # files read this run
+    by_path: dict[str, FileResult]  # sparse: only files with something to say, fresh or cached
+
+
+@dataclass
+class CrossRecordResults:
+    diagnostics: list[Diagnostic]
+    errors: list[str]
+    index_key: str  # what they were computed from ("" without a cache)
+    outside: str  # the state of inputs besides content files they read
+    from_cache: bool  # replayed: nothing changed since the last run
+    delta: bool  # replayed although some files changed (their index facts did not): the cache adds a delta
+    records_by_path: dict[str, list[Record]] | None  # the records they were computed from (None: replayed)
 
 
 def check_target(
@@ -153,6 +194,27 @@ def check_target(
     cache: bool = True,
     jobs: int = 1,
 ) -> None:
+    """One content root: plan -> load and per-file stage -> index and cross-record stage -> suppress ->
+    scope -> report (into `result`)."""
+    plan = plan_run(target, cwd, today, select, ignore, online=online, cache=cache)
+    files = per_file_stage(plan, jobs)
+    cross = cross_record_results(plan, files, progress)
+    save_to_cache(plan, files, cross)
+    kept = suppress(plan, files, cross)
+    report(plan, files, cross, scope(plan, kept), result)
+
+
+def plan_run(
+    target: Target,
+    cwd: Path,
+    today: dt.date,
+    select: list[str] | None,
+    ignore: list[str] | None,
+    *,
+    online: bool,
+    cache: bool,
+) -> Plan:
+    """Configuration (with the command line's selection), files, and the last run's cached summary."""
     config = load_config(target.root)
     overrides: dict[str, list[str]] = {}
     if select is not None:
@@ -163,126 +225,161 @@ def check_target(
         config = config.model_copy(update=overrides)
     verification_cache(config, target.root)  # refuses a cache that symbolic links lead out of the root
     settings = RunSettings(config, enabled_rules(config), today, for_cache=cache)
-    leaving: dict[str, str] = {}  # links out of the root: reported, never read
+    leaving: dict[str, str] = {}
     files = walk(target.root, exclude=config.exclude, leaving=leaving)
-    _add_vocabulary(settings, target.root, files)
-    store = None
-    if cache:
-        store = ResultCache.for_root(target.root, settings_key(settings, target.root, cwd))
-    summary = store.load_summary() if store else Summary()
-
-    # 1. Per-file stage: reuse what the cache holds for unchanged bytes, process the rest.
-    todo: Todo = []
-    digests: dict[str, str] = {}
-    displays: dict[str, str] = {}
+    if settings.needs_muscles:
+        _add_muscle_index(settings, target.root, files)
     base = display_path(target.root, cwd)
     base = "" if base == "." else base + "/"
     top = str(target.root)
-    for relative, _ in files:
-        displays[base + relative] = f"{top}/{relative}"  # strings, not pathlib: there can be 100,000 files
+    displays = {base + relative: f"{top}/{relative}" for relative, _ in files}  # not pathlib: 100,000 files
+    store = ResultCache.for_root(target.root, settings_key(settings, target.root, cwd)) if cache else None
+    summary = store.load_summary() if store else Summary()
     if not _summary_fits(summary, displays):
         summary = Summary()  # written for other files than these: trust none of it
-    trusted, stats = unchanged_files(summary, list(displays.items())) if store else ({}, {})
-    for (display, path), (_, kind) in zip(displays.items(), files, strict=True):
+    return Plan(target, cwd, config, settings, files, leaving, displays, base, online, store, summary)
+
+
+def per_file_stage(plan: Plan, jobs: int) -> PerFileResults:
+    """Reuse what the cache holds for unchanged bytes; load and check the rest, `jobs` processes at once."""
+    summary = plan.summary
+    trusted, stats = unchanged_files(summary, list(plan.displays.items())) if plan.store else ({}, {})
+    todo: Todo = []
+    digests: dict[str, str] = {}
+    for (display, path), (_, kind) in zip(plan.displays.items(), plan.files, strict=True):
         digests[display] = trusted.get(display, "")
         if not digests[display]:  # new, changed or touched: the per-file stage reads and digests it
             todo.append((path, kind, display, summary.digests.get(display, "")))
     fresh: dict[str, FileResult] = {}
-    for processed in process_files(todo, settings, jobs):
+    for processed in process_files(todo, plan.settings, jobs):
         digests[processed.path] = processed.digest  # "" if unreadable: redone next time, and reported
         if not processed.unchanged:
             fresh[processed.path] = processed
     # Sparse: only files with something to say (findings, suppressions, citations); most have none.
     by_path = {d: r for d, r in summary.results.items() if d in digests and d not in fresh}
     by_path.update((d, r) for d, r in fresh.items() if not r.is_empty)
+    return PerFileResults(digests, stats, fresh, by_path)
 
-    # 2. Cross-record stage: from the cache when no file and no outside input changed, or when the changed
-    # files are exercises whose index fields are as they were; else from all records, cached or fresh.
-    outside = index_key = ""  # what decides whether cached cross-record results still hold
+
+def cross_record_results(plan: Plan, files: PerFileResults, progress: bool) -> CrossRecordResults:
+    """The cross-record findings: replayed from the cache when no file and no outside input changed, or
+    when the changed files cannot change them (`_replay_holds`); else the index is built from every
+    file's records, cached or fresh, and the cross-record stage runs."""
+    summary, store = plan.summary, plan.store
+    outside = index_key = ""
     if store is not None:
-        outside = _outside_key(target.root, config, online)
-        index_key = digest("\n".join([outside, *(f"{d}={h}" for d, h in sorted(digests.items()))]).encode())
-    same_files = store is not None and set(digests) == set(summary.digests)
-    unchanged = same_files and not fresh and index_key == summary.index_key
-    records_by_path: dict[str, list[Record]] | None = None
-    reused = (
+        outside = _outside_key(plan.target.root, plan.config, plan.online)
+        index_key = digest("\n".join([outside, *(f"{d}={h}" for d, h in sorted(files.digests.items()))]).encode())
+    same_files = store is not None and set(files.digests) == set(summary.digests)
+    unchanged = same_files and not files.fresh and index_key == summary.index_key
+    delta = (
         not unchanged
         and same_files
         and store is not None
-        and _cross_record_results_hold(summary, fresh, outside)
-        and store.delta_has_room(set(fresh), len(digests))
+        and _replay_holds(summary, files.fresh, outside)
+        and store.delta_has_room(set(files.fresh), len(files.digests))
     )
-    if unchanged or reused:
-        late, late_errors = summary.index_diagnostics, summary.index_errors
-    else:
-        cached_records = store.load_records(digests) if store and len(fresh) < len(digests) else {}
-        records_by_path = {}
-        for display in digests:
-            cached = cached_records.get(display)
-            if display in fresh:
-                records_by_path[display] = fresh[display].records
-            elif cached and all(r.path == display and r.source == displays[display] for r in cached):
-                records_by_path[display] = cached
-            else:  # the records file is missing or stale: redo this file
-                path = Path(displays[display])
-                redone = process_file(path, kind_of(path, target.root) or "", display, settings)
-                fresh[display] = redone
-                records_by_path[display] = redone.records
-                if not redone.is_empty:
-                    by_path[display] = redone
-        late, late_errors = _cross_record_stage(by_path, records_by_path, settings, target, cwd, online, progress)
-    if store is not None and not unchanged:
-        kept = {d: _without_records(r) for d, r in by_path.items()}
-        facts = {d: fresh[d].facts if d in fresh else summary.facts.get(d, "") for d in digests}
-        summary = Summary(
-            digests=digests,
-            stats=stats,
-            results=kept,
-            index_key=index_key,
-            index_diagnostics=late,
-            index_errors=late_errors,
-            outside=outside,
-            facts=facts,
-        )
-        if reused:  # the records file is not loaded: add the changed files' records to its delta
-            store.save(summary, {d: r.records for d, r in fresh.items()}, set(fresh), only_changed=True)
-        else:
-            store.save(summary, records_by_path, set(fresh))
+    if unchanged or delta:
+        late, errors = summary.index_diagnostics, summary.index_errors
+        return CrossRecordResults(late, errors, index_key, outside, unchanged, delta, None)
+    records_by_path = load_records(plan, files)
+    late, errors = cross_record_stage(files.by_path, records_by_path, plan.settings, plan, progress)
+    return CrossRecordResults(late, errors, index_key, outside, False, False, records_by_path)
 
-    # 3. Per-file ignores and suppressions, then the scope of what was asked.
-    emit = Emitter(config, settings.enabled)
-    emit.diagnostics = within_files([d for r in by_path.values() for d in r.diagnostics] + list(late), cwd)
-    for relative, outside in sorted(leaving.items()):
-        message = f"not read: a symbolic link to {outside}, outside the content root"
-        emit(Finding(message, Span.start_of_file(), code=UNREADABLE.code), base + relative)
-    emit.diagnostics = [d for d in emit.diagnostics if not _per_file_ignored(d, config, target.root, cwd)]
-    reported = apply_suppressions(emit, {d: r.suppressions for d, r in by_path.items()})
-    result.internal_errors.extend(e for r in by_path.values() for e in r.internal_errors)
-    result.internal_errors.extend(late_errors)
-    if target.files is not None:
-        reported = _scope_to_changed(reported, target, cwd)
-        result.checked.extend(sorted(display_path(p, cwd) for p in target.files))
+
+def load_records(plan: Plan, files: PerFileResults) -> dict[str, list[Record]]:
+    """Every file's records: fresh ones, else the cache's, else the file is read and checked again."""
+    store, fresh, digests = plan.store, files.fresh, files.digests
+    cached_records = store.load_records(digests) if store and len(fresh) < len(digests) else {}
+    records_by_path: dict[str, list[Record]] = {}
+    for display in digests:
+        cached = cached_records.get(display)
+        if display in fresh:
+            records_by_path[display] = fresh[display].records
+        elif cached and all(r.path == display and r.source == plan.displays[display] for r in cached):
+            records_by_path[display] = cached
+        else:  # the records file is missing or stale: redo this file
+            path = Path(plan.displays[display])
+            redone = process_file(path, kind_of(path, plan.target.root) or "", display, plan.settings)
+            fresh[display] = redone
+            records_by_path[display] = redone.records
+            if not redone.is_empty:
+                files.by_path[display] = redone
+    return records_by_path
+
+
+def save_to_cache(plan: Plan, files: PerFileResults, cross: CrossRecordResults) -> None:
+    """Write this run's results for the next run (nothing when nothing changed)."""
+    store, fresh = plan.store, files.fresh
+    if store is None or cross.from_cache:
+        return
+    kept = {d: _without_records(r) for d, r in files.by_path.items()}
+    facts = {d: fresh[d].facts if d in fresh else plan.summary.facts.get(d, "") for d in files.digests}
+    summary = Summary(
+        digests=files.digests,
+        stats=files.stats,
+        results=kept,
+        index_key=cross.index_key,
+        index_diagnostics=cross.diagnostics,
+        index_errors=cross.errors,
+        outside=cross.outside,
+        facts=facts,
+    )
+    if cross.delta:  # the records file is not loaded: add the changed files' records to its delta
+        store.save(summary, {d: r.records for d, r in fresh.items()}, set(fresh), only_changed=True)
     else:
-        result.checked.extend([*digests, *(base + relative for relative in leaving)])
-    result.diagnostics.extend(reported)
+        assert cross.records_by_path is not None
+        store.save(summary, cross.records_by_path, set(fresh))
+
+
+def suppress(plan: Plan, files: PerFileResults, cross: CrossRecordResults) -> list[Diagnostic]:
+    """Every finding, less those the configuration's per-file ignores and the files' suppression
+    comments drop; plus the links not read, and the suppression rules' own findings."""
+    emit = Emitter(plan.config, plan.settings.enabled)
+    found = [d for r in files.by_path.values() for d in r.diagnostics] + list(cross.diagnostics)
+    emit.diagnostics = within_files(found, plan.cwd)
+    for relative, outside in sorted(plan.leaving.items()):
+        message = f"not read: a symbolic link to {outside}, outside the content root"
+        emit(Finding(message, Span.start_of_file(), code=UNREADABLE.code), plan.base + relative)
+    root, cwd = plan.target.root, plan.cwd
+    emit.diagnostics = [d for d in emit.diagnostics if not _per_file_ignored(d, plan.config, root, cwd)]
+    return apply_suppressions(emit, {d: r.suppressions for d, r in files.by_path.items()})
+
+
+def scope(plan: Plan, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """What was asked about: every finding for a whole root, else those on the given files and on the
+    records that refer to theirs (pre-commit)."""
+    return diagnostics if plan.target.files is None else _scope_to_changed(diagnostics, plan.target, plan.cwd)
+
+
+def report(
+    plan: Plan, files: PerFileResults, cross: CrossRecordResults, diagnostics: list[Diagnostic], result: RunResult
+) -> None:
+    result.internal_errors.extend(e for r in files.by_path.values() for e in r.internal_errors)
+    result.internal_errors.extend(cross.errors)
+    if plan.target.files is not None:
+        result.checked.extend(sorted(display_path(p, plan.cwd) for p in plan.target.files))
+    else:
+        result.checked.extend([*files.digests, *(plan.base + relative for relative in plan.leaving)])
+    result.diagnostics.extend(diagnostics)
 
 
 def _summary_fits(summary: Summary, displays: dict[str, str]) -> bool:
-    """Whether the records a cached summary refers to are these files (their text is read again from
-    `source` to place a finding): a summary naming any other file is not this root's."""
-    return all(
-        definition.record.path == display and definition.record.source == displays.get(display)
-        for display, result in summary.results.items()
-        for definition in result.prose_definitions
-    )
+    """Whether the records a cached summary's notes refer to are these files (their text is read again
+    from `source` to place a finding): a summary naming any other file is not this root's."""
+    for display, result in summary.results.items():
+        for name, note in result.notes.items():
+            found = file_pass_named(name)
+            records = found.records_of(note) if found is not None else ()
+            if any(r.path != display or r.source != displays.get(display) for r in records):
+                return False
+    return True
 
 
-def _add_vocabulary(settings: RunSettings, root: Path, files: list[tuple[str, str]]) -> None:
-    """Build the muscle vocabulary before the per-file stage, so that checks depending only on a file and
-    the muscles (prose screening, muscle ids, muscles' actions) run there, in parallel and cached."""
-    muscle_checks = any(check.per_record is not None for check in settings.index_checks)
-    if not muscle_checks and not any(code in settings.enabled for code in PROSE_CODES):
-        return
+def _add_muscle_index(settings: RunSettings, root: Path, files: list[tuple[str, str]]) -> None:
+    """Read the muscle records before the per-file stage, so that checks depending only on a file and
+    the muscles (`muscle_check`, `file_pass`) run there, in parallel and cached. Their vocabulary is
+    built here, once, before worker processes start (they inherit it)."""
     records, parts = [], []
     for relative in (relative for relative, kind in files if kind == "muscle"):
         path = root / relative
@@ -292,57 +389,65 @@ def _add_vocabulary(settings: RunSettings, root: Path, files: list[tuple[str, st
             raw = None  # read_records reports why
         records += read_records(path, "muscle", relative, raw)
         parts.append(f"{relative}={digest(raw) if raw is not None else ''}")
-    settings.vocabulary = Vocabulary.from_records(records)
     settings.muscle_index = ContentIndex(records)
-    share_vocabulary(settings.muscle_index, settings.vocabulary)
+    vocabulary_for(settings.muscle_index)
     settings.vocabulary_key = digest("\n".join(parts).encode())
 
 
-def _cross_record_stage(
+def cross_record_stage(
     by_path: dict[str, FileResult],
     records_by_path: dict[str, list[Record]],
     settings: RunSettings,
-    target: Target,
-    cwd: Path,
-    online: bool,
+    plan: Plan,
     progress: bool,
 ) -> tuple[list[Diagnostic], list[str]]:
+    """Index every record, then run the checks that read other records (and online answers)."""
     records = [record for records in records_by_path.values() for record in records]
     citations = {d: r.citations for d, r in by_path.items() if r.citations}
     index = ContentIndex(records, citations)
-    # Offline this only reads the verification cache file; online it asks the services about expired ids.
-    wanted = any(rule.code in settings.enabled for rule in ONLINE_RULES)
-    verification = {}
-    if wanted and (online or (target.root / settings.config.online.cache).exists()):
-        from hipcheck.online import verify_references  # the network client is heavy; most runs need no part of it
-
-        verification = verify_references(records, target.root, settings.config.online, online, progress)
-    flags, definitions = None, []
-    if settings.vocabulary is not None:  # exercises were screened and articles checked per file
-        flags = frozenset(d for d, r in by_path.items() if r.prose_flag)
-        definitions = [definition for r in by_path.values() for definition in r.prose_definitions]
     ctx = Context(
         config=settings.config,
         today=settings.today,
         index=index,
-        verification=verification,
-        prose_flags=flags,
-        prose_definitions=definitions,
+        verification=_verification(records, settings, plan, progress),
+        notes=_file_notes(by_path, settings),
     )
     emit = Emitter(settings.config, settings.enabled)
     for record in records:
         if record.loaded:
             for check in settings.late_record_checks[record.kind]:
                 emit.run(check, record.path, check.fn, record, ctx)
-    where = display_path(target.root, cwd)
+    where = display_path(plan.target.root, plan.cwd)
     for check in settings.index_checks:
-        scope = index
+        scoped = index
         if check in settings.per_file_index_checks:  # other files' findings came from the per-file stage
-            scope = index.scoped([r for r in records if r.kind in check.depends_on])
-        emit.run(check, where, check.fn, scope, ctx)
+            scoped = index.scoped([r for r in records if r.kind in check.depends_on])
+        emit.run(check, where, check.fn, scoped, ctx)
     for record in records:
         record.release()  # positions of cross-record findings are computed; let the trees go
     return emit.diagnostics, emit.internal_errors
+
+
+def _verification(records: list[Record], settings: RunSettings, plan: Plan, progress: bool) -> Mapping[str, Any]:
+    """Online answers about the references' identifiers, when a rule that reads them runs. Offline this
+    only reads the verification cache file; online it asks the services about expired ids."""
+    wanted = any(rule.code in settings.enabled for rule in ONLINE_RULES)
+    if not wanted or not (plan.online or (plan.target.root / settings.config.online.cache).exists()):
+        return {}
+    from hipcheck.online import verify_references  # the network client is heavy; most runs need no part of it
+
+    return verify_references(records, plan.target.root, settings.config.online, plan.online, progress)
+
+
+def _file_notes(by_path: dict[str, FileResult], settings: RunSettings) -> dict[str, dict[str, Any]] | None:
+    """What the per-file passes noted, by pass name and display path; None when they did not run."""
+    if settings.muscle_index is None:
+        return None
+    notes: dict[str, dict[str, Any]] = {c.file_pass.name: {} for c in settings.index_checks if c.file_pass is not None}
+    for display, file_result in by_path.items():
+        for name, note in file_result.notes.items():
+            notes.setdefault(name, {})[display] = note
+    return notes
 
 
 def _outside_key(root: Path, config: Config, online: bool) -> str:
@@ -356,44 +461,23 @@ def _outside_key(root: Path, config: Config, online: bool) -> str:
         return "none"
 
 
-def _cross_record_results_hold(summary: Summary, fresh: dict[str, FileResult], outside: str) -> bool:
+def _replay_holds(summary: Summary, fresh: dict[str, FileResult], outside: str) -> bool:
     """Whether the last run's cross-record results hold after these changes to the same set of files
     (the pre-commit case: a few exercises edited). They do when every changed file is an exercise whose
     index facts (id, references; no prose for the cross-record rules) are what they were, and no
-    cross-record finding sits in or points at a changed file, whose lines may have moved."""
+    cross-record finding is placed in or cites (`Diagnostic.cites`) a changed file, whose lines may
+    have moved."""
     if not fresh or not outside or summary.outside != outside or summary.index_errors:
         return False
     if any(not r.facts or summary.facts.get(d) != r.facts for d, r in fresh.items()):
         return False
-    return not any(d.path in fresh or any(p in d.message for p in fresh) for d in summary.index_diagnostics)
+    return not any(d.path in fresh or not fresh.keys().isdisjoint(d.cites) for d in summary.index_diagnostics)
 
 
 def _without_records(file_result: FileResult) -> FileResult:
-    """What the summary keeps of a file (the records file keeps its records): everything else, prose
-    flags and definitions included, or the next run's cross-record checks would go without them."""
+    """What the summary keeps of a file (the records file keeps its records): everything else, the
+    per-file passes' notes included, or the next run's cross-record checks would go without them."""
     return dataclasses.replace(file_result, records=[])
-
-
-def apply_suppressions(emit: Emitter, by_file: dict[str, suppressions.FileSuppressions]) -> list[Diagnostic]:
-    """Drop suppressed findings; report suppressions that are unused, unknown or lack a reason."""
-    for found in by_file.values():
-        for item in found.items:
-            item.used = item.directive == "enable" and item.used  # cached objects: count afresh
-    kept = [d for d in emit.diagnostics if d.path not in by_file or not by_file[d.path].suppresses(d, RULES[d.code])]
-    emit.diagnostics = kept
-    for found in by_file.values():
-        for item in found.items:
-            unknown = [s for s in item.selectors if not suppressions.known_selector(s)]
-            if unknown:
-                message = f"suppression names no rule: {', '.join(unknown)} (see 'hipcheck rules')"
-                emit(Finding(message, item.span, code="HC902"), item.path)
-            elif not item.used and _all_enabled(item, emit.enabled):
-                message = f"'hipcheck: {item.directive}' suppresses nothing here"
-                emit(Finding(message, item.span, fix=suppressions.removal_fix(item), code="HC901"), item.path)
-            if emit.config.suppression_requires_reason and not item.reason and item.directive != "enable":
-                message = f"'hipcheck: {item.directive}' needs a reason: add ' -- why' after it"
-                emit(Finding(message, item.span, code="HC903"), item.path)
-    return emit.diagnostics
 
 
 def _per_file_ignored(diagnostic: Diagnostic, config: Config, root: Path, cwd: Path) -> bool:
@@ -403,14 +487,9 @@ def _per_file_ignored(diagnostic: Diagnostic, config: Config, root: Path, cwd: P
     names = [path.relative_to(base).as_posix() for base in (config.base, root) if base and base in path.parents]
     rule = RULES[diagnostic.code]
     return any(
-        any(fnmatch.fnmatch(name, pattern) for name in names) and any(suppressions.selects(s, rule) for s in selectors)
+        any(fnmatch.fnmatch(name, pattern) for name in names) and any(selects(s, rule) for s in selectors)
         for pattern, selectors in config.per_file_ignores.items()
     )
-
-
-def _all_enabled(item: suppressions.Suppression, enabled: dict[str, Rule]) -> bool:
-    """Judge a suppression unused only if every rule it names ran (else it may be needed elsewhere)."""
-    return all(rule.code in enabled for rule in RULES.values() if item.matches(rule))
 
 
 def display_path(path: Path, cwd: Path) -> str:

@@ -23,9 +23,7 @@ from hipcheck.diagnostics import Diagnostic, Finding, Severity
 from hipcheck.index import ContentIndex, index_facts, keep_index_fields
 from hipcheck.loader.records import KIND_FOLDERS, Record, read_bytes, read_records
 from hipcheck.rules.online import ONLINE_RULES
-from hipcheck.rules.prose import article_prose, check_prose, exercise_needs_prose_check
-from hipcheck.rules.registry import ALL, CHECKS, RULES, Check, Rule, selects
-from hipcheck.vocabulary import MuscleOptions, Vocabulary, options_from
+from hipcheck.rules.registry import CHECKS, RULES, Check, FileNote, FilePassFn, Rule, selected
 
 _NO_INDEX = ContentIndex([])  # what checks that read only the record see of the index
 
@@ -37,9 +35,10 @@ class RunSettings:
     config: Config
     enabled: dict[str, Rule]
     today: dt.date
-    vocabulary: Vocabulary | None = None  # the muscle vocabulary, for screening exercise prose per file
-    vocabulary_key: str = ""  # digest of the muscle files it was built from (part of the cache key)
-    muscle_index: ContentIndex | None = None  # the muscle records, for checks that depend on them only
+    # The muscle records, for checks that depend on a file and them only (muscle_check, file_pass): None
+    # when no such check runs. `vocabulary_key` is the digest of their files (part of the cache key).
+    muscle_index: ContentIndex | None = None
+    vocabulary_key: str = ""
     for_cache: bool = True  # results go to a cache: digest each file's bytes, note its index facts
 
     @cached_property
@@ -65,13 +64,21 @@ class RunSettings:
         return {kind: [c for c in checks if c.kinds is None or kind in c.kinds] for kind in KIND_FOLDERS.values()}
 
     @cached_property
+    def file_passes_by_kind(self) -> dict[str, list[Check]]:
+        """Per kind, the enabled cross-record checks with a per-file pass over files of that kind."""
+        checks = [c for c in self.index_checks if c.file_pass is not None] if self.muscle_index else []
+        kinds = KIND_FOLDERS.values()
+        return {kind: [c for c in checks if c.file_pass and kind in c.file_pass.kinds] for kind in kinds}
+
+    @cached_property
+    def needs_muscles(self) -> bool:
+        """Whether a check that depends on a file and the muscle records only is enabled."""
+        return any(c.per_record is not None or c.file_pass is not None for c in self.index_checks)
+
+    @cached_property
     def file_context(self) -> Context:
         """The context of checks that read only the record (the same for every file)."""
         return Context(config=self.config, today=self.today, index=_NO_INDEX)
-
-    @cached_property
-    def muscle_options(self) -> MuscleOptions:
-        return options_from(self.config)
 
     @cached_property
     def muscle_context(self) -> Context | None:
@@ -110,8 +117,7 @@ class FileResult:
     suppressions: suppressions.FileSuppressions
     citations: list[Citation] = field(default_factory=list)  # an article body's citations
     internal_errors: list[str] = field(default_factory=list)
-    prose_flag: bool = False  # an exercise whose text the prose rules must look at
-    prose_definitions: list[Any] = field(default_factory=list)  # muscle groups an article defines
+    notes: dict[str, Any] = field(default_factory=dict)  # per-file passes' notes, by pass name (file_pass)
     digest: str = ""  # of the bytes read; "" when the file could not be read
     facts: str = ""  # what cross-record checks read of the file, if only an exercise's index fields (index_facts)
     unchanged: bool = False  # the bytes have the digest the caller knew: nothing else was computed
@@ -119,14 +125,7 @@ class FileResult:
     @property
     def is_empty(self) -> bool:
         """Nothing to remember but the records (the cache keeps those apart)."""
-        return not (
-            self.diagnostics
-            or self.suppressions.items
-            or self.citations
-            or self.internal_errors
-            or self.prose_flag
-            or self.prose_definitions
-        )
+        return not (self.diagnostics or self.suppressions.items or self.citations or self.internal_errors or self.notes)
 
 
 def process_file(path: str | Path, kind: str, display: str, settings: RunSettings, known: str = "") -> FileResult:
@@ -151,14 +150,7 @@ def process_file(path: str | Path, kind: str, display: str, settings: RunSetting
     if settings.muscle_index is not None and kind != "muscle":
         _muscle_dependent_checks(records, kind, display, settings, emit)
     first = records[0]
-    flag, definitions = False, []
-    if settings.vocabulary is not None and first.loaded:
-        options = settings.muscle_options
-        if kind == "exercise":
-            flag = exercise_needs_prose_check(first, settings.vocabulary, options)
-        elif kind == "article":
-            check = next(c for c in CHECKS if c.fn is check_prose)
-            emit.run(check, display, _article_findings, first, settings, options, definitions)
+    notes, keep_whole = _file_passes(first, kind, display, settings, emit) if first.loaded else ({}, False)
     result = FileResult(
         path=display,
         records=records,
@@ -166,8 +158,7 @@ def process_file(path: str | Path, kind: str, display: str, settings: RunSetting
         suppressions=suppressions.collect(first),
         citations=find_citations(first.body, first.body_offset) if kind == "article" else [],
         internal_errors=emit.internal_errors,
-        prose_flag=flag,
-        prose_definitions=definitions,
+        notes=notes,
         digest=content,
     )
     for record in records:
@@ -175,7 +166,7 @@ def process_file(path: str | Path, kind: str, display: str, settings: RunSetting
         # back); cross-record rules need them only to place a finding, and rebuild them then.
         record.release()
         record.drop_text()
-        if not flag:  # a flagged exercise goes to the prose rules whole
+        if not keep_whole:  # a file pass asked for the record whole in the cross-record stage
             keep_index_fields(record)
     result.facts = index_facts(records) if settings.for_cache else ""
     return result
@@ -195,15 +186,37 @@ def _muscle_dependent_checks(
                 emit.run(check, display, per_record, record, index, ctx)
 
 
-def _article_findings(record: Record, settings: RunSettings, options: Any, definitions: list[Any]) -> list[Finding]:
-    assert settings.vocabulary is not None
-    findings, found = article_prose(record, settings.vocabulary, options, settings.config.default_lang)
-    definitions.extend(found)
-    return findings
+def _file_passes(
+    first: Record, kind: str, display: str, settings: RunSettings, emit: Emitter
+) -> tuple[dict[str, Any], bool]:
+    """Run the per-file passes of cross-record checks (`file_pass`) on a file's first record: their
+    notes by pass name, and whether one needs the record whole in the cross-record stage."""
+    notes: dict[str, Any] = {}
+    keep_whole = False
+    for check in settings.file_passes_by_kind[kind]:
+        found = check.file_pass
+        assert found is not None and settings.muscle_index is not None and settings.muscle_context is not None
+        result = emit.run_pass(check, display, found.fn, first, settings.muscle_index, settings.muscle_context)
+        if result is not None and result.note is not None:
+            notes[found.name] = result.note
+        keep_whole = keep_whole or (result is not None and result.keep_record)
+    return notes, keep_whole
+
+
+class UnregisteredCode(Exception):
+    """A finding names a code no rule registered, or one its check does not declare: a bug in a rule."""
+
+
+# In development and tests (HIPCHECK_DEVELOPMENT=1, set by tests/conftest.py) such a finding raises; in
+# production it becomes an internal error, which the report shows and which fails the run (exit 2).
+_DEVELOPMENT = bool(os.environ.get("HIPCHECK_DEVELOPMENT"))
 
 
 class Emitter:
-    """Turns findings into diagnostics with the rule's (configured) severity; contains rule crashes."""
+    """Turns findings into diagnostics with the rule's (configured) severity; contains rule crashes.
+
+    A finding of a switched-off rule is dropped; one whose code no rule registered, or that its check
+    does not declare, is never dropped silently (see UnregisteredCode)."""
 
     def __init__(self, config: Config, enabled: dict[str, Rule]) -> None:
         self.config = config
@@ -212,8 +225,11 @@ class Emitter:
         self.internal_errors: list[str] = []
 
     def __call__(self, finding: Finding, default_path: str, check: Check | None = None) -> None:
-        code = finding.code or (check.rules[0].code if check else None)
-        rule = self.enabled.get(code or "")
+        code = finding.code or (check.rules[0].code if check else "")
+        if code not in RULES or (check is not None and all(r.code != code for r in check.rules)):
+            self._unregistered(code, finding, check)
+            return
+        rule = self.enabled.get(code)
         if rule is None:
             return
         severity = Severity(self.config.severity.get(rule.code) or self.config.severity.get(rule.name) or rule.severity)
@@ -230,28 +246,49 @@ class Emitter:
                 message=finding.message,
                 fix=fix,
                 related=finding.related,
+                cites=finding.cites,
             )
         )
+
+    def _unregistered(self, code: str, finding: Finding, check: Check | None) -> None:
+        where = f" from the check of {', '.join(r.code for r in check.rules)}" if check else ""
+        problem = f"internal error: a finding{where} has code {code!r}, " + (
+            "which its check does not declare" if code in RULES else "which no rule registered"
+        )
+        if _DEVELOPMENT:
+            raise UnregisteredCode(f"{problem}: {finding.message}")
+        self.internal_errors.append(f"{problem}: {finding.message}")
 
     def run(self, check: Check, where: str, produce: Callable[..., Iterable[Finding]], *args: Any) -> None:
         """Emit what `produce(*args)` finds; a rule that crashes becomes an internal error."""
         try:
             for finding in produce(*args):
                 self(finding, where, check)
+        except UnregisteredCode:
+            raise
         except Exception as error:  # a rule bug must not hide the other rules' findings
-            names = ", ".join(r.code for r in check.rules)
-            self.internal_errors.append(f"internal error in {names} on {where}: {type(error).__name__}: {error}")
+            self._crashed(check, where, error)
+
+    def run_pass(self, check: Check, where: str, produce: FilePassFn, *args: Any) -> FileNote | None:
+        """Emit the findings of a per-file pass and return its note; None when it crashed."""
+        try:
+            result = produce(*args)
+            for finding in result.findings:
+                self(finding, where, check)
+        except UnregisteredCode:
+            raise
+        except Exception as error:
+            self._crashed(check, where, error)
+            return None
+        return result
+
+    def _crashed(self, check: Check, where: str, error: Exception) -> None:
+        names = ", ".join(r.code for r in check.rules)
+        self.internal_errors.append(f"internal error in {names} on {where}: {type(error).__name__}: {error}")
 
 
 def enabled_rules(config: Config) -> dict[str, Rule]:
-    def matches(rule: Rule, selectors: list[str]) -> bool:
-        return any(s.upper() == ALL or selects(s, rule) for s in selectors)
-
-    return {
-        code: rule
-        for code, rule in RULES.items()
-        if (not config.select or matches(rule, config.select)) and not matches(rule, config.ignore)
-    }
+    return {code: rule for code, rule in RULES.items() if selected(rule, config.select, config.ignore)}
 
 
 # --- running the per-file stage in worker processes ----------------------------------------------

@@ -10,6 +10,8 @@ import pytest
 # Before hipcheck is imported (here and in every process a test starts): exercises in the index raise when
 # a cross-record check reads a field the index does not keep, instead of silently seeing nothing.
 os.environ["HIPCHECK_CHECK_INDEX_FIELDS"] = "1"
+# A finding with a code no rule registered (or that its check does not declare) raises, not only reports.
+os.environ["HIPCHECK_DEVELOPMENT"] = "1"
 # Caches go to a folder of this test session's own, never to the user's cache folder.
 os.environ["HIPCHECK_CACHE_DIR"] = tempfile.mkdtemp(prefix="hipcheck-test-cache-")
 

@@ -18,6 +18,7 @@ import yaml
 
 import hipcheck.rules.muscles  # noqa: F401  (registers HC601-HC606 until hipcheck.rules imports it)
 import hipcheck.rules.prose as prose_rules  # (registers HC607-HC612)
+from hipcheck.context import Context
 from hipcheck.engine import check_paths
 from hipcheck.fixes import apply_fixes
 from hipcheck.index import ContentIndex
@@ -496,8 +497,9 @@ def _prose_codes(root: Path, config: Any) -> Counter[str]:
         for path in sorted(root.rglob("*.*"))
         for record in read_records(path, {"articles": "article", "muscles": "muscle"}[path.parent.name], path.name)
     ]
-    ctx = SimpleNamespace(config=config, today=TODAY)
-    return Counter(f.code or "" for f in prose_rules.check_prose(ContentIndex(records), ctx))  # type: ignore[arg-type]
+    index = ContentIndex(records)
+    ctx = Context(config=config, today=TODAY, index=index)  # a configuration perhaps without `muscles`
+    return Counter(f.code or "" for f in prose_rules.check_prose(index, ctx))
 
 
 def test_allowed_informal_terms_come_from_the_configuration(tmp_path: Path) -> None:

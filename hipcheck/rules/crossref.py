@@ -11,7 +11,7 @@ from hipcheck.index import ContentIndex
 from hipcheck.loader.records import Record
 from hipcheck.loader.yaml_tree import Path
 from hipcheck.rules import citekeys
-from hipcheck.rules.registry import RULES, index_check, muscle_check, rule
+from hipcheck.rules.registry import RULES, index_check, muscle_check, rule, selected
 from hipcheck.suggest import closest
 from hipcheck.textpos import LineIndex
 from hipcheck.vocabulary import NEVER_MERGE, crosses_never_merge, muscle_refs, value_edit, vocabulary_for
@@ -145,14 +145,7 @@ UNKNOWN_CITATION = rule(
 def _defers_to_name_as_id(ctx: Context) -> bool:
     """True when `muscle-name-as-id` (HC601) runs: it then reports ids that are names, as warnings."""
     rule = RULES.get("HC601")
-    if rule is None:
-        return False
-
-    def chosen(selectors: list[str]) -> bool:  # the engine's selection: codes, code prefixes, names, ALL
-        return any(s.upper() == "ALL" or rule.code.startswith(s.upper()) or rule.name == s.lower() for s in selectors)
-
-    config = ctx.config
-    return (not config.select or chosen(list(config.select))) and not chosen(list(config.ignore))
+    return rule is not None and selected(rule, ctx.config.select, ctx.config.ignore)
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from hipcheck import cache_codec as codec
 from hipcheck.citations import prose_mask
 from hipcheck.context import Context
 from hipcheck.diagnostics import Edit, Finding, Fix, Severity, Span
@@ -25,12 +26,13 @@ from hipcheck.index import ContentIndex
 from hipcheck.loader.records import Record
 from hipcheck.loader.yaml_tree import unique_scalars
 from hipcheck.rules.muscles import MEMBER_CANNOT_ACT
-from hipcheck.rules.registry import index_check, rule
+from hipcheck.rules.registry import FileNote, file_pass, index_check, rule
 from hipcheck.textpos import LineIndex
 from hipcheck.vocabulary import (
     Mention,
     Misspelling,
     MuscleOptions,
+    Term,
     Vocabulary,
     folded_for_cues,
     options_from,
@@ -548,18 +550,18 @@ class _Prose:
 def check_prose(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
     """Every prose rule: each article body and exercise is scanned once, then group definitions compared."""
     prose = _Prose(vocabulary_for(index), options_from(ctx.config))
-    # When the engine ran the per-file stage with the vocabulary, it screened every exercise and checked
-    # every article there (`article_prose`): only flagged exercises and the comparison across files are left.
-    flagged = getattr(ctx, "prose_flags", None)
+    # When the per-file stage ran `prose_file_pass`, it checked every article and screened every exercise:
+    # only the exercises it noted for a rescan and the comparison across files are left.
+    notes: Mapping[str, ProseNote] | None = ctx.file_notes(check_prose)
     candidates = []
     for record in index.records:
         if record.kind == "exercise" and record.loaded:
-            if flagged is not None:
-                if record.path not in flagged:
+            if notes is not None:
+                if not (record.path in notes and notes[record.path].rescan):
                     continue
             elif not exercise_needs_prose_check(record, prose.vocabulary, prose.options):
                 continue  # the common case: no need for the file's text and node tree
-        if record.kind == "article" and flagged is not None:
+        if record.kind == "article" and notes is not None:
             continue
         if record.kind in PROSE:
             candidates.append(record)
@@ -568,13 +570,48 @@ def check_prose(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
         yield from _check_unit(unit, prose)
     for definition in prose.definitions:
         yield from _against_record(definition, prose)
-    prose.definitions.extend(getattr(ctx, "prose_definitions", ()))
+    if notes is not None:
+        prose.definitions.extend(d for note in notes.values() for d in note.definitions)
     yield from _conflicts(prose)
+
+
+@dataclass
+class ProseNote:
+    """What the per-file pass hands to `check_prose` about a file."""
+
+    rescan: bool = False  # an exercise with something to report: scanned again, whole, in the cross-record stage
+    definitions: list[Definition] = field(default_factory=list)  # muscle groups an article defines
+
+
+def _note_out(note: ProseNote) -> list[Any]:
+    return [note.rescan, [definition_out(d) for d in note.definitions]]
+
+
+def _note_in(value: Any) -> ProseNote:
+    rescan, definitions = codec.items(value, 2)
+    return ProseNote(codec.flag(rescan), codec.list_of(definition_in, definitions))
+
+
+def _note_records(note: ProseNote) -> Iterator[Record]:
+    return (definition.record for definition in note.definitions)
+
+
+@file_pass(check_prose, kinds=PROSE, encode=_note_out, decode=_note_in, records_of=_note_records)
+def prose_file_pass(record: Record, muscles: ContentIndex, ctx: Context) -> FileNote:
+    """An article is checked whole here (its group definitions are kept for the comparison across files);
+    an exercise is only screened, and noted for a rescan when it has anything to report."""
+    vocabulary = vocabulary_for(muscles)
+    options = muscles.memo("prose:options", lambda _: options_from(ctx.config))
+    if record.kind == "exercise":
+        rescan = exercise_needs_prose_check(record, vocabulary, options)
+        return FileNote(note=ProseNote(rescan=True) if rescan else None, keep_record=rescan)
+    findings, definitions = article_prose(record, vocabulary, options, ctx.config.default_lang)
+    return FileNote(findings, ProseNote(definitions=definitions) if definitions else None)
 
 
 def article_prose(
     record: Record, vocabulary: Vocabulary, options: MuscleOptions, default_lang: str = "en"
-) -> tuple[list[Finding], list[Any]]:
+) -> tuple[list[Finding], list[Definition]]:
     """An article's own prose findings, and the group definitions it makes (for comparison across files)."""
     prose = _Prose(vocabulary, options)
     findings = [finding for unit in prose_units([record], default_lang) for finding in _check_unit(unit, prose)]
@@ -854,4 +891,54 @@ def _conflicts(prose: _Prose) -> Iterator[Finding]:
                 path=later.record.path,
                 related=(f"muscle:{group}",),
                 code=CONFLICTING_DEFINITIONS.code,
+                cites=(earlier.record.path,),
             )
+
+
+# --- how the cache stores a group definition (the strict readers of hipcheck.cache_codec) ---------
+
+
+def _term_out(term: Term) -> list[Any]:
+    return [term.norm, list(term.ids), term.role, term.base, term.number]
+
+
+def _term_in(value: Any) -> Term:
+    norm, ids, role, base, number = codec.items(value, 5)
+    codec.need(role in ("name", "synonym", "alias", "abbreviation") and number in ("", "plural", "singular"))
+    return Term(codec.text(norm), codec.texts(ids), role, codec.text(base), number)
+
+
+def mention_out(m: Mention) -> list[Any]:
+    return [m.start, m.end, m.text, _term_out(m.term)]
+
+
+def mention_in(value: Any) -> Mention:
+    start, end, said, term = codec.items(value, 4)
+    return Mention(codec.integer(start), codec.integer(end), codec.text(said), _term_in(term))
+
+
+def definition_out(d: Definition) -> list[Any]:
+    """A prose group definition. Its record is kept as what places a finding (kind, path, stem, file),
+    not whole: an article's values would be stored again for each definition it makes."""
+    members = None if d.members is None else [[k, mention_out(m)] for k, m in d.members.items()]
+    where = [d.record.kind, d.record.path, d.record.stem, d.record.source]
+    return [d.group, where, d.start, d.end, d.line, members, [mention_out(m) for m in d.listed], d.count]
+
+
+def definition_in(value: Any) -> Definition:
+    group, where, start, end, line, members, listed, count = codec.items(value, 8)
+    kind, path, stem, source = (codec.text(v) for v in codec.items(where, 4))
+    return Definition(
+        codec.text(group),
+        Record(kind=kind, path=path, stem=stem, _text=None, source=source, loaded=True),  # text read on use
+        codec.integer(start),
+        codec.integer(end),
+        codec.integer(line),
+        None if members is None else {codec.text(k): mention_in(m) for k, m in map(_pair, codec.items(members))},
+        codec.list_of(mention_in, listed),
+        codec.optional(codec.integer, count),
+    )
+
+
+def _pair(value: Any) -> list[Any]:
+    return codec.items(value, 2)

@@ -567,6 +567,7 @@ def check_duplicate_works(index: ContentIndex, ctx: Context) -> Iterator[Finding
                 record.span((field,)),
                 path=record.path,
                 related=tuple(f"reference:{r.id}" for r in records),
+                cites=tuple(o.path for o in records if o is not record),
             )
 
 

@@ -1,8 +1,11 @@
 """The rule registry: each rule's identity and docs, and the checks that produce its findings.
 
-A rule is metadata (stable code, kebab-case name, default severity, docs). A check is a function
-that yields Findings for one or more rules: record checks see one record, index checks see the
-whole content index. Loader rules have no check; the loader emits them.
+A rule is metadata (stable code, kebab-case name, default severity, docs, the module defining it). A
+check is a function that yields Findings for one or more rules: record checks see one record, index
+checks see the whole content index. A cross-record check may declare a per-file pass (`file_pass`):
+the engine runs it on each file in the per-file stage and hands what it notes to the check. Loader
+and suppression rules have no check here; the loader and the suppression stage emit them through
+their rule objects.
 """
 
 from __future__ import annotations
@@ -10,9 +13,11 @@ from __future__ import annotations
 import difflib
 import inspect
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
 from hipcheck.diagnostics import Finding, Severity
 
@@ -34,6 +39,13 @@ class Rule:
     doc: str
     kinds: frozenset[str] | None = None  # record kinds it applies to; None = all
     fixable: bool = False
+    module: str = ""  # the module that defines it (and its check and fix)
+
+    @property
+    def source(self) -> str:
+        """The file of the module that defines the rule."""
+        module = sys.modules.get(self.module)
+        return str(Path(module.__file__).resolve()) if module is not None and module.__file__ else ""
 
     @property
     def summary(self) -> str:
@@ -50,6 +62,40 @@ MuscleRecordFn = Callable[["Record", "ContentIndex", "Context"], Iterable[Findin
 
 
 @dataclass(frozen=True, slots=True)
+class FileNote:
+    """What a file pass finds in one record: findings to report from the per-file stage, and what its
+    cross-record check reads of the file later."""
+
+    findings: list[Finding] = field(default_factory=list)
+    note: Any = None  # handed to the cross-record check (None: nothing to hand on); picklable, encodable
+    keep_record: bool = False  # the cross-record check reads the record whole, not only its index fields
+
+
+FilePassFn = Callable[["Record", "ContentIndex", "Context"], FileNote]
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _no_records(note: Any) -> Iterable[Record]:
+    return ()
+
+
+@dataclass(frozen=True, slots=True)
+class FilePass:
+    """A cross-record check's pass over each file of `kinds` in the per-file stage (parallel, cached):
+    `fn(record, muscle_index, ctx)` sees a file's first loaded record and the muscle records."""
+
+    name: str  # the key of its notes: the check function's qualified name
+    kinds: frozenset[str]
+    fn: FilePassFn
+    encode: Callable[[Any], Any] = _same  # a note as JSON values (the cache stores it) ...
+    decode: Callable[[Any], Any] = _same  # ... and back; raise ValueError on a value it did not write
+    records_of: Callable[[Any], Iterable[Record]] = _no_records  # records a note refers to (to place findings)
+
+
+@dataclass(frozen=True, slots=True)
 class Check:
     scope: Literal["record", "index"]
     rules: tuple[Rule, ...]
@@ -58,6 +104,7 @@ class Check:
     # kinds: the engine runs it on each other file in the per-file stage (parallel, cached).
     depends_on: frozenset[str] = frozenset()
     per_record: MuscleRecordFn | None = None  # the same check for one record (see muscle_check)
+    file_pass: FilePass | None = None  # its per-file pass (see file_pass)
 
     @property
     def kinds(self) -> frozenset[str] | None:
@@ -84,7 +131,8 @@ def rule(
         raise ValueError(f"bad rule identity {code} {name}")
     if code in RULES or any(r.name == name for r in RULES.values()):
         raise ValueError(f"rule {code} {name} registered twice")
-    new = Rule(code, name, severity, inspect.cleandoc(doc), frozenset(kinds) if kinds else None, fixable)
+    module = sys._getframe(1).f_globals.get("__name__", "")  # the module calling rule() defines it
+    new = Rule(code, name, severity, inspect.cleandoc(doc), frozenset(kinds) if kinds else None, fixable, module)
     RULES[code] = new
     return new
 
@@ -121,6 +169,38 @@ def muscle_check(*rules: Rule) -> Callable[[MuscleRecordFn], MuscleRecordFn]:
     return register
 
 
+def file_pass(
+    check: IndexCheckFn,
+    *,
+    kinds: Iterable[str],
+    encode: Callable[[Any], Any] = _same,
+    decode: Callable[[Any], Any] = _same,
+    records_of: Callable[[Any], Iterable[Record]] = _no_records,
+) -> Callable[[FilePassFn], FilePassFn]:
+    """Declare the per-file pass of an index check registered before it. The engine runs the pass on each
+    file of `kinds` in the per-file stage (where its findings are reported and cached with the file), and
+    gives the check the notes it made: `ctx.file_notes(check)`, by display path (None when the pass did
+    not run, as when a test calls the check directly: then the check does the whole job itself)."""
+
+    def register(fn: FilePassFn) -> FilePassFn:
+        position = next((i for i, c in enumerate(CHECKS) if c.fn is check and c.scope == "index"), None)
+        if position is None:
+            raise ValueError(f"{check.__qualname__} is not a registered index check")
+        found = FilePass(pass_name(check), frozenset(kinds), fn, encode, decode, records_of)
+        CHECKS[position] = replace(CHECKS[position], file_pass=found)
+        return fn
+
+    return register
+
+
+def pass_name(check: Callable[..., Any]) -> str:
+    return f"{check.__module__}.{check.__qualname__}"
+
+
+def file_pass_named(name: str) -> FilePass | None:
+    return next((c.file_pass for c in CHECKS if c.file_pass is not None and c.file_pass.name == name), None)
+
+
 def find_rule(code_or_name: str) -> Rule | None:
     key = code_or_name.strip()
     if key.upper() in RULES:
@@ -138,6 +218,17 @@ _SUGGESTION_CUTOFF = 0.75  # difflib similarity a did-you-mean needs: close typo
 def selects(selector: str, rule: Rule) -> bool:
     """Whether a selector (a rule code, a code prefix or a rule name; any case) names the rule."""
     return bool(selector) and (rule.name == selector.lower() or rule.code.startswith(selector.upper()))
+
+
+def selected(rule: Rule, select: Iterable[str], ignore: Iterable[str]) -> bool:
+    """Whether a rule runs under `select` (empty: every rule) and `ignore`, the lists of the command line
+    and the configuration; each entry is a selector or ALL. The one place rule selection is decided."""
+
+    def matches(selectors: Iterable[str]) -> bool:
+        return any(s.upper() == ALL or selects(s, rule) for s in selectors)
+
+    select = list(select)
+    return (not select or matches(select)) and not matches(ignore)
 
 
 def selector_problem(selector: str, *, allow_all: bool = False) -> str | None:

@@ -492,6 +492,7 @@ def check_duplicate_ids(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
                     record.span((_id_key(record),)),
                     path=record.path,
                     related=(f"{kind}:{record_id}",),
+                    cites=tuple(o.path for o in records if o is not record),
                 )
 
 

@@ -1,7 +1,20 @@
-"""Rules about inline suppressions themselves; the engine reports them after applying suppressions."""
+"""Inline suppressions applied, and the rules about suppressions themselves (HC901-HC903).
 
-from hipcheck.diagnostics import Severity
-from hipcheck.rules.registry import rule
+The per-file stage collects each file's suppression comments (`hipcheck.suppression_comments`); the
+suppress stage of the pipeline calls `apply_suppressions` once every finding is in, which drops the
+suppressed ones and reports the suppressions that are unused, unknown or lack a reason.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from hipcheck import suppressions
+from hipcheck.diagnostics import Diagnostic, Finding, Severity
+from hipcheck.rules.registry import RULES, Rule, rule
+
+if TYPE_CHECKING:
+    from hipcheck.stages import Emitter
 
 UNUSED = rule(
     "HC901",
@@ -81,3 +94,31 @@ NO_REASON = rule(
     `# hipcheck: ignore[HC206] -- bodyweight variant; safety notes live in the article`
     """,
 )
+
+
+def apply_suppressions(emit: Emitter, by_file: dict[str, suppressions.FileSuppressions]) -> list[Diagnostic]:
+    """Drop suppressed findings from `emit.diagnostics`; report suppressions that are unused, unknown or
+    lack a reason (through `emit`). Returns what is left."""
+    for found in by_file.values():
+        for item in found.items:
+            item.used = item.directive == "enable" and item.used  # cached objects: count afresh
+    kept = [d for d in emit.diagnostics if d.path not in by_file or not by_file[d.path].suppresses(d, RULES[d.code])]
+    emit.diagnostics = kept
+    for found in by_file.values():
+        for item in found.items:
+            unknown = [s for s in item.selectors if not suppressions.known_selector(s)]
+            if unknown:
+                message = f"suppression names no rule: {', '.join(unknown)} (see 'hipcheck rules')"
+                emit(Finding(message, item.span, code=UNKNOWN_RULE.code), item.path)
+            elif not item.used and _all_enabled(item, emit.enabled):
+                message = f"'hipcheck: {item.directive}' suppresses nothing here"
+                emit(Finding(message, item.span, fix=suppressions.removal_fix(item), code=UNUSED.code), item.path)
+            if emit.config.suppression_requires_reason and not item.reason and item.directive != "enable":
+                message = f"'hipcheck: {item.directive}' needs a reason: add ' -- why' after it"
+                emit(Finding(message, item.span, code=NO_REASON.code), item.path)
+    return emit.diagnostics
+
+
+def _all_enabled(item: suppressions.Suppression, enabled: dict[str, Rule]) -> bool:
+    """Judge a suppression unused only if every rule it names ran (else it may be needed elsewhere)."""
+    return all(rule.code in enabled for rule in RULES.values() if item.matches(rule))
