@@ -106,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     config.add_argument("--format", choices=("text", "json"), default="text")
     rule = commands.add_parser("rule", help="print a rule's documentation")
     rule.add_argument("rule", metavar="CODE|NAME")
+    rule.add_argument("--source", action="store_true", help="print only the file of the module that defines the rule")
     return parser
 
 
@@ -339,9 +340,13 @@ def run_rule(args: argparse.Namespace) -> int:
     found = find_rule(args.rule)
     if found is None:
         raise UsageError(f"no rule {args.rule!r}; 'hipcheck rules' lists them")
+    if args.source:
+        print(found.source)
+        return EXIT_OK
     fixable = ", fixable" if found.fixable else ""
     print(f"{found.code} {found.name} (default severity: {found.severity.value}{fixable})\n")
     print(found.doc)
+    print(f"\nDefined in {found.source_file}.")
     return EXIT_OK
 
 
@@ -388,6 +393,7 @@ def rules_markdown() -> str:
         fixable = ", fixable" if r.fixable else ""
         parts.append(
             f"\n## {r.code} {r.name}\n\n{r.summary} (default severity: {r.severity.value}{fixable})\n\n{body}\n"
+            f"\nDefined in `{r.source_file}`.\n"
         )
     return "".join(parts)
 

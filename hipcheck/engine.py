@@ -32,7 +32,7 @@ from hipcheck.discovery import walk
 from hipcheck.index import ContentIndex
 from hipcheck.loader.records import Record, kind_of, read_bytes, read_records
 from hipcheck.result import RunResult, UsageError
-from hipcheck.rules.loader import UNREADABLE
+from hipcheck.rules.file_format import UNREADABLE
 from hipcheck.rules.online import ONLINE_RULES
 from hipcheck.rules.registry import RULES, file_pass_named, selects
 from hipcheck.rules.suppression import apply_suppressions

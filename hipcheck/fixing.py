@@ -28,7 +28,7 @@ from hipcheck.discovery import walk
 from hipcheck.engine import RunResult, Target, check_paths, display_path, plan_targets
 from hipcheck.fixes import CHANGED, WriteRefused, apply_fixes, write_checked
 from hipcheck.loader.records import Record, kind_of, read_records
-from hipcheck.rules.loader import UNREADABLE
+from hipcheck.rules.file_format import UNREADABLE
 from hipcheck.rules.registry import RULES
 from hipcheck.suppressions import collect, logical_lines
 

@@ -23,6 +23,7 @@ from hipcheck.loader.yaml_tree import (
     LoaderIssue,
     Path,
     YamlDocument,
+    file_format,
     find_node,
     parse_yaml,
 )
@@ -231,7 +232,9 @@ def read_records(path: FsPath | str, kind: str, display: str, raw: bytes | None 
             record.data, record.loaded = {}, False
         return [record]
     if not items:
-        record.issues.append(LoaderIssue("HC007", "empty reference collection: no items", record.top_span()))
+        record.issues.append(
+            LoaderIssue(file_format().EMPTY.code, "empty reference collection: no items", record.top_span())
+        )
         return [record]
     records = []
     for prefix, item in items:
@@ -249,9 +252,13 @@ def read_records(path: FsPath | str, kind: str, display: str, raw: bytes | None 
         records[-1].data, records[-1].loaded = (item, True) if isinstance(item, dict) else ({}, False)
         if not isinstance(item, dict):
             records[-1].issues.append(
-                LoaderIssue("HC008", "a reference item must be a mapping of CSL fields", records[-1].span())
+                LoaderIssue(
+                    file_format().NOT_A_MAPPING.code,
+                    "a reference item must be a mapping of CSL fields",
+                    records[-1].span(),
+                )
             )
-    records[0].issues[:0] = [i for i in record.issues if i.code != "HC008"]
+    records[0].issues[:0] = [i for i in record.issues if i.code != file_format().NOT_A_MAPPING.code]
     return records
 
 
@@ -274,10 +281,16 @@ def _read_bibtex(path: FsPath | str, display: str, raw: bytes | None) -> list[Re
         return [record]
     record.text = text
     entries, problems = read_bibtex(text)
-    issues = [LoaderIssue("HC001", p.message, _first_line(_char_span(text, p.offset), text)) for p in problems]
+    issues = [
+        LoaderIssue(file_format().SYNTAX.code, p.message, _first_line(_char_span(text, p.offset), text))
+        for p in problems
+    ]
     if not entries:
         what = "no BibTeX entries" if text.strip() else "empty file"
-        record.issues[:0] = [*issues, LoaderIssue("HC007", f"empty bibliography: {what}", Span.start_of_file())]
+        record.issues[:0] = [
+            *issues,
+            LoaderIssue(file_format().EMPTY.code, f"empty bibliography: {what}", Span.start_of_file()),
+        ]
         return [record]
     records = []
     for i, entry in enumerate(entries):
@@ -320,7 +333,7 @@ def read_record(path: FsPath | str, kind: str, display: str, raw: bytes | None =
     if not text.strip():
         record.issues.append(
             LoaderIssue(
-                "HC007",
+                file_format().EMPTY.code,
                 f"empty file: {_a(kind)} record needs its fields",
                 Span.start_of_file(),
             )
@@ -341,19 +354,21 @@ def _read_text(path: FsPath | str, record: Record, raw: bytes | None = None) -> 
     except OSError as error:
         record.issues.append(
             LoaderIssue(
-                "HC006",
+                file_format().UNREADABLE.code,
                 f"cannot read file: {error.strerror or error}",
                 Span.start_of_file(),
             )
         )
         return None
     if len(raw) > MAX_FILE_BYTES:  # bytes read by a caller other than `read_bytes`
-        record.issues.append(LoaderIssue("HC006", f"cannot read file: {TOO_LARGE}", Span.start_of_file()))
+        record.issues.append(
+            LoaderIssue(file_format().UNREADABLE.code, f"cannot read file: {TOO_LARGE}", Span.start_of_file())
+        )
         return None
     if b"\x00" in raw[:8192]:
         record.issues.append(
             LoaderIssue(
-                "HC006",
+                file_format().UNREADABLE.code,
                 "binary file: a content record must be UTF-8 text",
                 Span.start_of_file(),
             )
@@ -368,14 +383,16 @@ def _read_text(path: FsPath | str, record: Record, raw: bytes | None = None) -> 
         before = after_bom[: error.start].decode("utf-8")
         span = _char_span(before + "\ufffd", len(before))
         message = f"not UTF-8: byte 0x{after_bom[error.start]:02x} cannot be decoded; save the file as UTF-8"
-        record.issues.append(LoaderIssue("HC006", message, span))
+        record.issues.append(LoaderIssue(file_format().UNREADABLE.code, message, span))
         return None
     # Substring tests first: they cost far less than the pattern, and almost every file has none of these.
     suspect = _SUSPECT.search(text) if "\0" in text or "\ufeff" in text or "\r" in text else None
     if suspect is not None:
         record.text = text
         start = suspect.start()
-        record.issues.append(LoaderIssue("HC006", _SUSPECT_MESSAGES[suspect.group()], _char_span(text, start)))
+        record.issues.append(
+            LoaderIssue(file_format().UNREADABLE.code, _SUSPECT_MESSAGES[suspect.group()], _char_span(text, start))
+        )
         return None
     return text
 
@@ -401,7 +418,7 @@ def _load_article(record: Record) -> None:
     if not lines or lines[0].rstrip("\r\n").rstrip() != "---":
         record.issues.append(
             LoaderIssue(
-                "HC005",
+                file_format().FRONT_MATTER.code,
                 "article has no YAML front matter: start the file with a '---' line, the fields, and a closing '---'",
                 _first_line(Span.start_of_file(), text),
             )
@@ -417,7 +434,11 @@ def _load_article(record: Record) -> None:
             if record.doc.root is None and not record.doc.issues:
                 record.doc.value = {}  # `---` directly followed by `---`, or only comments
                 record.issues.append(
-                    LoaderIssue("HC007", "empty front matter: no fields", _first_line(Span.start_of_file(), text))
+                    LoaderIssue(
+                        file_format().EMPTY.code,
+                        "empty front matter: no fields",
+                        _first_line(Span.start_of_file(), text),
+                    )
                 )
             record.body_line = number + 1
             record.body_offset = offset + len(line)
@@ -426,7 +447,7 @@ def _load_article(record: Record) -> None:
         offset += len(line)
     record.issues.append(
         LoaderIssue(
-            "HC005",
+            file_format().FRONT_MATTER.code,
             "front matter never closes: add a '---' line after the last field",
             _first_line(Span.start_of_file(), text),
         )
@@ -439,7 +460,7 @@ def _take_mapping(record: Record, doc: YamlDocument, what: str) -> None:
     if doc.root is None and doc.value is None:
         if not doc.issues:
             message = f"{_a(record.kind)} record with no fields (only comments or blank lines)"
-            record.issues.append(LoaderIssue("HC007", message, Span.start_of_file()))
+            record.issues.append(LoaderIssue(file_format().EMPTY.code, message, Span.start_of_file()))
         return
     if isinstance(doc.value, dict):
         record.data = doc.value
@@ -451,7 +472,9 @@ def _take_mapping(record: Record, doc: YamlDocument, what: str) -> None:
     elif not isinstance(doc.root, MappingNode):
         found = "a single value"
     span = doc.span(doc.root) if doc.root is not None else Span.start_of_file()
-    record.issues.append(LoaderIssue("HC008", f"{what} must be a mapping of fields, found {found}", span))
+    record.issues.append(
+        LoaderIssue(file_format().NOT_A_MAPPING.code, f"{what} must be a mapping of fields, found {found}", span)
+    )
 
 
 def _a(word: str) -> str:

@@ -12,6 +12,7 @@ import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 import yaml
@@ -91,6 +92,14 @@ _FITS = _implicit_patterns()
 PathPart = str | int
 Path = tuple[PathPart, ...]
 _constructor = SafeConstructor()
+
+
+def file_format() -> ModuleType:
+    """The rules the loader reports through (`hipcheck.rules.file_format`, HC001-HC008). Imported on first
+    use, not with this module: the rule modules import the loader."""
+    from hipcheck.rules import file_format as rules
+
+    return rules
 
 
 @dataclass(slots=True)
@@ -204,17 +213,17 @@ def parse_yaml(text: str, line_offset: int = 0, char_offset: int = 0) -> YamlDoc
             problem += f" ({error.context} at line {doc.mark_span(error.context_mark.index).line})"
         if problem.startswith("but found another document"):
             problem = "found a second YAML document ('---'); a record file holds exactly one"
-        doc.issues.append(LoaderIssue("HC001", f"YAML syntax error: {problem}", span))
+        doc.issues.append(LoaderIssue(file_format().SYNTAX.code, f"YAML syntax error: {problem}", span))
         return doc
     except ReaderError:  # libyaml's position here is neither in characters nor in bytes: find it
         bad = _NOT_PRINTABLE.search(text)
         index = bad.start() if bad else 0
         what = f"U+{ord(bad.group()):04X}" if bad else "a character"
         message = f"YAML syntax error: {what} is a control character, which YAML does not allow; delete it"
-        doc.issues.append(LoaderIssue("HC001", message, doc.mark_span(index)))
+        doc.issues.append(LoaderIssue(file_format().SYNTAX.code, message, doc.mark_span(index)))
         return doc
     except (yaml.YAMLError, RecursionError) as error:
-        doc.issues.append(LoaderIssue("HC001", f"YAML syntax error: {error}", doc.mark_span(0)))
+        doc.issues.append(LoaderIssue(file_format().SYNTAX.code, f"YAML syntax error: {error}", doc.mark_span(0)))
         return doc
     doc.root = root
     if root is not None:
@@ -251,14 +260,14 @@ class _Converter:
         if self.visited > MAX_NODES or self.depth > MAX_DEPTH:
             what = "nested too deeply" if self.depth > MAX_DEPTH else "expands to too many values (alias bomb?)"
             self.issue(
-                "HC001",
+                file_format().SYNTAX.code,
                 f"YAML structure {what}; a content record is small and flat",
                 node,
             )
             self.aborted = True
             return None
         if id(node) in self.active:
-            self.issue("HC001", "recursive alias: this node contains itself", node)
+            self.issue(file_format().SYNTAX.code, "recursive alias: this node contains itself", node)
             return None
         self.check_tag(node)
         if isinstance(node, ScalarNode):
@@ -285,7 +294,7 @@ class _Converter:
         else:
             message = f"tag '{written}' is not in YAML's safe core set"
         message += "; hipcheck reads the value as plain data. Remove the tag"
-        self.issue("HC004", message, node, at_properties=True)
+        self.issue(file_format().UNSAFE_TAG.code, message, node, at_properties=True)
 
     def scalar(self, node: ScalarNode, path: Path) -> Any:
         tag = node.tag
@@ -295,7 +304,7 @@ class _Converter:
             written = tag.replace(TAG, "!!")
             message = f"'{node.value[:40]}' is not a valid '{written}' value, and YAML loaders refuse it"
             message += "; hipcheck reads it as text. Remove the tag or fix the value"
-            self.issue("HC004", message, node, at_properties=True)
+            self.issue(file_format().UNSAFE_TAG.code, message, node, at_properties=True)
             return node.value
         if tag == TAG + "null":
             return None  # null in YAML 1.1 and 1.2 alike: no trap, the schema judges it
@@ -342,7 +351,9 @@ class _Converter:
                 continue
             if key_node.tag != STR_TAG or type(key_node) is not ScalarNode:  # most keys are plain text
                 if not isinstance(key_node, ScalarNode):
-                    self.issue("HC001", "a mapping key must be a plain string, not a collection", key_node)
+                    self.issue(
+                        file_format().SYNTAX.code, "a mapping key must be a plain string, not a collection", key_node
+                    )
                     continue
                 self.check_tag(key_node)
             key = key_node.value  # keys stay the text written: `no:` is the key "no", not False
@@ -351,12 +362,12 @@ class _Converter:
                 first_line = self.doc.span(first).line
                 this_line = self.doc.span(key_node).line
                 self.issue(
-                    "HC002",
+                    file_format().DUPLICATE_KEY.code,
                     f"duplicate key '{key}' (first at line {first_line}); the later value wins",
                     key_node,
                 )
                 self.issue(
-                    "HC002",
+                    file_format().DUPLICATE_KEY.code,
                     f"key '{key}' is repeated at line {this_line}, whose value replaces this one",
                     first,
                 )

@@ -43,9 +43,16 @@ class Rule:
 
     @property
     def source(self) -> str:
-        """The file of the module that defines the rule."""
+        """The file of the module that defines the rule (its metadata, docs, check and fix)."""
         module = sys.modules.get(self.module)
         return str(Path(module.__file__).resolve()) if module is not None and module.__file__ else ""
+
+    @property
+    def source_file(self) -> str:
+        """That file, named from the package's folder: `hipcheck/rules/prose.py`."""
+        parts = self.module.split(".")
+        suffix = "/__init__.py" if self.source.endswith("__init__.py") else ".py"
+        return "/".join(parts) + suffix
 
     @property
     def summary(self) -> str:

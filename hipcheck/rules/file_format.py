@@ -1,4 +1,5 @@
-"""Rules the loader reports while reading a file: they have docs here and no check function."""
+"""Rules about a file's format (HC001-HC008): the loader (`hipcheck.loader`) finds these problems while
+reading a file and reports them through these rule objects; they have no check function here."""
 
 from hipcheck.diagnostics import Severity
 from hipcheck.rules.registry import rule
