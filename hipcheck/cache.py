@@ -59,7 +59,7 @@ from hipcheck.loader.records import Record
 from hipcheck.loader.yaml_tree import LoaderIssue
 from hipcheck.rules.registry import FilePass, file_pass_named
 from hipcheck.stages import FileResult, RunSettings
-from hipcheck.suppressions import FileSuppressions, Suppression
+from hipcheck.suppression_comments import FileSuppressions, Suppression
 
 FORMAT = 9  # bump when what is stored changes shape
 RACY_NS = 2_000_000_000  # a file changed this close to the cache write may share its mtime with the old bytes

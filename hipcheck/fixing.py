@@ -30,7 +30,7 @@ from hipcheck.fixes import CHANGED, WriteRefused, apply_fixes, write_checked
 from hipcheck.loader.records import Record, kind_of, read_records
 from hipcheck.rules.file_format import UNREADABLE
 from hipcheck.rules.registry import RULES
-from hipcheck.suppressions import collect, logical_lines
+from hipcheck.suppression_comments import collect, logical_lines
 
 MAX_PASSES = 10
 _BOM = "\ufeff"

@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from hipcheck import suppressions
+from hipcheck import suppression_comments as suppressions
 from hipcheck.citations import Citation, find_citations
 from hipcheck.config import Config
 from hipcheck.content_digest import digest

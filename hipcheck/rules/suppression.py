@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hipcheck import suppressions
+from hipcheck import suppression_comments as suppressions
 from hipcheck.diagnostics import Diagnostic, Finding, Severity
 from hipcheck.rules.registry import RULES, Rule, rule
 

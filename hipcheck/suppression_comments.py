@@ -1,4 +1,5 @@
-"""Inline suppressions: `# hipcheck: ignore[CODE]` in YAML, `<!-- hipcheck: ignore[CODE] -->` in Markdown.
+"""Inline suppression comments, parsed: `# hipcheck: ignore[CODE]` in YAML, `<!-- hipcheck: ignore[CODE] -->`
+in Markdown. Applying them, and the rules about them, is `hipcheck.rules.suppression`.
 
 Directives:
   ignore[CODES]       the finding on this line (trailing comment) or on the next line (own line)
@@ -48,11 +49,7 @@ class Suppression:
     used: bool = False
 
     def matches(self, rule: Rule) -> bool:
-        return not self.selectors or any(selects(s, rule) for s in self.selectors)
-
-
-def selects(selector: str, rule: Rule) -> bool:
-    return registry.selects(selector, rule)
+        return not self.selectors or any(registry.selects(s, rule) for s in self.selectors)
 
 
 def known_selector(selector: str) -> bool:
