@@ -18,6 +18,7 @@ import yaml
 
 import hipcheck.rules.muscles  # noqa: F401  (registers HC601-HC606 until hipcheck.rules imports it)
 import hipcheck.rules.prose as prose_rules  # (registers HC607-HC612)
+import hipcheck.rules.prose.definitions as prose_definitions
 from hipcheck.context import Context
 from hipcheck.engine import check_paths
 from hipcheck.fixes import apply_fixes
@@ -743,7 +744,7 @@ def test_definition_cues_skip_only_texts_that_cannot_define(text: str, monkeypat
     """The parser tries a definition pattern only when the text holds one of its cue words; each cue is
     needed (every text here has one only), and skipping changes nothing on real texts."""
     assert _definitions(text) == [FLEXORS]
-    monkeypatch.setattr(prose_rules, "folded_for_cues", lambda text: None)  # try every pattern
+    monkeypatch.setattr(prose_definitions, "folded_for_cues", lambda text: None)  # try every pattern
     assert _definitions(text) == [FLEXORS]
 
 
@@ -752,7 +753,7 @@ def test_definition_cues_change_nothing_on_the_drafts_and_content(monkeypatch: p
     texts = [p.read_text("utf-8") for p in paths]
     cued = [_definitions(text) for text in texts]
     assert any(cued)
-    monkeypatch.setattr(prose_rules, "folded_for_cues", lambda text: None)
+    monkeypatch.setattr(prose_definitions, "folded_for_cues", lambda text: None)
     assert [_definitions(text) for text in texts] == cued
 
 

@@ -8,6 +8,9 @@ defined in prose that disagree with their record or with each other.
 The vocabulary is English, so an article is scanned only when its `lang` (else the `default-lang`
 option) is English. Options come from `[tool.hipcheck.muscles]` (`hipcheck.vocabulary.MuscleOptions`) when the
 configuration has them, else the defaults.
+
+The rules, their check (`check_prose`) and its per-file pass (`prose_file_pass`) are here; what is
+scanned is `text`, and muscle groups defined in prose are found by `definitions`.
 """
 
 from __future__ import annotations
@@ -19,22 +22,24 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hipcheck import cache_codec as codec
-from hipcheck.citations import prose_mask
 from hipcheck.context import Context
-from hipcheck.diagnostics import Edit, Finding, Fix, Severity, Span
+from hipcheck.diagnostics import Edit, Finding, Fix, Severity
 from hipcheck.index import ContentIndex
 from hipcheck.loader.records import Record
-from hipcheck.loader.yaml_tree import unique_scalars
 from hipcheck.rules.muscles import MEMBER_CANNOT_ACT
+from hipcheck.rules.prose.definitions import Definition, _DefinitionParser, definition_in, definition_out
+from hipcheck.rules.prose.text import (
+    Unit,
+    _Lines,
+    exercise_values,
+    prose_units,
+)
 from hipcheck.rules.registry import FileNote, file_pass, index_check, rule
-from hipcheck.textpos import LineIndex
 from hipcheck.vocabulary import (
     Mention,
     Misspelling,
     MuscleOptions,
-    Term,
     Vocabulary,
-    folded_for_cues,
     options_from,
     vocabulary_for,
 )
@@ -234,295 +239,7 @@ def _join(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-# --- prose: what is scanned ----------------------------------------------------------------------
-
-EXERCISE_TEXT_FIELDS = ("name", "summary", "starting_position", "steps", "safety")
-_BLANK = "\0"  # not a word character, not a separator: nothing matches across it
-# An e-mail address starts where its run of address characters does: tried inside a long word, the pattern
-# would read to the word's end at every character (quadratic).
-_INLINE_NOISE = re.compile(r"`[^`\n]*`|\b(?:https?|ftp)://\S+|\bwww\.\S+|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-
-
-@dataclass
-class Unit:
-    """One text to scan: an article body, or an exercise's text fields (the rest of its file blanked)."""
-
-    record: Record
-    text: str  # same length as record.text[offset : offset + len(text)]
-    offset: int
-    noun: str
-
-
-def english(record: Record, default_lang: str = "en") -> bool:
-    """Whether an article is in English: its `lang` (Pandoc's BCP 47 tag: en, en-GB), else `default_lang`.
-
-    The vocabulary is English; `Gluteus` in a German article is not a misspelt English muscle name."""
-    lang = record.data.get("lang") if isinstance(record.data, dict) else None
-    tag = lang if isinstance(lang, str) and lang.strip() else default_lang
-    return tag.strip().split("-", 1)[0].split("_", 1)[0].lower() == "en"
-
-
-def prose_units(records: list[Record], default_lang: str = "en") -> Iterator[Unit]:
-    """The exact text of each English article body and exercise (what findings are placed in)."""
-    for record in records:
-        if not record.loaded:
-            continue
-        if record.kind == "article" and record.body and english(record, default_lang):
-            yield Unit(record, prose_mask(record.body), record.body_offset, "article")
-        elif record.kind == "exercise" and record.doc is not None:
-            yield Unit(record, exercise_text(record), 0, "exercise")
-
-
-def exercise_text(record: Record) -> str:
-    """The exercise file with everything but its text fields blanked (offsets and line breaks kept)."""
-    text = record.text
-    spans: list[tuple[int, int]] = []
-    for name in EXERCISE_TEXT_FIELDS:
-        found = record.nodes((name,))
-        if found is not None and record.doc is not None:
-            spans.extend((s.offset, s.end_offset) for s in map(record.doc.span, unique_scalars(found[1])))
-    pieces: list[str] = []
-    position = 0
-    for start, end in sorted(set(spans)):
-        if start < position:
-            continue
-        pieces += [_blank(text[position:start]), _mask_noise(text[start:end])]
-        position = end
-    pieces.append(_blank(text[position:]))
-    return "".join(pieces)
-
-
-def exercise_values(record: Record) -> str:
-    """An exercise's text values as loaded, one after another: enough to tell whether there is anything
-    to report, without the file's text or node tree (which the engine releases after the per-file stage)."""
-    values: list[str] = []
-    stack: list[Any] = [record.data.get(name) for name in reversed(EXERCISE_TEXT_FIELDS)]
-    while stack and len(values) < 10_000:
-        value = stack.pop()
-        if isinstance(value, str):
-            values.append(value)
-        elif isinstance(value, list):
-            stack.extend(reversed(value))
-        elif isinstance(value, dict):
-            stack.extend(reversed(list(value.values())))
-    joined = _BLANK.join(values)  # "\0" between values: no mark of noise spans two of them
-    return _BLANK.join(map(_mask_noise, values)) if _may_hold_noise(joined) else joined
-
-
-_NOT_NEWLINE = re.compile(r"[^\n]")
-
-
-def _blank(text: str) -> str:
-    return _NOT_NEWLINE.sub(_BLANK, text)
-
-
-def _blank_match(match: re.Match[str]) -> str:
-    return _blank(match.group())
-
-
-def _may_hold_noise(text: str) -> bool:
-    """Whether `_INLINE_NOISE` may match: each of its branches needs one of these marks."""
-    return "`" in text or "://" in text or "www." in text or "@" in text
-
-
-def _mask_noise(text: str) -> str:
-    """Code spans, URLs and e-mail addresses blanked (the pattern runs only where one may be)."""
-    return _INLINE_NOISE.sub(_blank_match, text) if _may_hold_noise(text) else text
-
-
-# --- prose: group definitions --------------------------------------------------------------------
-
-_NUMBERS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
-_COUNT = r"(?P<count>\d{1,2}|" + "|".join(_NUMBERS) + ")"
-_DASHES = ",\u2013\u2014"
-# Runs of spaces are possessive (`*+`, `++`) wherever what follows cannot be a space: the same matches,
-# but a long run of spaces is read once, not split every way between two quantifiers (cubic in its length).
-_DEFINES_AFTER = re.compile(
-    r"(?:[ \t]++group\b)?(?:[ \t]*+\([^()\n]{0,40}\))?[ \t]*+"
-    rf"(?:[{_DASHES}][^,.;:\n\u2013\u2014]{{1,80}}?[{_DASHES}][ \t]*+)?"
-    r"(?:(?:is|are)[ \t]++(?:made[ \t]++up|composed|comprised|formed)[ \t]++(?:of|by)\b"
-    r"|consists?[ \t]++of\b|comprises?\b|(?=:))"
-    rf"(?:[ \t]++{_COUNT}[ \t]++(?:[a-z]+[ \t]++)?muscles?\b)?[ \t]*+:?",
-    re.IGNORECASE,
-)
-_HEADING_LIST = re.compile(
-    r"^[ \t]*+(?:#{1,6}[ \t]++)?(?P<head>[^\n]{1,80})\n(?:[ \t]*+\n){0,3}[ \t]*+"
-    r"(?:[-*+\u2022][ \t]++|\d+[.)][ \t]++)?"
-    r"(?:\*\*|__)?muscles(?:\*\*|__)?[ \t]*+:[ \t]*+(?:\*\*|__)?[ \t]*+(?P<list>[^\n]*)",
-    re.IGNORECASE | re.MULTILINE,
-)
-_FORMS_BEFORE = re.compile(
-    r"(?:\bjoin(?:s|ed)?[ \t]+(?:together[ \t]+)?to[ \t]+)?\bform(?:s|ed)?[ \t]+(?:the[ \t]+)?$", re.IGNORECASE
-)
-# Words without which each pattern above cannot match (any one of them for _DEFINES_AFTER): most texts
-# lack them, and a substring test is much cheaper than trying a pattern at every group's mention.
-_HEADING_LIST_CUES = ("muscles",)  # and a ":"
-_DEFINES_AFTER_CUES = (":", "made", "composed", "compris", "formed", "consist")
-_FORMS_BEFORE_CUES = ("form",)
-
-_COUNT_THAT = re.compile(rf"\b{_COUNT}[ \t]++(?:[a-z]+[ \t]++)?(?:that|which)\b", re.IGNORECASE)
-_ONE_OF = re.compile(r"\bone[ \t\n]+of[ \t\n]+(?:(?:the|your|its|their|these|those|our)[ \t\n]+)?$", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n[ \t]*\n|\0")
-_CLAUSE_MARKS = frozenset(".!?:;\0")
-
-
-@dataclass
-class Definition:
-    group: str
-    record: Record
-    start: int  # file offsets of the group's mention
-    end: int
-    line: int
-    members: dict[str, Mention] | None = None  # single muscle -> the mention that brought it in
-    listed: list[Mention] = field(default_factory=list)
-    count: int | None = None
-
-    @property
-    def via_groups(self) -> bool:
-        return any(m.term.id is not None and m.term.id not in (self.members or {}) for m in self.listed)
-
-
-class _DefinitionParser:
-    def __init__(self, unit: Unit, mentions: list[Mention], vocabulary: Vocabulary, lines: _Lines) -> None:
-        self.unit = unit
-        self.text = unit.text
-        self.mentions = [m for m in mentions if m.term.id is not None]
-        self.groups = [m for m in self.mentions if vocabulary.has_members(m.term.id)]  # type: ignore[arg-type]
-        self.vocabulary = vocabulary
-        self.lines = lines
-
-    def local(self, offset: int) -> int:
-        return offset - self.unit.offset
-
-    def parse(self) -> list[Definition]:
-        if not self.groups:
-            return []  # every kind of definition starts from a group's mention
-        folded = folded_for_cues(self.text)
-
-        def cued(cues: tuple[str, ...]) -> bool:
-            return folded is None or any(cue in folded for cue in cues)
-
-        found: dict[tuple[str, int], Definition] = {}
-        headings = self._headings() if cued(_HEADING_LIST_CUES) and ":" in self.text else ()
-        after = self._after_mentions() if cued(_DEFINES_AFTER_CUES) else ()
-        formed = self._formed() if cued(_FORMS_BEFORE_CUES) else ()
-        for definition in [*headings, *after, *formed]:
-            found.setdefault((definition.group, definition.start), definition)
-        return sorted(found.values(), key=lambda d: d.start)
-
-    def _definition(self, group: Mention, listed: list[Mention], count: int | None) -> Definition | None:
-        assert group.term.id is not None
-        listed = [m for m in listed if m.term.id != group.term.id]
-        if not listed and count is None:
-            return None
-        members: dict[str, Mention] | None = None
-        if listed:
-            members = {}
-            for mention in listed:
-                assert mention.term.id is not None
-                for leaf in sorted(self.vocabulary.leaves(mention.term.id)):
-                    members.setdefault(leaf, mention)
-        line = self.lines.position(group.start)[0]
-        return Definition(group.term.id, self.unit.record, group.start, group.end, line, members, listed, count)
-
-    def _members_between(self, start: int, end: int) -> list[Mention]:
-        """Mentions in text[start:end] (file offsets) that are members: not in parentheses, not "one of"."""
-        depth = 0
-        position = self.local(start)
-        chosen = []
-        for mention in self.mentions:
-            if mention.start < start or mention.end > end:
-                continue
-            local = self.local(mention.start)
-            segment = self.text[position:local]
-            depth = max(0, depth + segment.count("(") - segment.count(")"))
-            position = local
-            if depth or _ONE_OF.search(self.text, max(0, local - 40), local):
-                continue
-            chosen.append(mention)
-        return chosen
-
-    def _sentence_end(self, local: int) -> int:
-        match = _SENTENCE_END.search(self.text, local, min(len(self.text), local + 500))
-        return match.start() if match else min(len(self.text), local + 500)
-
-    def _clause_start(self, local: int) -> int:
-        low = max(0, local - 200)
-        for position in range(local - 1, low - 1, -1):
-            char = self.text[position]
-            if char in _CLAUSE_MARKS or (char == "\n" and self.text[position - 1 : position] == "\n"):
-                return position + 1
-        return low
-
-    def _headings(self) -> Iterator[Definition]:
-        for match in _HEADING_LIST.finditer(self.text):
-            head_start, head_end = match.start("head") + self.unit.offset, match.end("head") + self.unit.offset
-            groups = [m for m in self.groups if head_start <= m.start and m.end <= head_end]
-            if len(groups) != 1:
-                continue
-            listed = self._members_between(match.start("list") + self.unit.offset, match.end("list") + self.unit.offset)
-            definition = self._definition(groups[0], listed, None)
-            if definition is not None:
-                yield definition
-
-    def _after_mentions(self) -> Iterator[Definition]:
-        for mention in self.groups:
-            match = _DEFINES_AFTER.match(self.text, self.local(mention.end))
-            if match is None:
-                continue
-            count = _number(match.group("count"))
-            list_end = self._sentence_end(match.end())
-            listed = self._members_between(match.end() + self.unit.offset, list_end + self.unit.offset)
-            if not listed:
-                continue  # "the hip flexors are composed of several muscles that ..."
-            definition = self._definition(mention, listed, count)
-            if definition is not None:
-                yield definition
-
-    def _formed(self) -> Iterator[Definition]:
-        for mention in self.groups:
-            local = self.local(mention.start)
-            cue = _FORMS_BEFORE.search(self.text, max(0, local - 40), local)
-            if cue is None:
-                continue
-            clause = self._clause_start(cue.start())
-            counted = _COUNT_THAT.search(self.text, clause, cue.start())
-            if counted is not None:
-                definition = self._definition(mention, [], _number(counted.group("count")))
-            else:
-                listed = self._members_between(clause + self.unit.offset, cue.start() + self.unit.offset)
-                definition = self._definition(mention, listed, None) if len(listed) >= 2 else None
-            if definition is not None:
-                yield definition
-
-
-def _number(text: str | None) -> int | None:
-    if text is None:
-        return None
-    return int(text) if text.isdigit() else _NUMBERS.get(text.lower())
-
-
 # --- prose rules -----------------------------------------------------------------------------------
-
-
-class _Lines:
-    """Line numbers for a text, computed on first use (most texts have nothing to report)."""
-
-    def __init__(self, text: Any) -> None:
-        self._text = text  # the text, or a callable that returns it
-        self._index: LineIndex | None = None
-
-    @property
-    def index(self) -> LineIndex:
-        if self._index is None:
-            self._index = LineIndex(self._text() if callable(self._text) else self._text)
-        return self._index
-
-    def span(self, start: int, end: int) -> Span:
-        return self.index.span(start, end)
-
-    def position(self, offset: int) -> tuple[int, int]:
-        return self.index.position(offset)
 
 
 @dataclass
@@ -893,52 +610,3 @@ def _conflicts(prose: _Prose) -> Iterator[Finding]:
                 code=CONFLICTING_DEFINITIONS.code,
                 cites=(earlier.record.path,),
             )
-
-
-# --- how the cache stores a group definition (the strict readers of hipcheck.cache_codec) ---------
-
-
-def _term_out(term: Term) -> list[Any]:
-    return [term.norm, list(term.ids), term.role, term.base, term.number]
-
-
-def _term_in(value: Any) -> Term:
-    norm, ids, role, base, number = codec.items(value, 5)
-    codec.need(role in ("name", "synonym", "alias", "abbreviation") and number in ("", "plural", "singular"))
-    return Term(codec.text(norm), codec.texts(ids), role, codec.text(base), number)
-
-
-def mention_out(m: Mention) -> list[Any]:
-    return [m.start, m.end, m.text, _term_out(m.term)]
-
-
-def mention_in(value: Any) -> Mention:
-    start, end, said, term = codec.items(value, 4)
-    return Mention(codec.integer(start), codec.integer(end), codec.text(said), _term_in(term))
-
-
-def definition_out(d: Definition) -> list[Any]:
-    """A prose group definition. Its record is kept as what places a finding (kind, path, stem, file),
-    not whole: an article's values would be stored again for each definition it makes."""
-    members = None if d.members is None else [[k, mention_out(m)] for k, m in d.members.items()]
-    where = [d.record.kind, d.record.path, d.record.stem, d.record.source]
-    return [d.group, where, d.start, d.end, d.line, members, [mention_out(m) for m in d.listed], d.count]
-
-
-def definition_in(value: Any) -> Definition:
-    group, where, start, end, line, members, listed, count = codec.items(value, 8)
-    kind, path, stem, source = (codec.text(v) for v in codec.items(where, 4))
-    return Definition(
-        codec.text(group),
-        Record(kind=kind, path=path, stem=stem, _text=None, source=source, loaded=True),  # text read on use
-        codec.integer(start),
-        codec.integer(end),
-        codec.integer(line),
-        None if members is None else {codec.text(k): mention_in(m) for k, m in map(_pair, codec.items(members))},
-        codec.list_of(mention_in, listed),
-        codec.optional(codec.integer, count),
-    )
-
-
-def _pair(value: Any) -> list[Any]:
-    return codec.items(value, 2)
