@@ -29,8 +29,9 @@ from hipcheck.content_digest import digest
 from hipcheck.context import Context
 from hipcheck.diagnostics import Diagnostic, Finding, Span
 from hipcheck.discovery import walk
+from hipcheck.file_reading import read_bytes
 from hipcheck.index import ContentIndex
-from hipcheck.loader.records import Record, kind_of, read_bytes, read_records
+from hipcheck.loader.records import Record, kind_of, read_records
 from hipcheck.result import RunResult, UsageError
 from hipcheck.rules.file_format import UNREADABLE
 from hipcheck.rules.online import ONLINE_RULES
@@ -75,8 +76,18 @@ def check_paths(
     try:
         for target in plan_targets(list(paths), cwd):
             when = today or dt.date.today()
-            options = {"online": online, "progress": progress, "cache": cache, "jobs": workers}
-            check_target(target, cwd, when, result, select, ignore=ignore, **options)
+            check_target(
+                target,
+                cwd,
+                when,
+                result,
+                select,
+                ignore=ignore,
+                online=online,
+                progress=progress,
+                cache=cache,
+                jobs=workers,
+            )
     finally:
         if collecting:
             gc.enable()
@@ -436,7 +447,10 @@ def _verification(records: list[Record], settings: RunSettings, plan: Plan, prog
         return {}
     from hipcheck.online import verify_references  # the network client is heavy; most runs need no part of it
 
-    return verify_references(records, plan.target.root, settings.config.online, plan.online, progress)
+    found: Mapping[str, Any] = verify_references(
+        records, plan.target.root, settings.config.online, plan.online, progress
+    )
+    return found
 
 
 def _file_notes(by_path: dict[str, FileResult], settings: RunSettings) -> dict[str, dict[str, Any]] | None:

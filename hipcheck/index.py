@@ -6,7 +6,7 @@ import os
 from collections import defaultdict
 from collections.abc import Callable
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from hipcheck.citations import Citation, find_citations
 from hipcheck.loader.records import Record
@@ -54,7 +54,7 @@ class CheckedIndexFields(IndexFields):
     def _whole(self, *_: object) -> Any:
         raise LookupError("cross-record checks cannot list an exercise's fields: they see only some of them")
 
-    __iter__ = keys = items = values = _whole  # type: ignore[assignment]
+    __iter__ = keys = items = values = _whole
 
 
 _INDEX_FIELDS = CheckedIndexFields if os.environ.get("HIPCHECK_CHECK_INDEX_FIELDS") else IndexFields
@@ -97,7 +97,7 @@ class ContentIndex:
         """A value derived from the whole index, computed once however many rules ask for it."""
         if key not in self._memo:
             self._memo[key] = compute(self)
-        return self._memo[key]  # type: ignore[no-any-return]
+        return cast(T, self._memo[key])
 
     def has(self, kind: str, record_id: str) -> bool:
         return record_id in self.by_kind.get(kind, {})

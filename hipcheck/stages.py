@@ -17,11 +17,13 @@ from typing import Any
 from hipcheck import suppression_comments as suppressions
 from hipcheck.citations import Citation, find_citations
 from hipcheck.config import Config
+from hipcheck.constants import KIND_FOLDERS
 from hipcheck.content_digest import digest
 from hipcheck.context import Context
 from hipcheck.diagnostics import Diagnostic, Finding, Severity
+from hipcheck.file_reading import read_bytes
 from hipcheck.index import ContentIndex, index_facts, keep_index_fields
-from hipcheck.loader.records import KIND_FOLDERS, Record, read_bytes, read_records
+from hipcheck.loader.records import Record, read_records
 from hipcheck.rules.online import ONLINE_RULES
 from hipcheck.rules.registry import CHECKS, RULES, Check, FileNote, FilePassFn, Rule, selected
 

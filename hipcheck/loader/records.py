@@ -466,7 +466,8 @@ def _take_mapping(record: Record, doc: YamlDocument, what: str) -> None:
         record.data = doc.value
         record.loaded = True
         return
-    found = {list: "a list", str: "a single value"}.get(type(doc.value), f"a {type(doc.value).__name__} value")
+    names: dict[type, str] = {list: "a list", str: "a single value"}
+    found = names.get(type(doc.value), f"a {type(doc.value).__name__} value")
     if isinstance(doc.root, SequenceNode):
         found = "a list"
     elif not isinstance(doc.root, MappingNode):

@@ -43,7 +43,7 @@ def _resolve(kind: Any, value: Any, implicit: Any) -> Any:
     return _cached_resolve(kind, value, implicit)
 
 
-class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
+class _Loader(_BaseLoader):
     """libyaml's loader, with tag resolution memoized.
 
     libyaml calls the Python-level `resolve` for every node; with no path resolvers registered its
@@ -53,8 +53,8 @@ class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
     resolve = staticmethod(_resolve)
     # The composer calls these two for every node; they serve only path resolvers, which this loader
     # never has. Built-in callables that ignore their arguments cost less than the Python no-ops.
-    descend_resolver = {}.get  # (parent, index) -> ignored
-    ascend_resolver = tuple  # () -> ignored
+    descend_resolver: Any = {}.get  # (parent, index) -> ignored
+    ascend_resolver: Any = tuple  # () -> ignored
 
 
 TAG = "tag:yaml.org,2002:"
@@ -277,6 +277,7 @@ class _Converter:
         try:
             if isinstance(node, SequenceNode):
                 return self.sequence(node, path)
+            assert isinstance(node, MappingNode)
             return self.mapping(node, path)
         finally:
             self.depth -= 1

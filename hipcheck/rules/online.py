@@ -251,7 +251,7 @@ def check_doi_online(record: Record, ctx: Context) -> Iterator[Finding]:
     value = record.data.get("DOI")
     key = doi_cache_key(value)
     result = _verification(ctx).get(key) if key else None
-    if result is None:
+    if result is None or value is None:
         return
     doi = check_doi(value).normalized or result.identifier
     span = record.span(("DOI",))
@@ -276,7 +276,7 @@ def check_pmid_online(record: Record, ctx: Context) -> Iterator[Finding]:
     value = record.data.get("PMID")
     key = pmid_cache_key(value)
     result = _verification(ctx).get(key) if key else None
-    if result is None:
+    if result is None or value is None:
         return
     pmid = check_pmid(value).normalized or result.identifier
     span = record.span(("PMID",))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Any
 
 from pydantic import ValidationError
@@ -219,7 +219,7 @@ def check_schema(record: Record, ctx: Context) -> Iterator[Finding]:
         by_path.setdefault(_data_path(record.data, error), []).append(error)
     _drop_branch_type_errors(by_path)
     # A .bib entry was read by the BibTeX converter, not YAML: no YAML 1.1 traps to explain.
-    explained: set[Path] | None = set() if record.is_bibtex else (yield from _yaml_traps(record, by_path))
+    explained: set[Path] = set() if record.is_bibtex else (yield from _yaml_traps(record, by_path))
     for path, group in by_path.items():
         if path in explained or _csl_date_text(record, path):
             continue
@@ -277,16 +277,22 @@ def _data_path(data: Any, error: ErrorDetails) -> Path:
     current = data
     loc = error["loc"]
     for i, part in enumerate(loc):
-        if (isinstance(current, dict) and part in current) or (
-            isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
-        ):
-            current = current[part]
-        elif i == len(loc) - 1 and error["type"] == "missing":
-            pass
-        else:
+        found, child = _child(current, part)
+        if found:
+            current = child
+        elif not (i == len(loc) - 1 and error["type"] == "missing"):
             continue
         path.append(part)
     return tuple(path)
+
+
+def _child(data: Any, part: str | int) -> tuple[bool, Any]:
+    """(True, the value at `part` of `data`), or (False, None) when `data` has no such key or item."""
+    if isinstance(data, dict) and part in data:
+        return True, data[part]
+    if isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+        return True, data[part]
+    return False, None
 
 
 def _value_at(data: Any, path: Path) -> Any:
@@ -365,7 +371,7 @@ def _unknown_field(record: Record, path: Path) -> Finding:
 _BOOLEAN_WORDS = {"true", "false"}
 
 
-def _yaml_traps(record: Record, by_path: dict[Path, list[ErrorDetails]]) -> Iterator[Finding]:
+def _yaml_traps(record: Record, by_path: dict[Path, list[ErrorDetails]]) -> Generator[Finding, None, set[Path]]:
     """Explain schema errors that YAML 1.1 implicit typing caused; returns the paths explained."""
     explained: set[Path] = set()
     assert record.doc is not None
@@ -443,7 +449,7 @@ def _non_portable(resolved: str, value: Any, text: str, span: Any) -> Iterator[F
         yield Finding(message, span, fix=fix, code=AMBIGUOUS_SCALAR.code)
 
 
-def _colon_trap(node: Any, expected: set[str]) -> bool:
+def _colon_trap(node: Any, expected: frozenset[str]) -> bool:
     if not isinstance(node, MappingNode) or "string" not in expected or "object" in expected or len(node.value) != 1:
         return False
     key, value = node.value[0]
