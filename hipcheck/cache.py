@@ -387,7 +387,6 @@ def record_out(record: Record) -> list[Any]:
         record.stem,
         data,
         trimmed,
-        record.body_line,
         record.body_offset,
         front,
         [issue_out(i) for i in record.issues],
@@ -398,7 +397,7 @@ def record_out(record: Record) -> list[Any]:
 
 
 def record_in(value: Any) -> Record:
-    kind, path, stem, data, trimmed, body_line, body_offset, front, issues, prefix, loaded, source = items(value, 12)
+    kind, path, stem, data, trimmed, body_offset, front, issues, prefix, loaded, source = items(value, 11)
     need(type(data) is dict)
     record = Record(
         kind=text(kind),
@@ -406,7 +405,6 @@ def record_in(value: Any) -> Record:
         stem=text(stem),
         _text=None,
         data=plain_data(data),
-        body_line=integer(body_line),
         body_offset=integer(body_offset),
         front=None if front is None else cast(tuple[int, int], tuple(integer(v) for v in items(front, 2))),
         issues=list_of(issue_in, issues),

@@ -52,7 +52,6 @@ class Record:
     # memory, and composed again from `text` on the rare later need (a cross-record finding's position).
     _doc: YamlDocument | None = None
     data: dict[str, Any] = field(default_factory=dict)
-    body_line: int = 1  # 1-based line where an article's body starts
     body_offset: int = 0  # character offset where an article's body starts
     front: tuple[int, int] | None = None  # character range of an article's front matter text
     issues: list[LoaderIssue] = field(default_factory=list)
@@ -426,7 +425,7 @@ def _load_article(record: Record) -> None:
         record.body_offset = 0  # no front matter: all of it is body
         return
     offset = len(lines[0])
-    for number, line in enumerate(lines[1:], start=2):
+    for line in lines[1:]:
         if _FRONT_MATTER_FENCE.match(line.rstrip("\r\n")):
             front = text[len(lines[0]) : offset]
             record.front = (len(lines[0]), offset)
@@ -440,7 +439,6 @@ def _load_article(record: Record) -> None:
                         _first_line(Span.start_of_file(), text),
                     )
                 )
-            record.body_line = number + 1
             record.body_offset = offset + len(line)
             _take_mapping(record, record.doc, "front matter")
             return
