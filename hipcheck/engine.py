@@ -12,19 +12,15 @@ import datetime as dt
 import fnmatch
 import gc
 import os
-import subprocess
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 import hipcheck.rules  # noqa: F401  (registers every rule)
 from hipcheck.bounds import within_files
 from hipcheck.cache import ResultCache, Stats, Summary, settings_key, unchanged_files
 from hipcheck.config import Config, check_selection_options, load_config, verification_cache
-from hipcheck.constants import KIND_FOLDERS
 from hipcheck.content_digest import digest
 from hipcheck.context import Context
 from hipcheck.diagnostics import Diagnostic, Finding, Span
@@ -34,21 +30,13 @@ from hipcheck.index import ContentIndex
 from hipcheck.loader.records import Record, kind_of, read_records
 from hipcheck.result import RunResult, UsageError
 from hipcheck.rules.file_format import UNREADABLE
-from hipcheck.rules.online import ONLINE_RULES
 from hipcheck.rules.registry import RULES, file_pass_named, selects
 from hipcheck.rules.suppression import apply_suppressions
 from hipcheck.stages import Emitter, FileResult, RunSettings, Todo, enabled_rules, process_file, process_files
+from hipcheck.targets import Target, display_path, plan_targets, scope_to_changed
 from hipcheck.vocabulary import vocabulary_for
 
 __all__ = ["RunResult", "Target", "UsageError", "check_paths", "display_path", "plan_targets"]
-
-
-@dataclass
-class Target:
-    """One content root to index, and which of its files to report on (None: all)."""
-
-    root: Path
-    files: set[Path] | None = None
 
 
 def check_paths(
@@ -93,62 +81,6 @@ def check_paths(
             gc.enable()
     result.diagnostics.sort(key=lambda d: d.sort_key)
     return result
-
-
-# --- which roots and files -------------------------------------------------------------------
-
-
-def plan_targets(paths: list[str], cwd: Path) -> list[Target]:
-    if not paths:
-        config = load_config(cwd)
-        return [Target(config.root_dir or cwd)]
-    targets: dict[Path, Target] = {}
-    for raw in paths:
-        path = (cwd / raw).resolve()
-        if not path.exists():
-            raise UsageError(f"{raw}: no such file or directory")
-        root, files = _root_and_files(path)
-        if root is None:
-            continue  # a file outside any content folder: nothing to check (pre-commit may pass those)
-        target = targets.setdefault(root, Target(root, set()))
-        if files is None or target.files is None:
-            target.files = None
-        else:
-            target.files |= files
-    return list(targets.values())
-
-
-def _root_and_files(path: Path) -> tuple[Path | None, set[Path] | None]:
-    if path.is_file():
-        root = enclosing_root(path)
-        return root, {path} if root else None
-    if _has_kind_folders(path):
-        return path, None
-    if path.name in KIND_FOLDERS:
-        return path.parent, {p for p, _ in _discover(path.parent, within=path)}
-    configured = load_config(path).root_dir
-    if configured is not None and (configured == path or path in configured.parents):
-        return configured, None
-    if configured is not None and configured in path.parents:
-        return configured, {p for p, _ in _discover(configured, within=path)}
-    return path, None
-
-
-def enclosing_root(path: Path) -> Path | None:
-    """The nearest folder that holds `path` inside one of its kind folders."""
-    for parent in path.parents:
-        if parent.name in KIND_FOLDERS and kind_of(path, parent.parent):
-            return parent.parent
-    return None
-
-
-def _has_kind_folders(path: Path) -> bool:
-    return any((path / name).is_dir() for name in KIND_FOLDERS)
-
-
-def _discover(root: Path, within: Path | None = None, exclude: Iterable[str] = ()) -> list[tuple[Path, str]]:
-    """Content files under `root` (optionally only those under `within`) with their kinds, sorted."""
-    return [(root / relative, kind) for relative, kind in walk(root, within, exclude)]
 
 
 # --- one content root through the pipeline ----------------------------------------------------
@@ -360,7 +292,7 @@ def suppress(plan: Plan, files: PerFileResults, cross: CrossRecordResults) -> li
 def scope(plan: Plan, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """What was asked about: every finding for a whole root, else those on the given files and on the
     records that refer to theirs (pre-commit)."""
-    return diagnostics if plan.target.files is None else _scope_to_changed(diagnostics, plan.target, plan.cwd)
+    return diagnostics if plan.target.files is None else scope_to_changed(diagnostics, plan.target, plan.cwd)
 
 
 def report(
@@ -442,7 +374,7 @@ def cross_record_stage(
 def _verification(records: list[Record], settings: RunSettings, plan: Plan, progress: bool) -> Mapping[str, Any]:
     """Online answers about the references' identifiers, when a rule that reads them runs. Offline this
     only reads the verification cache file; online it asks the services about expired ids."""
-    wanted = any(rule.code in settings.enabled for rule in ONLINE_RULES)
+    wanted = any(settings.late_record_checks.values())
     if not wanted or not (plan.online or (plan.target.root / settings.config.online.cache).exists()):
         return {}
     from hipcheck.online import verify_references  # the network client is heavy; most runs need no part of it
@@ -504,56 +436,3 @@ def _per_file_ignored(diagnostic: Diagnostic, config: Config, root: Path, cwd: P
         any(fnmatch.fnmatch(name, pattern) for name in names) and any(selects(s, rule) for s in selectors)
         for pattern, selectors in config.per_file_ignores.items()
     )
-
-
-def display_path(path: Path, cwd: Path) -> str:
-    return Path(os.path.relpath(path, cwd)).as_posix()
-
-
-# --- pre-commit: report on the given files and the records they break --------------------------
-
-
-def _scope_to_changed(diagnostics: list[Diagnostic], target: Target, cwd: Path) -> list[Diagnostic]:
-    assert target.files is not None
-    given = {display_path(p, cwd) for p in target.files}
-    keys = {
-        f"{record.kind}:{record.id}"
-        for path in target.files
-        if (kind := kind_of(path, target.root))
-        for record in read_records(path, kind, display_path(path, cwd))
-        if record.id
-    }
-    keys |= _previous_keys(target.files, target.root)  # ids a change renamed away still matter
-    return [d for d in diagnostics if d.path in given or keys.intersection(d.related)]
-
-
-def _previous_keys(files: set[Path], root: Path) -> set[str]:
-    """`kind:id` of the given files as committed in HEAD, when the root is in a git work tree."""
-    keys: set[str] = set()
-    for path in files:
-        kind = kind_of(path, root)
-        if kind is None:
-            continue
-        try:
-            shown = subprocess.run(
-                ["git", "show", f"HEAD:./{path.name}"],
-                cwd=path.parent,
-                capture_output=True,
-                timeout=10,
-                check=False,
-            )
-        except (OSError, subprocess.SubprocessError):
-            return keys
-        if shown.returncode != 0:
-            continue
-        text = shown.stdout.decode("utf-8", "replace")
-        if kind == "article":
-            keys.add(f"article:{path.stem}")
-            continue
-        try:
-            data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        except yaml.YAMLError:
-            continue
-        if isinstance(data, dict) and isinstance(data.get("id"), str):
-            keys.add(f"{kind}:{data['id']}")
-    return keys

@@ -24,7 +24,6 @@ from hipcheck.diagnostics import Diagnostic, Finding, Severity
 from hipcheck.file_reading import read_bytes
 from hipcheck.index import ContentIndex, index_facts, keep_index_fields
 from hipcheck.loader.records import Record, read_records
-from hipcheck.rules.online import ONLINE_RULES
 from hipcheck.rules.registry import CHECKS, RULES, Check, FileNote, FilePassFn, Rule, selected
 
 _NO_INDEX = ContentIndex([])  # what checks that read only the record see of the index
@@ -94,11 +93,8 @@ class RunSettings:
         return [c for c in CHECKS if c.scope == "index" and any(r.code in self.enabled for r in c.rules)]
 
 
-_ONLINE_CODES = frozenset(rule.code for rule in ONLINE_RULES)
-
-
 def _online(check: Check) -> bool:
-    return any(rule.code in _ONLINE_CODES for rule in check.rules)
+    return check.reads_verification
 
 
 def _record_checks(enabled: dict[str, Rule], kind: str) -> list[Check]:

@@ -212,9 +212,6 @@ UNVERIFIED = rule(
     kinds=REFERENCE,
 )
 
-# The rules that read online results: the engine verifies references only when one of them is enabled.
-ONLINE_RULES = (DOI_NOT_FOUND, DOI_MISMATCH, RETRACTED, CONCERN, PMID_NOT_FOUND, PMID_MISMATCH, UNVERIFIED)
-
 _RELATION_WORDS = {"retraction": "retraction", "partial_retraction": "partial retraction"}
 TEXT_CHARS = 400  # of a service's (or the cache file's) text quoted in a finding
 
@@ -246,7 +243,7 @@ def _checked(result: Result) -> str:
     return f"checked {_day(result.checked)}" + (", from the verification cache" if result.from_cache else "")
 
 
-@record_check(DOI_NOT_FOUND, DOI_MISMATCH, RETRACTED, CONCERN, UNVERIFIED)
+@record_check(DOI_NOT_FOUND, DOI_MISMATCH, RETRACTED, CONCERN, UNVERIFIED, reads_verification=True)
 def check_doi_online(record: Record, ctx: Context) -> Iterator[Finding]:
     value = record.data.get("DOI")
     key = doi_cache_key(value)
@@ -271,7 +268,7 @@ def check_doi_online(record: Record, ctx: Context) -> Iterator[Finding]:
         yield Finding(_unverified(f"DOI {doi}", result), span, code=UNVERIFIED.code)
 
 
-@record_check(PMID_NOT_FOUND, PMID_MISMATCH, UNVERIFIED)
+@record_check(PMID_NOT_FOUND, PMID_MISMATCH, UNVERIFIED, reads_verification=True)
 def check_pmid_online(record: Record, ctx: Context) -> Iterator[Finding]:
     value = record.data.get("PMID")
     key = pmid_cache_key(value)

@@ -112,6 +112,9 @@ class Check:
     depends_on: frozenset[str] = frozenset()
     per_record: MuscleRecordFn | None = None  # the same check for one record (see muscle_check)
     file_pass: FilePass | None = None  # its per-file pass (see file_pass)
+    # A record check that reads the online verification results (Context.verification): it runs in the
+    # cross-record stage, once they are in, and its rules' being enabled is what asks for them.
+    reads_verification: bool = False
 
     @property
     def kinds(self) -> frozenset[str] | None:
@@ -144,9 +147,9 @@ def rule(
     return new
 
 
-def record_check(*rules: Rule) -> Callable[[RecordCheckFn], RecordCheckFn]:
+def record_check(*rules: Rule, reads_verification: bool = False) -> Callable[[RecordCheckFn], RecordCheckFn]:
     def register(fn: RecordCheckFn) -> RecordCheckFn:
-        CHECKS.append(Check("record", rules, fn))
+        CHECKS.append(Check("record", rules, fn, reads_verification=reads_verification))
         return fn
 
     return register
