@@ -13,6 +13,7 @@ _MODULES = (
     "muscles",
     "online",
     "prose",
+    "reference_dates",
     "reference_identifiers",
     "reference_text",
     "references",
