@@ -19,6 +19,7 @@ import yaml
 import hipcheck.rules.muscles  # noqa: F401  (registers HC601-HC606 until hipcheck.rules imports it)
 import hipcheck.rules.prose as prose_rules  # (registers HC607-HC612)
 import hipcheck.rules.prose.definitions as prose_definitions
+import hipcheck.rules.prose.groups as prose_groups
 from hipcheck.context import Context
 from hipcheck.engine import check_paths
 from hipcheck.fixes import apply_fixes
@@ -706,8 +707,8 @@ def test_conflicting_definitions_compare_each_definition_with_a_few_not_all(
     files["articles/z.md"] = same.replace("the psoas major.", "the psoas major and the psoas minor.")
     write_tree(tmp_path, files)
     calls = Counter[str]()
-    real = prose_rules._disagree
-    monkeypatch.setattr(prose_rules, "_disagree", lambda a, b: calls.update(["call"]) or real(a, b))
+    real = prose_groups._disagree
+    monkeypatch.setattr(prose_groups, "_disagree", lambda a, b: calls.update(["call"]) or real(a, b))
     result = check_paths([str(tmp_path)], cwd=tmp_path, today=TODAY, select=["HC612"], cache=False)
     found = [(d.path, d.message) for d in result.diagnostics]
     expected = "iliopsoas is defined here as iliacus, psoas major, psoas minor, but as iliacus, psoas major"

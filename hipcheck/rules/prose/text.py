@@ -16,6 +16,7 @@ from hipcheck.textpos import LineIndex
 
 # --- prose: what is scanned ----------------------------------------------------------------------
 
+PROSE = ("article", "exercise")  # the kinds of record whose text is scanned
 EXERCISE_TEXT_FIELDS = ("name", "summary", "starting_position", "steps", "safety")
 _BLANK = "\0"  # not a word character, not a separator: nothing matches across it
 # An e-mail address starts where its run of address characters does: tried inside a long word, the pattern
