@@ -12,14 +12,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from hipcheck import __version__, quick
+from hipcheck import __version__
+from hipcheck.caching import runs
+from hipcheck.errors import ConfigError, UsageError
 from hipcheck.reporters import REPORTERS, STATISTICS, ReportContext, should_color
 from hipcheck.reporters import render as render_report
 from hipcheck.reporters.base import printable
-from hipcheck.result import ConfigError, RunResult, UsageError
+from hipcheck.run_result import RunResult
 
 # The engine, the rules and the models load on demand (below): a run whose result is replayed from the
-# cache (hipcheck.quick) never needs them, and importing them is most of such a run's time.
+# cache (hipcheck.caching.runs) never needs them, and importing them is most of such a run's time.
 
 EXIT_OK, EXIT_ERRORS, EXIT_FAILURE = 0, 1, 2
 
@@ -162,7 +164,8 @@ def run_check(args: argparse.Namespace) -> int:
         raise UsageError(f"--ignore does not work with {'--fix' if args.fix else '--diff'}; --select does")
     cwd = Path.cwd()
     if args.add_ignore or args.diff or args.fix:
-        from hipcheck.fixing import add_ignores, diff_paths, fix_paths
+        from hipcheck.add_ignore import add_ignores
+        from hipcheck.fix_files import diff_paths, fix_paths
     # A file hipcheck left alone (changed meanwhile, read-only, a link out of the root, a failed write)
     # is one line on stderr, and the run exits 2: what was asked was not done.
     if args.add_ignore:
@@ -235,7 +238,7 @@ def _run_engine(args: argparse.Namespace) -> RunResult:
     replayable = not (args.no_cache or args.online) and all(Path(p).is_dir() for p in args.paths)
     selection = {"select": args.select, "ignore": args.ignore}
     key = tuple(f"{name}={','.join(codes)}" for name, codes in selection.items() if codes is not None)
-    if replayable and (replayed := quick.replay(args.paths, cwd, today, key)) is not None:
+    if replayable and (replayed := runs.replay(args.paths, cwd, today, key)) is not None:
         return replayed
     from hipcheck.engine import check_paths
 
@@ -250,7 +253,7 @@ def _run_engine(args: argparse.Namespace) -> RunResult:
         ignore=args.ignore,
     )
     if replayable and not result.internal_errors:
-        quick.remember(args.paths, cwd, today, result, key)
+        runs.remember(args.paths, cwd, today, result, key)
     return result
 
 

@@ -7,8 +7,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from hipcheck.constants import BIBLIOGRAPHY_SUFFIXES, KIND_FOLDERS, KIND_SUFFIXES
-from hipcheck.result import UsageError
+from hipcheck.errors import UsageError
+from hipcheck.kinds import BIBLIOGRAPHY_SUFFIXES, KIND_FOLDERS, KIND_SUFFIXES
 
 # The most content files one root may hold: ten times the largest repository benchmarked. A root with more
 # (a pull request adding millions of empty files) is refused with one line before any file is read.

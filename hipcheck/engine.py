@@ -17,20 +17,21 @@ import yaml
 import hipcheck.rules  # noqa: F401  (registers every rule)
 from hipcheck import suppressions
 from hipcheck.bounds import within_files
-from hipcheck.cache import ResultCache, Summary, settings_key, unchanged_files
+from hipcheck.caching.digest import digest
+from hipcheck.caching.results import ResultCache, Summary, settings_key, unchanged_files
 from hipcheck.config import Config, check_selection_options, load_config, verification_cache
-from hipcheck.constants import KIND_FOLDERS
-from hipcheck.content_digest import digest
 from hipcheck.context import Context
 from hipcheck.diagnostics import Diagnostic, Finding, Span
 from hipcheck.discovery import walk
+from hipcheck.errors import UsageError
 from hipcheck.index import ContentIndex
+from hipcheck.kinds import KIND_FOLDERS
 from hipcheck.loader.records import Record, kind_of, read_bytes, read_records
-from hipcheck.result import RunResult, UsageError
 from hipcheck.rules.loader import UNREADABLE
 from hipcheck.rules.online import ONLINE_RULES
 from hipcheck.rules.prose import check_prose
 from hipcheck.rules.registry import CHECKS, RULES, Rule
+from hipcheck.run_result import RunResult
 from hipcheck.stages import Emitter, FileResult, RunSettings, Todo, enabled_rules, process_file, process_files
 from hipcheck.vocabulary import Vocabulary, share_vocabulary
 

@@ -12,15 +12,8 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
-from hipcheck.constants import (
-    CSL_DATE_FIELDS,
-    CSL_NAME_FIELDS,
-    CSL_STRING_FIELDS,
-    CSL_STRING_OR_NUMBER_FIELDS,
-    CSL_TYPES,
-    REFERENCE_ID_PATTERN,
-    SLUG_PATTERN,
-)
+from hipcheck.csl import CSL_DATE_FIELDS, CSL_NAME_FIELDS, CSL_STRING_FIELDS, CSL_STRING_OR_NUMBER_FIELDS, CSL_TYPES
+from hipcheck.kinds import REFERENCE_ID_PATTERN, SLUG_PATTERN
 
 
 def _calendar_date(value: str) -> str:

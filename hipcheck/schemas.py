@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic.json_schema import GenerateJsonSchema
 
-from hipcheck.constants import KINDS
+from hipcheck.kinds import KINDS
 from hipcheck.loader.yaml_tree import Path
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from hipcheck import suppressions
+from hipcheck.caching.digest import digest
 from hipcheck.citations import Citation, find_citations
 from hipcheck.config import Config
-from hipcheck.content_digest import digest
 from hipcheck.context import Context
 from hipcheck.diagnostics import Diagnostic, Finding, Severity
 from hipcheck.index import ContentIndex, index_facts, keep_index_fields

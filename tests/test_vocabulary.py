@@ -19,7 +19,7 @@ import yaml
 import hipcheck.rules.muscles  # noqa: F401  (registers HC601-HC606 until hipcheck.rules imports it)
 import hipcheck.rules.prose as prose_rules  # (registers HC607-HC612)
 from hipcheck.engine import check_paths
-from hipcheck.fixes import apply_fixes
+from hipcheck.fix_edits import apply_fixes
 from hipcheck.index import ContentIndex
 from hipcheck.loader.records import read_records
 from hipcheck.rules.registry import RULES

@@ -29,6 +29,7 @@ from hipcheck.online.http import (
     proxy_mounts,
     user_agent,
 )
+from hipcheck.online.planning import Planned, ttl_days, utcnow
 from hipcheck.online.progress import Progress
 from hipcheck.online.questions import CROSSREF, DOI_ORG, PUBMED, crossref_url, doi_url, esummary_question
 from hipcheck.online.results import Aspect, Result, ttl_span
@@ -39,7 +40,6 @@ from hipcheck.online.settings import (
     NCBI_RATE_WITHOUT_KEY,
     OnlineSettings,
 )
-from hipcheck.online.verify import Planned, ttl_days, utcnow
 
 KEY_HOSTS = frozenset({"eutils.ncbi.nlm.nih.gov", "127.0.0.1", "::1", "localhost"})  # where an NCBI key may go
 NOT_IN_CROSSREF = "Crossref does not know this DOI (another agency registered it): metadata and retractions unchecked"

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 
 from hipcheck.diagnostics import Diagnostic, Severity
 from hipcheck.reporters.base import ReportContext, plain_line
-from hipcheck.result import RunResult
+from hipcheck.run_result import RunResult
 
 # Characters XML 1.0 cannot hold at all, even as references; content can smuggle them into messages.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

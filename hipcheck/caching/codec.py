@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from hipcheck.diagnostics import Diagnostic, Edit, Fix, Severity, Span
-from hipcheck.result import RunResult
+from hipcheck.run_result import RunResult
 
 T = TypeVar("T")
 MAX_DEPTH = 200  # deeper than any record hipcheck accepts; json itself would recurse without bound

@@ -1,22 +1,25 @@
-"""Where hipcheck's caches live, and how their files are read and written.
+"""Where the user-folder caches live, and the one envelope their files share.
 
-All caches live in the user's cache folder (`HIPCHECK_CACHE_DIR`, else the platform's, such as
-`~/.cache/hipcheck`), never in the checked folder, which a pull request controls; the folder is chosen
-by the environment only, never by configuration, which the checked repository provides. Files are
-read with a size bound and written whole under a temporary name, then renamed: a reader sees the old
-file or the new one, never a torn one.
+The results cache and the run records live in the user's cache folder (`HIPCHECK_CACHE_DIR`, else
+the platform's, such as `~/.cache/hipcheck`), never in the checked folder, which a pull request
+controls; the folder is chosen by the environment only, never by configuration, which the checked
+repository provides. Every file is one JSON envelope `{"hipcheck-cache": FORMAT, "key": ..., "body":
+...}` (hipcheck.caching.codec), read with a size bound and written whole under a temporary name, then
+renamed (hipcheck.file_writing): a reader sees the old file or the new one, never a torn one.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-from hipcheck.cache_codec import Invalid
+from hipcheck.caching.codec import Invalid, dumps, loads, mapping
 
+FORMAT = 9  # of every user-folder cache file; bump when what any of them stores changes shape
+RACY_NS = 2_000_000_000  # a file changed this close to a cache write may share its mtime with the old bytes
 MAX_CACHE_BYTES = 1 << 30  # a larger cache file is not read (100,000 records take about 60 MB)
 PRUNE_AFTER_S = 7 * 86_400  # cache files unused this long (yesterday's dates, older versions) are removed
 
@@ -51,6 +54,7 @@ def stat_of(path: str) -> Stat | None:
 
 
 def read_bounded(path: Path) -> bytes:
+    """A cache file's bytes, or Invalid when it is missing, unreadable or larger than any hipcheck writes."""
     try:
         with path.open("rb") as stream:
             data = stream.read(MAX_CACHE_BYTES + 1)
@@ -59,17 +63,6 @@ def read_bounded(path: Path) -> bytes:
     if len(data) > MAX_CACHE_BYTES:
         raise Invalid("too large")
     return data
-
-
-def write_whole(path: Path, content: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def prune(directory: Path) -> None:
@@ -81,3 +74,24 @@ def prune(directory: Path) -> None:
                 path.unlink()
         except OSError:
             pass
+
+
+def envelope(key: str, body: Any) -> str:
+    """A cache file's text: the body, with the format and key it was written for."""
+    return dumps({"hipcheck-cache": FORMAT, "key": key, "body": body})
+
+
+def opened(key: str, data: bytes) -> Any:
+    """The body of a cache file written for `key` by this format, or Invalid."""
+    document = mapping(loads(data))
+    if document.get("hipcheck-cache") != FORMAT or document.get("key") != key:
+        raise Invalid("another format or key")
+    return document.get("body")
+
+
+def prepare(directory: Path) -> None:
+    """Create a cache folder, and tag the cache home so backup tools skip it (https://bford.info/cachedir/)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    tag = cache_home() / "CACHEDIR.TAG"
+    if not tag.exists():
+        tag.write_text("Signature: 8a477f597d28d172789f06886806bc55\n# hipcheck cache\n", encoding="utf-8")
