@@ -290,11 +290,6 @@ def exit_status(
     return EXIT_ERRORS if s["errors"] or too_many_warnings else EXIT_OK
 
 
-def text_report(result: RunResult) -> str:
-    """The concise report without colour: one line per finding, then the summary (README shows it)."""
-    return REPORTERS["concise"](result, ReportContext())
-
-
 def run_schema(args: argparse.Namespace) -> int:
     from hipcheck.schemas import published, render, write_schemas
 
