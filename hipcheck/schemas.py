@@ -157,6 +157,7 @@ def _child_schema(schema: dict[str, Any], part: str | int) -> dict[str, Any] | N
         return items if isinstance(items, dict) else None
     properties = schema.get("properties", {})
     if part in properties:
-        return properties[part]
+        found = properties[part]
+        return found if isinstance(found, dict) else None
     extra = schema.get("additionalProperties")
     return extra if isinstance(extra, dict) else None

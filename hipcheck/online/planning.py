@@ -33,7 +33,7 @@ def identifiers(records: Iterable[Record]) -> dict[str, str]:
         if record.kind != "reference" or not record.loaded:
             continue
         doi, pmid = record.data.get("DOI"), record.data.get("PMID")
-        if (key := doi_cache_key(doi)) is not None:
+        if (key := doi_cache_key(doi)) is not None and isinstance(doi, str | int):  # the key says it is
             found.setdefault(key, check_doi(doi).normalized or key.removeprefix("doi:"))  # sent as written
         if (key := pmid_cache_key(pmid)) is not None:
             found.setdefault(key, key.removeprefix("pmid:"))

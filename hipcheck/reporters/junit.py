@@ -63,7 +63,7 @@ def report(result: RunResult, ctx: ReportContext) -> str:
     counts = {"tests": str(len(suite)), "failures": str(failed), "errors": str(errored), "skipped": "0", "time": "0"}
     for key, value in counts.items():
         suite.set(key, value)
-    suites = ET.Element("testsuites", name="hipcheck", **counts)
+    suites = ET.Element("testsuites", {"name": "hipcheck", **counts})
     suites.append(suite)
     ET.indent(suites)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True)
