@@ -152,39 +152,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     name = choose_format(args.format, os.environ)
-    if args.statistics and name not in STATISTICS:
-        raise UsageError(f"--statistics works with the {', '.join(STATISTICS)} formats, not {name}")
-    if args.fix and args.diff:
-        raise UsageError("--fix and --diff exclude each other: --diff only shows what --fix would write")
-    # --fix and --diff take --select but not --ignore, --add-ignore neither: refuse rather than edit files
-    # for every rule while the command line names fewer.
-    if args.add_ignore and (args.select is not None or args.ignore is not None):
-        raise UsageError("--select and --ignore do not work with --add-ignore, which suppresses every finding")
-    if (args.fix or args.diff) and args.ignore is not None:
-        raise UsageError(f"--ignore does not work with {'--fix' if args.fix else '--diff'}; --select does")
+    _refuse_conflicts(args, name)
     cwd = Path.cwd()
-    if args.add_ignore or args.diff or args.fix:
-        from hipcheck.add_ignore import add_ignores
-        from hipcheck.fix_files import diff_paths, fix_paths
     # A file hipcheck left alone (changed meanwhile, read-only, a link out of the root, a failed write)
     # is one line on stderr, and the run exits 2: what was asked was not done.
     if args.add_ignore:
-        ignored = add_ignores(args.paths, cwd, args.today, args.reason, cache=not args.no_cache)
-        print(f"Added {plural(ignored.added, 'suppression')} to {plural(len(ignored.files), 'file')}.")
-        _problems([*ignored.unsuppressible, *(str(p) for p in ignored.problems)])
-        return EXIT_FAILURE if ignored.problems else EXIT_OK
+        return _run_add_ignore(args, cwd)
     if args.diff:
-        outcome = diff_paths(
-            args.paths, cwd, args.today, unsafe=args.unsafe_fixes, select=args.select, cache=not args.no_cache
-        )
-        _write_bytes(outcome.diff)
-        print(
-            f"Would fix {plural(outcome.fixed, 'finding')} in {plural(len(outcome.files), 'file')}.",
-            file=sys.stderr,
-        )
-        _problems(str(p) for p in outcome.problems)
-        return EXIT_FAILURE if outcome.problems else EXIT_ERRORS if outcome.files else EXIT_OK
+        return _run_diff(args, cwd)
     if args.fix:
+        from hipcheck.fix_files import fix_paths
+
         outcome = fix_paths(
             args.paths, cwd, args.today, unsafe=args.unsafe_fixes, select=args.select, cache=not args.no_cache
         )
@@ -213,6 +191,44 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"hipcheck: {warnings} warnings, more than --max-warnings {args.max_warnings}", file=sys.stderr)
     status = exit_status(result, exit_zero=args.exit_zero, strict=args.strict, max_warnings=args.max_warnings)
     return EXIT_FAILURE if left_alone else status
+
+
+def _refuse_conflicts(args: argparse.Namespace, name: str) -> None:
+    """UsageError for options that exclude each other."""
+    if args.statistics and name not in STATISTICS:
+        raise UsageError(f"--statistics works with the {', '.join(STATISTICS)} formats, not {name}")
+    if args.fix and args.diff:
+        raise UsageError("--fix and --diff exclude each other: --diff only shows what --fix would write")
+    # --fix and --diff take --select but not --ignore, --add-ignore neither: refuse rather than edit files
+    # for every rule while the command line names fewer.
+    if args.add_ignore and (args.select is not None or args.ignore is not None):
+        raise UsageError("--select and --ignore do not work with --add-ignore, which suppresses every finding")
+    if (args.fix or args.diff) and args.ignore is not None:
+        raise UsageError(f"--ignore does not work with {'--fix' if args.fix else '--diff'}; --select does")
+
+
+def _run_add_ignore(args: argparse.Namespace, cwd: Path) -> int:
+    from hipcheck.add_ignore import add_ignores
+
+    ignored = add_ignores(args.paths, cwd, args.today, args.reason, cache=not args.no_cache)
+    print(f"Added {plural(ignored.added, 'suppression')} to {plural(len(ignored.files), 'file')}.")
+    _problems([*ignored.unsuppressible, *(str(p) for p in ignored.problems)])
+    return EXIT_FAILURE if ignored.problems else EXIT_OK
+
+
+def _run_diff(args: argparse.Namespace, cwd: Path) -> int:
+    from hipcheck.fix_files import diff_paths
+
+    outcome = diff_paths(
+        args.paths, cwd, args.today, unsafe=args.unsafe_fixes, select=args.select, cache=not args.no_cache
+    )
+    _write_bytes(outcome.diff)
+    print(
+        f"Would fix {plural(outcome.fixed, 'finding')} in {plural(len(outcome.files), 'file')}.",
+        file=sys.stderr,
+    )
+    _problems(str(p) for p in outcome.problems)
+    return EXIT_FAILURE if outcome.problems else EXIT_ERRORS if outcome.files else EXIT_OK
 
 
 def _problems(lines: Iterable[str]) -> None:

@@ -25,6 +25,9 @@ def walk(
     pull request) is left out, and noted in `leaving` (relative path -> target) for the caller to report:
     its bytes would otherwise end up in findings and excerpts in a public CI log. Links to directories
     are not followed at all. Only links cost a look-up: scandir knows which entries are links.
+
+    One loop rather than helpers (hence its length): it runs once per file of a root that may hold a
+    hundred thousand, and is most of the time a run with every result cached takes.
     """
     patterns = list(exclude)
     inside = within.relative_to(root).as_posix() if within is not None and within != root else None
