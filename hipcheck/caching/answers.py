@@ -19,6 +19,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from hipcheck.caching.codec import strict_json
+from hipcheck.file_reading import FileTooLarge, read_bytes
 from hipcheck.file_writing import mode_of, write_atomically
 from hipcheck.online.questions import question
 from hipcheck.online.results import Result, shown
@@ -45,20 +47,18 @@ class AnswerCache:
     def load(cls, path: Path) -> AnswerCache:
         cache = cls(path)
         try:
-            with path.open("rb") as stream:
-                raw = stream.read(MAX_ANSWERS_BYTES + 1)
-            text = raw.decode("utf-8")
+            text = read_bytes(path, MAX_ANSWERS_BYTES).decode("utf-8")  # a regular file only: no FIFO to hang on
         except FileNotFoundError:
+            return cache
+        except FileTooLarge:
+            limit = f"{MAX_ANSWERS_BYTES // (1024 * 1024)} MiB"
+            cache.problems.append(f"{path}: the verification cache is larger than {limit}; treating it as empty")
             return cache
         except (OSError, UnicodeDecodeError) as error:
             cache.problems.append(f"{path}: cannot read the verification cache ({_why(error)}); treating it as empty")
             return cache
-        if len(raw) > MAX_ANSWERS_BYTES:
-            limit = f"{MAX_ANSWERS_BYTES // (1024 * 1024)} MiB"
-            cache.problems.append(f"{path}: the verification cache is larger than {limit}; treating it as empty")
-            return cache
         try:
-            data = json.loads(text)
+            data = strict_json(text)
         except (ValueError, RecursionError) as error:
             why = "nested too deeply" if isinstance(error, RecursionError) else str(error)
             cache.problems.append(f"{path}: the verification cache is not valid JSON ({why}); treating it as empty")

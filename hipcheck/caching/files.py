@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from hipcheck.caching.codec import Invalid, dumps, loads, mapping
+from hipcheck.file_reading import read_bytes
 
 FORMAT = 9  # of every user-folder cache file; bump when what any of them stores changes shape
 RACY_NS = 2_000_000_000  # a file changed this close to a cache write may share its mtime with the old bytes
@@ -54,15 +55,12 @@ def stat_of(path: str) -> Stat | None:
 
 
 def read_bounded(path: Path) -> bytes:
-    """A cache file's bytes, or Invalid when it is missing, unreadable or larger than any hipcheck writes."""
+    """A cache file's bytes, or Invalid when it is missing, unreadable, not a regular file or larger
+    than any hipcheck writes."""
     try:
-        with path.open("rb") as stream:
-            data = stream.read(MAX_CACHE_BYTES + 1)
-    except OSError:
-        raise Invalid("unreadable") from None
-    if len(data) > MAX_CACHE_BYTES:
-        raise Invalid("too large")
-    return data
+        return read_bytes(path, MAX_CACHE_BYTES)
+    except OSError:  # FileTooLarge among them
+        raise Invalid("unreadable or too large") from None
 
 
 def prune(directory: Path) -> None:
