@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hipcheck import refs_import
-from hipcheck.constants import BIBLIOGRAPHY_SUFFIXES
+from hipcheck.kinds import BIBLIOGRAPHY_SUFFIXES
 
 # `@article{key,` or `@ARTICLE(key,`: where an entry starts, for its position. @string, @preamble and
 # @comment blocks hold no entry (and have no key followed by a comma in this form, or are skipped below).

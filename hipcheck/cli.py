@@ -12,14 +12,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from hipcheck import __version__, quick
+from hipcheck import __version__
+from hipcheck.caching import runs
+from hipcheck.errors import ConfigError, UsageError
 from hipcheck.reporters import REPORTERS, STATISTICS, ReportContext, should_color
 from hipcheck.reporters import render as render_report
 from hipcheck.reporters.base import printable
-from hipcheck.result import ConfigError, RunResult, UsageError
+from hipcheck.run_result import RunResult
 
 # The engine, the rules and the models load on demand (below): a run whose result is replayed from the
-# cache (hipcheck.quick) never needs them, and importing them is most of such a run's time.
+# cache (hipcheck.caching.runs) never needs them, and importing them is most of such a run's time.
 
 EXIT_OK, EXIT_ERRORS, EXIT_FAILURE = 0, 1, 2
 
@@ -151,38 +153,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     name = choose_format(args.format, os.environ)
-    if args.statistics and name not in STATISTICS:
-        raise UsageError(f"--statistics works with the {', '.join(STATISTICS)} formats, not {name}")
-    if args.fix and args.diff:
-        raise UsageError("--fix and --diff exclude each other: --diff only shows what --fix would write")
-    # --fix and --diff take --select but not --ignore, --add-ignore neither: refuse rather than edit files
-    # for every rule while the command line names fewer.
-    if args.add_ignore and (args.select is not None or args.ignore is not None):
-        raise UsageError("--select and --ignore do not work with --add-ignore, which suppresses every finding")
-    if (args.fix or args.diff) and args.ignore is not None:
-        raise UsageError(f"--ignore does not work with {'--fix' if args.fix else '--diff'}; --select does")
+    _refuse_conflicts(args, name)
     cwd = Path.cwd()
-    if args.add_ignore or args.diff or args.fix:
-        from hipcheck.fixing import add_ignores, diff_paths, fix_paths
     # A file hipcheck left alone (changed meanwhile, read-only, a link out of the root, a failed write)
     # is one line on stderr, and the run exits 2: what was asked was not done.
     if args.add_ignore:
-        ignored = add_ignores(args.paths, cwd, args.today, args.reason, cache=not args.no_cache)
-        print(f"Added {plural(ignored.added, 'suppression')} to {plural(len(ignored.files), 'file')}.")
-        _problems([*ignored.unsuppressible, *(str(p) for p in ignored.problems)])
-        return EXIT_FAILURE if ignored.problems else EXIT_OK
+        return _run_add_ignore(args, cwd)
     if args.diff:
-        outcome = diff_paths(
-            args.paths, cwd, args.today, unsafe=args.unsafe_fixes, select=args.select, cache=not args.no_cache
-        )
-        _write_bytes(outcome.diff)
-        print(
-            f"Would fix {plural(outcome.fixed, 'finding')} in {plural(len(outcome.files), 'file')}.",
-            file=sys.stderr,
-        )
-        _problems(str(p) for p in outcome.problems)
-        return EXIT_FAILURE if outcome.problems else EXIT_ERRORS if outcome.files else EXIT_OK
+        return _run_diff(args, cwd)
     if args.fix:
+        from hipcheck.fix_files import fix_paths
+
         outcome = fix_paths(
             args.paths, cwd, args.today, unsafe=args.unsafe_fixes, select=args.select, cache=not args.no_cache
         )
@@ -213,6 +194,44 @@ def run_check(args: argparse.Namespace) -> int:
     return EXIT_FAILURE if left_alone else status
 
 
+def _refuse_conflicts(args: argparse.Namespace, name: str) -> None:
+    """UsageError for options that exclude each other."""
+    if args.statistics and name not in STATISTICS:
+        raise UsageError(f"--statistics works with the {', '.join(STATISTICS)} formats, not {name}")
+    if args.fix and args.diff:
+        raise UsageError("--fix and --diff exclude each other: --diff only shows what --fix would write")
+    # --fix and --diff take --select but not --ignore, --add-ignore neither: refuse rather than edit files
+    # for every rule while the command line names fewer.
+    if args.add_ignore and (args.select is not None or args.ignore is not None):
+        raise UsageError("--select and --ignore do not work with --add-ignore, which suppresses every finding")
+    if (args.fix or args.diff) and args.ignore is not None:
+        raise UsageError(f"--ignore does not work with {'--fix' if args.fix else '--diff'}; --select does")
+
+
+def _run_add_ignore(args: argparse.Namespace, cwd: Path) -> int:
+    from hipcheck.add_ignore import add_ignores
+
+    ignored = add_ignores(args.paths, cwd, args.today, args.reason, cache=not args.no_cache)
+    print(f"Added {plural(ignored.added, 'suppression')} to {plural(len(ignored.files), 'file')}.")
+    _problems([*ignored.unsuppressible, *(str(p) for p in ignored.problems)])
+    return EXIT_FAILURE if ignored.problems else EXIT_OK
+
+
+def _run_diff(args: argparse.Namespace, cwd: Path) -> int:
+    from hipcheck.fix_files import diff_paths
+
+    outcome = diff_paths(
+        args.paths, cwd, args.today, unsafe=args.unsafe_fixes, select=args.select, cache=not args.no_cache
+    )
+    _write_bytes(outcome.diff)
+    print(
+        f"Would fix {plural(outcome.fixed, 'finding')} in {plural(len(outcome.files), 'file')}.",
+        file=sys.stderr,
+    )
+    _problems(str(p) for p in outcome.problems)
+    return EXIT_FAILURE if outcome.problems else EXIT_ERRORS if outcome.files else EXIT_OK
+
+
 def _problems(lines: Iterable[str]) -> None:
     for line in lines:
         print(f"hipcheck: {printable(line)}", file=sys.stderr)
@@ -236,7 +255,7 @@ def _run_engine(args: argparse.Namespace) -> RunResult:
     replayable = not (args.no_cache or args.online) and all(Path(p).is_dir() for p in args.paths)
     selection = {"select": args.select, "ignore": args.ignore}
     key = tuple(f"{name}={','.join(codes)}" for name, codes in selection.items() if codes is not None)
-    if replayable and (replayed := quick.replay(args.paths, cwd, today, key)) is not None:
+    if replayable and (replayed := runs.replay(args.paths, cwd, today, key)) is not None:
         return replayed
     from hipcheck.engine import check_paths
 
@@ -251,7 +270,7 @@ def _run_engine(args: argparse.Namespace) -> RunResult:
         ignore=args.ignore,
     )
     if replayable and not result.internal_errors:
-        quick.remember(args.paths, cwd, today, result, key)
+        runs.remember(args.paths, cwd, today, result, key)
     return result
 
 
@@ -286,11 +305,6 @@ def exit_status(
     s = result.summary()
     too_many_warnings = (strict and s["warnings"] > 0) or (max_warnings is not None and s["warnings"] > max_warnings)
     return EXIT_ERRORS if s["errors"] or too_many_warnings else EXIT_OK
-
-
-def text_report(result: RunResult) -> str:
-    """The concise report without colour: one line per finding, then the summary (README shows it)."""
-    return REPORTERS["concise"](result, ReportContext())
 
 
 def run_schema(args: argparse.Namespace) -> int:

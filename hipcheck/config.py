@@ -16,9 +16,9 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
-from hipcheck.constants import CSL_TYPES
+from hipcheck.csl import CSL_TYPES
+from hipcheck.errors import ConfigError, UsageError
 from hipcheck.online.settings import OnlineSettings
-from hipcheck.result import ConfigError, UsageError
 from hipcheck.vocabulary import MuscleOptions
 
 # Limits on what a configuration file can make hipcheck do (it may come from anyone's pull request).

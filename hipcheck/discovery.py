@@ -7,8 +7,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from hipcheck.constants import BIBLIOGRAPHY_SUFFIXES, KIND_FOLDERS, KIND_SUFFIXES
-from hipcheck.result import UsageError
+from hipcheck.errors import UsageError
+from hipcheck.kinds import BIBLIOGRAPHY_SUFFIXES, KIND_FOLDERS, KIND_SUFFIXES
 
 # The most content files one root may hold: ten times the largest repository benchmarked. A root with more
 # (a pull request adding millions of empty files) is refused with one line before any file is read.
@@ -25,6 +25,9 @@ def walk(
     pull request) is left out, and noted in `leaving` (relative path -> target) for the caller to report:
     its bytes would otherwise end up in findings and excerpts in a public CI log. Links to directories
     are not followed at all. Only links cost a look-up: scandir knows which entries are links.
+
+    One loop rather than helpers (hence its length): it runs once per file of a root that may hold a
+    hundred thousand, and is most of the time a run with every result cached takes.
     """
     patterns = list(exclude)
     inside = within.relative_to(root).as_posix() if within is not None and within != root else None

@@ -19,19 +19,20 @@ from typing import Any
 
 import hipcheck.rules  # noqa: F401  (registers every rule)
 from hipcheck.bounds import within_files
-from hipcheck.cache import ResultCache, Stats, Summary, settings_key, unchanged_files
+from hipcheck.caching.digest import digest
+from hipcheck.caching.results import ResultCache, Stats, Summary, settings_key, unchanged_files
 from hipcheck.config import Config, check_selection_options, load_config, verification_cache
-from hipcheck.content_digest import digest
 from hipcheck.context import Context
 from hipcheck.diagnostics import Diagnostic, Finding, Span
 from hipcheck.discovery import walk
+from hipcheck.errors import UsageError
 from hipcheck.file_reading import read_bytes
 from hipcheck.index import ContentIndex
 from hipcheck.loader.records import Record, kind_of, read_records
-from hipcheck.result import RunResult, UsageError
 from hipcheck.rules.file_format import UNREADABLE
 from hipcheck.rules.registry import RULES, file_pass_named, selects
 from hipcheck.rules.suppression import apply_suppressions
+from hipcheck.run_result import RunResult
 from hipcheck.stages import Emitter, FileResult, RunSettings, Todo, enabled_rules, process_file, process_files
 from hipcheck.targets import Target, display_path, plan_targets, scope_to_changed
 from hipcheck.vocabulary import vocabulary_for

@@ -1,7 +1,9 @@
-"""Reading a content file: at most MAX_FILE_BYTES, and only a regular file.
+"""Reading a file hipcheck did not write itself: at most a limit (MAX_FILE_BYTES for a content file),
+and only a regular file.
 
 Kept apart from the loader so that light callers (the reporters' excerpts, on the fast path that
-replays a cached run) read files under the same limits without importing the YAML machinery.
+replays a cached run) and the caches read files under the same rules without importing the YAML
+machinery.
 """
 
 from __future__ import annotations
@@ -17,11 +19,11 @@ TOO_LARGE = f"file too large: over {MAX_FILE_BYTES // (1024 * 1024)} MiB, the li
 
 
 class FileTooLarge(OSError):
-    """A content file over MAX_FILE_BYTES (an OSError: callers that read files already handle those)."""
+    """A file over its limit (an OSError: callers that read files already handle those)."""
 
 
-def read_bytes(path: FsPath | str) -> bytes:
-    """A file's bytes, at most MAX_FILE_BYTES of them. For the small files of a content root `open()`'s
+def read_bytes(path: FsPath | str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """A file's bytes, at most `limit` of them (FileTooLarge past it). For the small files of a content root `open()`'s
     buffered file object costs more than the reading; the system calls alone take half the time.
     Opened without blocking and refused unless a regular file: a FIFO or device (behind a symbolic
     link in a pull request) would block or never end."""
@@ -30,11 +32,12 @@ def read_bytes(path: FsPath | str) -> bytes:
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             raise OSError(0, "not a regular file", str(path))
         chunks, size = [], 0
-        while size <= MAX_FILE_BYTES and (chunk := os.read(descriptor, 1 << 16)):
+        step = 1 << 16 if limit <= MAX_FILE_BYTES else 1 << 22  # small reads for small files, few for caches
+        while size <= limit and (chunk := os.read(descriptor, step)):
             chunks.append(chunk)
             size += len(chunk)
-        if size > MAX_FILE_BYTES:
-            raise FileTooLarge(0, TOO_LARGE, str(path))
+        if size > limit:
+            raise FileTooLarge(0, TOO_LARGE if limit == MAX_FILE_BYTES else f"over {limit:,} bytes", str(path))
         return b"".join(chunks)
     finally:
         os.close(descriptor)

@@ -26,7 +26,7 @@ from bibtexparser.middlewares.names import parse_single_name_into_parts, split_m
 from bibtexparser.model import Block, DuplicateBlockKeyBlock, Entry
 from pylatexenc.latex2text import LatexNodes2Text
 
-from hipcheck.fixes import write_atomically
+from hipcheck.file_writing import write_atomically
 from hipcheck.identifiers import check_field
 from hipcheck.refkeys import key_to_stem
 

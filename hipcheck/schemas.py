@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic.json_schema import GenerateJsonSchema
 
-from hipcheck.constants import KINDS
+from hipcheck.kinds import KINDS
 from hipcheck.loader.yaml_tree import Path
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -157,6 +157,7 @@ def _child_schema(schema: dict[str, Any], part: str | int) -> dict[str, Any] | N
         return items if isinstance(items, dict) else None
     properties = schema.get("properties", {})
     if part in properties:
-        return properties[part]
+        found = properties[part]
+        return found if isinstance(found, dict) else None
     extra = schema.get("additionalProperties")
     return extra if isinstance(extra, dict) else None

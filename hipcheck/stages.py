@@ -15,14 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from hipcheck import suppression_comments as suppressions
+from hipcheck.caching.digest import digest
 from hipcheck.citations import Citation, find_citations
 from hipcheck.config import Config
-from hipcheck.constants import KIND_FOLDERS
-from hipcheck.content_digest import digest
 from hipcheck.context import Context
 from hipcheck.diagnostics import Diagnostic, Finding, Severity
 from hipcheck.file_reading import read_bytes
 from hipcheck.index import ContentIndex, index_facts, keep_index_fields
+from hipcheck.kinds import KIND_FOLDERS
 from hipcheck.loader.records import Record, read_records
 from hipcheck.rules.registry import CHECKS, RULES, Check, FileNote, FilePassFn, Rule, selected
 

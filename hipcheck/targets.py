@@ -13,11 +13,11 @@ from pathlib import Path
 import yaml
 
 from hipcheck.config import load_config
-from hipcheck.constants import KIND_FOLDERS
 from hipcheck.diagnostics import Diagnostic
 from hipcheck.discovery import walk
+from hipcheck.errors import UsageError
+from hipcheck.kinds import KIND_FOLDERS
 from hipcheck.loader.records import kind_of, read_records
-from hipcheck.result import UsageError
 
 
 @dataclass

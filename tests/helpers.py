@@ -5,6 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from hipcheck.reporters import REPORTERS, ReportContext
+from hipcheck.run_result import RunResult
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 TODAY = dt.date(2026, 11, 21)
@@ -16,6 +19,11 @@ def shared_file(relative: str) -> Path:
     if not path.is_file():
         pytest.skip(f"needs ../shared/{relative}, which is not present")
     return path
+
+
+def text_report(result: RunResult) -> str:
+    """The concise report without colour: one line per finding, then the summary (README shows it)."""
+    return REPORTERS["concise"](result, ReportContext())
 
 
 def write_tree(root: Path, files: dict[str, str]) -> None:

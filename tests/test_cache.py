@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from hipcheck.cache_files import folder_for
+from hipcheck.caching.files import folder_for
+from hipcheck.caching.runs import RACY_NS
 from hipcheck.engine import check_paths
-from hipcheck.quick import RACY_NS
 
 from helpers import REPO, TODAY, write_tree
 
@@ -186,9 +186,9 @@ def _cli(site: Path, *args: str) -> dict:
 
 def _replays(site: Path) -> bool:
     """Whether the next run would come from the fast path (same invocation, nothing changed)."""
-    from hipcheck import quick
+    from hipcheck.caching import runs
 
-    return quick.replay(["."], site.resolve(), TODAY) is not None
+    return runs.replay(["."], site.resolve(), TODAY) is not None
 
 
 def test_unchanged_runs_replay_and_any_change_runs_again(site: Path) -> None:
@@ -265,8 +265,8 @@ def test_index_keeps_only_the_declared_fields_of_an_exercise() -> None:
     for read in (lambda d: d.get("muscles"), lambda d: d["steps"], lambda d: "dosage" in d, lambda d: list(d)):
         with pytest.raises(LookupError):
             read(record.data)
-    from hipcheck.cache import record_in, record_out
-    from hipcheck.cache_codec import dumps, loads
+    from hipcheck.caching.codec import dumps, loads
+    from hipcheck.caching.result_codec import record_in, record_out
 
     again = record_in(loads(dumps(record_out(record)))).data
     assert type(again) is CheckedIndexFields and dict(dict.items(again)) == {k: full[k] for k in EXERCISE_INDEX_FIELDS}
@@ -278,7 +278,7 @@ def test_editing_exercises_reuses_cross_record_results_only_when_they_hold(
     """The pre-commit case: after each edit, a warm run reports what a cold run reports; the cross-record
     results are reused (the records file not even read) exactly when the edit left the exercise's id,
     references and prose screen as they were and no cross-record finding sits in it."""
-    from hipcheck.cache import ResultCache
+    from hipcheck.caching.results import ResultCache
 
     root = tmp_path / "root"
     shutil.copytree(REPO / "content", root)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from hipcheck.cache_files import folder_for
+from hipcheck.caching.files import folder_for
 from hipcheck.engine import check_paths
 
 from helpers import REPO, TODAY, write_tree

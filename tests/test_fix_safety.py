@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from hipcheck import fixes, fixing
+from hipcheck import add_ignore, fix_files
 from hipcheck.cli import main
 from hipcheck.loader.records import read_records
 
@@ -251,14 +251,14 @@ def test_file_changed_after_reading_is_not_written(
     path = drafts / "exercises" / "trap.yaml"
     path.write_text("\n".join(TRAPS) + "\n")
     edited = "# an editor saved this meanwhile\n" + "\n".join(TRAPS) + "\n"
-    real = fixing.check_paths
+    real = fix_files.check_paths
 
     def check_then_edit(*args: object, **kwargs: object) -> object:
         result = real(*args, **kwargs)  # type: ignore[arg-type]
         path.write_text(edited)
         return result
 
-    monkeypatch.setattr(fixing, "check_paths", check_then_edit)
+    monkeypatch.setattr(fix_files, "check_paths", check_then_edit)
     run = cli(drafts, "--fix", monkeypatch=monkeypatch, capsys=capsys)
     assert path.read_text() == edited, "a fix at stale offsets would corrupt the edit"
     assert "hipcheck: exercises/trap.yaml changed while hipcheck was working on it" in run.err
@@ -270,14 +270,14 @@ def test_file_changed_while_add_ignore_works_is_not_written(
 ) -> None:
     path = drafts / "exercises" / "trap.yaml"
     path.write_text(LAST_LINE + "\n")
-    real = fixing.check_paths
+    real = add_ignore.check_paths
 
     def check_then_edit(*args: object, **kwargs: object) -> object:
         result = real(*args, **kwargs)  # type: ignore[arg-type]
         path.write_text("# edited\n" + LAST_LINE + "\n")
         return result
 
-    monkeypatch.setattr(fixing, "check_paths", check_then_edit)
+    monkeypatch.setattr(add_ignore, "check_paths", check_then_edit)
     run = cli(drafts, "--add-ignore", monkeypatch=monkeypatch, capsys=capsys)
     assert path.read_text() == "# edited\n" + LAST_LINE + "\n"
     assert "changed while hipcheck was working on it" in run.err and run.status == 2
@@ -333,7 +333,7 @@ def test_symlink_out_of_the_root_is_never_replaced(
 
 
 def test_writable_target_refuses_links_out_of_the_root(tmp_path: Path, drafts: Path) -> None:
-    from hipcheck.fixes import WriteRefused, writable_target
+    from hipcheck.file_writing import WriteRefused, writable_target
 
     outside = tmp_path / "elsewhere.yaml"
     outside.write_text("id: x\n")
@@ -372,7 +372,7 @@ def test_write_error_is_one_plain_line_and_leaves_the_file(
     def fail(*args: object) -> None:
         raise OSError(code, os.strerror(code))
 
-    monkeypatch.setattr(fixes.os, where, fail)
+    monkeypatch.setattr(os, where, fail)
     run = cli(drafts, flag, monkeypatch=monkeypatch, capsys=capsys)
     monkeypatch.undo()
     assert path.read_text() == "\n".join(TRAPS) + "\n"

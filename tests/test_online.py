@@ -26,16 +26,16 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-import hipcheck.online.cache as cache_module
+import hipcheck.caching.answers as cache_module
+from hipcheck.caching.answers import AnswerCache
 from hipcheck.loader.records import Record, read_records
 from hipcheck.online import OnlineSettings, Result, verify_references
-from hipcheck.online.cache import Cache
 from hipcheck.online.compare import disagreements, is_abbreviation, journal_matches, normalize, title_matches
 from hipcheck.online.http import RateLimiter, Unverifiable, announced_rate, retry_after, user_agent
+from hipcheck.online.planning import identifiers
 from hipcheck.online.progress import Progress
 from hipcheck.online.results import Metadata
 from hipcheck.online.verifier import Verifier
-from hipcheck.online.verify import identifiers
 from hipcheck.rules.online import check_doi_online, check_pmid_online
 from hipcheck.rules.registry import DOC_HEADINGS, RULES
 
@@ -392,7 +392,9 @@ def test_cache_is_written_atomically_and_reread(
 ) -> None:
     writes: list[Path] = []
     real = cache_module.write_atomically
-    monkeypatch.setattr(cache_module, "write_atomically", lambda path, text: (writes.append(path), real(path, text)))
+    monkeypatch.setattr(
+        cache_module, "write_atomically", lambda path, *a, **k: (writes.append(path), real(path, *a, **k))
+    )
     root, records = content(tmp_path, a=reference("a", doi=RETRACTED, pmid=PMID_FOUND), b=reference("b", doi=MISSING))
     results, _ = run(root, records, settings_for(server), now=lambda: T0)
     path = root / ".hipcheck" / "verification.json"
@@ -419,7 +421,7 @@ def test_cache_is_written_atomically_and_reread(
         "type": "retraction",
     }
     assert data["entries"][f"doi:{MISSING}"]["aspects"]["exists"]["expires"] == "2026-11-28T09:00:00Z"
-    assert Cache.load(path).entries == {key: results[key] for key in data["entries"]}
+    assert AnswerCache.load(path).entries == {key: results[key] for key in data["entries"]}
     assert [p.name for p in path.parent.iterdir()] == ["verification.json"]  # no temporary files left
 
 
@@ -489,7 +491,7 @@ def test_expired_aspects_only_are_checked_again(tmp_path: Path, server: ReplaySe
     run(root, records, settings, now=lambda: T0 + dt.timedelta(days=15))  # retraction status and "not found"
     assert [s.path for s in server.requests("doi")[2:]] == [f"/doi/api/handles/{MISSING}"]
     assert len(server.requests("crossref")) == 2 and len(server.requests("ncbi")) == 1
-    entry = Cache.load(root / settings.cache).entries[f"doi:{FICTIONAL}"]
+    entry = AnswerCache.load(root / settings.cache).entries[f"doi:{FICTIONAL}"]
     assert entry.aspects["exists"].checked == T0  # existence not re-checked
     assert entry.aspects["retraction"].checked == T0 + dt.timedelta(days=15)
 
@@ -564,7 +566,7 @@ def test_malformed_entries_are_dropped_and_named(tmp_path: Path) -> None:
     good = {"status": "not-found", "checked": "2026-11-01T00:00:00Z", "aspects": {"exists": exists}}
     entries = {"doi:10.5555/a": good, "doi:10.5555/b": {"status": "maybe"}, "isbn:1": good, "pmid:1": {"aspects": 3}}
     path.write_text(json.dumps({"version": 1, "entries": entries}))
-    cache = Cache.load(path)
+    cache = AnswerCache.load(path)
     assert list(cache.entries) == ["doi:10.5555/a"]
     assert cache.problems == [
         f"{path}: ignored 3 malformed cache entries (first: no valid status): doi:10.5555/b, isbn:1, pmid:1"

@@ -28,8 +28,8 @@ from hypothesis import strategies as st
 from test_online import _local_network_only, codes, content, findings, reference, run, settings_for  # noqa: F401
 
 import hipcheck.online.http as http_module
+from hipcheck.caching.answers import AnswerCache
 from hipcheck.online import Result
-from hipcheck.online.cache import Cache
 from hipcheck.online.compare import disagreements
 from hipcheck.online.http import Answer, Service, Unverifiable, retry_after
 from hipcheck.online.results import Metadata
@@ -481,7 +481,7 @@ def test_cache_entries_carry_what_was_asked_and_when(tmp_path: Path, server: Rep
     pmid = data[f"pmid:{PMID_FOUND}"]["aspects"]["exists"]
     assert pmid["service"] == "PubMed"
     assert pmid["asked"] == f"{server.url}/eutils/esummary.fcgi?db=pubmed&id={PMID_FOUND}"
-    assert Cache.load(root / ".hipcheck" / "verification.json").problems == []
+    assert AnswerCache.load(root / ".hipcheck" / "verification.json").problems == []
 
 
 def test_an_enormous_ttl_does_not_overflow(tmp_path: Path, server: ReplayServer) -> None:

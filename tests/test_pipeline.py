@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from hipcheck.cache import Summary
+from hipcheck.caching.results import Summary
 from hipcheck.cli import main
 from hipcheck.config import Config
 from hipcheck.diagnostics import Diagnostic, Finding, Severity, Span

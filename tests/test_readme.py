@@ -8,10 +8,9 @@ from pathlib import Path
 
 from test_realworld import MANUSCRIPT_CONFIG
 
-from hipcheck.cli import text_report
 from hipcheck.engine import check_paths
 
-from helpers import REPO
+from helpers import REPO, text_report
 
 
 def _first_block(text: str) -> list[str]:

@@ -17,7 +17,7 @@ import pytest
 
 from hipcheck.config import read_config
 from hipcheck.engine import check_paths
-from hipcheck.result import ConfigError
+from hipcheck.errors import ConfigError
 
 from helpers import TODAY, write_tree
 

@@ -22,7 +22,7 @@ import pytest
 from jsonschema.validators import Draft4Validator, validator_for
 
 from hipcheck import __version__
-from hipcheck.cli import main, text_report
+from hipcheck.cli import main
 from hipcheck.diagnostics import Diagnostic, Edit, Fix, Severity, Span
 from hipcheck.engine import RunResult, check_paths
 from hipcheck.reporters import REPORTERS, ReportContext, should_color
@@ -32,7 +32,7 @@ from hipcheck.reporters.junit import report as junit_report
 from hipcheck.reporters.sarif import report_data as sarif_data
 from hipcheck.rules import RULES
 
-from helpers import GOOD_EXERCISE, REPO, TODAY, shared_file, write_tree
+from helpers import GOOD_EXERCISE, REPO, TODAY, shared_file, text_report, write_tree
 
 SNAPSHOTS = REPO / "tests" / "snapshots"
 UPDATE = os.environ.get("HIPCHECK_UPDATE_SNAPSHOTS", "") not in ("", "0")

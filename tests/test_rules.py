@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from hipcheck.engine import check_paths
-from hipcheck.fixes import apply_fixes
+from hipcheck.fix_edits import apply_fixes
 from hipcheck.rules import RULES
 
 from helpers import TODAY, write_tree

@@ -22,7 +22,7 @@ import hipcheck.rules.prose.definitions as prose_definitions
 import hipcheck.rules.prose.groups as prose_groups
 from hipcheck.context import Context
 from hipcheck.engine import check_paths
-from hipcheck.fixes import apply_fixes
+from hipcheck.fix_edits import apply_fixes
 from hipcheck.index import ContentIndex
 from hipcheck.loader.records import read_records
 from hipcheck.rules.registry import RULES

@@ -16,9 +16,9 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from hipcheck.constants import BIBLIOGRAPHY_SUFFIXES, KIND_FOLDERS, KIND_SUFFIXES
 from hipcheck.diagnostics import Span
 from hipcheck.file_reading import MAX_FILE_BYTES, TOO_LARGE, read_bytes
+from hipcheck.kinds import BIBLIOGRAPHY_SUFFIXES, KIND_FOLDERS, KIND_SUFFIXES
 from hipcheck.loader.yaml_tree import (
     LoaderIssue,
     Path,

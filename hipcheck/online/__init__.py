@@ -2,7 +2,7 @@
 update relations (retractions, expressions of concern), PMIDs; results cached in the content repository.
 
 Everything loads on first use: the configuration imports the settings on every run, the verifier (and
-httpx) only online runs need, and the cache reader only runs that have a cache file.
+httpx) only online runs need, and the answers cache (hipcheck.caching.answers) only runs that have one.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ _HOMES = {
     "doi_cache_key": "results",
     "pmid_cache_key": "results",
     "OnlineSettings": "settings",
-    "verify_references": "verify",
+    "verify_references": "verification",
     "Verifier": "verifier",
 }
 

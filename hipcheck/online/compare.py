@@ -25,7 +25,6 @@ _YEAR = re.compile(r"[0-9]{1,4}")  # ASCII: "²³".isdigit() is True, but int("�
 _NON_WORD = re.compile(r"[\W_]+")
 # Words that ISO 4 abbreviations drop ("Archives of Gerontology and Geriatrics" -> "Arch Gerontol Geriatr").
 _JOURNAL_STOP_WORDS = frozenset({"of", "and", "the", "in", "for", "on", "a", "an"})
-_SOURCE_NAMES = {"crossref": "Crossref", "pubmed": "PubMed"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,10 +32,6 @@ class Disagreement:
     field: str  # "title", "year", "first author", "journal", "DOI"
     ours: str
     theirs: str
-
-    def describe(self, source: str) -> str:
-        name = _SOURCE_NAMES.get(source, source)
-        return f"{self.field} '{self.ours}' (record) vs '{self.theirs}' ({name})"
 
 
 def normalize(text: str) -> str:

@@ -205,7 +205,7 @@ class Fetcher:
 
     def _backoff(self, attempt: int) -> float:
         # Exponential, with jitter so that parallel workers do not retry in lockstep.
-        return self.settings.backoff * 2**attempt * (0.5 + self._rng.random())
+        return self.settings.backoff * 2.0**attempt * (0.5 + self._rng.random())
 
     def _once(self, service: Service, url: str, params: dict[str, str] | None) -> Answer:
         down = service.down
@@ -375,6 +375,12 @@ def bounded_transport(proxy: str | None = None) -> httpx.HTTPTransport:
     return transport
 
 
+def _bypassed(host: str, proxies: dict[str, str]) -> bool:
+    """Whether NO_PROXY (in `proxies`, as urllib reads the environment) exempts `host`."""
+    bypass: Callable[[str, dict[str, str]], bool] = vars(urllib.request)["proxy_bypass_environment"]  # not in typeshed
+    return bypass(host, proxies)
+
+
 def proxy_mounts(urls: Iterable[str], environ: Mapping[str, str]) -> dict[str, httpx.BaseTransport]:
     """Bounded transports through the proxy the environment names (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY,
     NO_PROXY, as curl and httpx read them) for each service address that should use one. A custom
@@ -389,7 +395,7 @@ def proxy_mounts(urls: Iterable[str], environ: Mapping[str, str]) -> dict[str, h
         parsed = urllib.parse.urlsplit(url)
         proxy = proxies.get(parsed.scheme) or proxies.get("all")
         host = parsed.hostname or ""
-        if not proxy or urllib.request.proxy_bypass_environment(host, proxies):
+        if not proxy or _bypassed(host, proxies):
             continue
         key = f"{parsed.scheme}://{parsed.netloc}"
         mounts.setdefault(key, bounded_transport(proxy))

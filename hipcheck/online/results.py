@@ -225,49 +225,13 @@ class Result:
         kind = key.partition(":")[0]
         if kind not in ("doi", "pmid") or not key.partition(":")[2]:
             raise ValueError("not a doi: or pmid: key")
-        aspects = {}
-        for name, value in _mapping(data.get("aspects", {})).items():
-            if name not in (DOI_ASPECTS if kind == "doi" else PMID_ASPECTS):
-                raise ValueError(f"unknown aspect {shown(name)}")
-            value = _mapping(value)
-            if not isinstance(value.get("service"), str) or not isinstance(value.get("asked"), str):
-                raise ValueError(f"aspect {name} does not say what was asked of which service")
-            aspects[name] = Aspect(
-                parse_time(value.get("checked")), parse_time(value.get("expires")), value["service"], value["asked"]
-            )
+        aspects = _aspects_in(kind, data.get("aspects", {}))
         if data["status"] != "unverified" and not aspects:
             raise ValueError(f"a {data['status']} verdict without what was asked and when")
         if data["status"] == "not-found" and "exists" not in aspects:
             raise ValueError("a not-found verdict without the existence check")
-        metadata = None
-        if data.get("metadata") is not None:
-            meta = _mapping(data["metadata"])
-            if meta.get("source") not in ("crossref", "pubmed"):
-                raise ValueError("metadata without a source")
-            metadata = Metadata(
-                source=meta["source"],
-                title=_optional_str(meta.get("title")),
-                subtitle=_optional_str(meta.get("subtitle")),
-                years=tuple(_year(y) for y in _list(meta.get("years", []))),
-                first_author=_optional_str(meta.get("first_author")),
-                journals=tuple(_str(j) for j in _list(meta.get("journals", []))),
-                doi=_optional_str(meta.get("doi")),
-            )
-        updates = []
-        for item in _list(data.get("updates", [])):
-            item = _mapping(item)
-            if item.get("relation") not in ("updated-by", "update-to"):
-                raise ValueError("update without a relation")
-            updates.append(
-                Update(
-                    relation=item["relation"],
-                    type=_str(item.get("type")),
-                    doi=_optional_str(item.get("DOI")),
-                    date=_optional_str(item.get("date")),
-                    source=_optional_str(item.get("source")),
-                    label=_optional_str(item.get("label")),
-                )
-            )
+        metadata = None if data.get("metadata") is None else _metadata_in(data["metadata"])
+        updates = [_update_in(item) for item in _list(data.get("updates", []))]
         # Metadata and update relations are verdicts too: each needs the check that fetched it.
         if metadata is not None and ("metadata" if kind == "doi" else "exists") not in aspects:
             raise ValueError("metadata without the check that fetched it")
@@ -285,6 +249,49 @@ class Result:
             note=_optional_str(data.get("note")),
             from_cache=True,
         )
+
+
+def _aspects_in(kind: str, raw: Any) -> dict[str, Aspect]:
+    aspects = {}
+    for name, value in _mapping(raw).items():
+        if name not in (DOI_ASPECTS if kind == "doi" else PMID_ASPECTS):
+            raise ValueError(f"unknown aspect {shown(name)}")
+        value = _mapping(value)
+        if not isinstance(value.get("service"), str) or not isinstance(value.get("asked"), str):
+            raise ValueError(f"aspect {name} does not say what was asked of which service")
+        aspects[name] = Aspect(
+            parse_time(value.get("checked")), parse_time(value.get("expires")), value["service"], value["asked"]
+        )
+    return aspects
+
+
+def _metadata_in(raw: Any) -> Metadata:
+    meta = _mapping(raw)
+    if meta.get("source") not in ("crossref", "pubmed"):
+        raise ValueError("metadata without a source")
+    return Metadata(
+        source=meta["source"],
+        title=_optional_str(meta.get("title")),
+        subtitle=_optional_str(meta.get("subtitle")),
+        years=tuple(_year(y) for y in _list(meta.get("years", []))),
+        first_author=_optional_str(meta.get("first_author")),
+        journals=tuple(_str(j) for j in _list(meta.get("journals", []))),
+        doi=_optional_str(meta.get("doi")),
+    )
+
+
+def _update_in(raw: Any) -> Update:
+    item = _mapping(raw)
+    if item.get("relation") not in ("updated-by", "update-to"):
+        raise ValueError("update without a relation")
+    return Update(
+        relation=item["relation"],
+        type=_str(item.get("type")),
+        doi=_optional_str(item.get("DOI")),
+        date=_optional_str(item.get("date")),
+        source=_optional_str(item.get("source")),
+        label=_optional_str(item.get("label")),
+    )
 
 
 def _mapping(value: Any) -> dict[str, Any]:

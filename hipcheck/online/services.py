@@ -99,7 +99,7 @@ def parse_crossref(message: dict[str, Any]) -> tuple[Metadata, tuple[Update, ...
             parts = _date_parts(item.get("updated"))
             updates.append(
                 Update(
-                    relation=relation,  # type: ignore[arg-type]
+                    relation=relation,
                     type=kind,
                     doi=_text(item.get("DOI")),
                     date="-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts)) or None,

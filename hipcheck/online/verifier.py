@@ -29,9 +29,10 @@ from hipcheck.online.http import (
     proxy_mounts,
     user_agent,
 )
+from hipcheck.online.planning import Planned, ttl_days, utcnow
 from hipcheck.online.progress import Progress
 from hipcheck.online.questions import CROSSREF, DOI_ORG, PUBMED, crossref_url, doi_url, esummary_question
-from hipcheck.online.results import Aspect, Result, ttl_span
+from hipcheck.online.results import Aspect, Result, Status, ttl_span
 from hipcheck.online.services import crossref_work, doi_exists, pubmed_summaries
 from hipcheck.online.settings import (
     CROSSREF_PUBLIC_CONCURRENCY,
@@ -39,7 +40,6 @@ from hipcheck.online.settings import (
     NCBI_RATE_WITHOUT_KEY,
     OnlineSettings,
 )
-from hipcheck.online.verify import Planned, ttl_days, utcnow
 
 KEY_HOSTS = frozenset({"eutils.ncbi.nlm.nih.gov", "127.0.0.1", "::1", "localhost"})  # where an NCBI key may go
 NOT_IN_CROSSREF = "Crossref does not know this DOI (another agency registered it): metadata and retractions unchecked"
@@ -115,7 +115,7 @@ class Verifier:
         try:
             futures: dict[Future[dict[str, Result]], int] = {}
             for key, item in sorted(dois.items()):
-                futures[executor.submit(lambda k=key, i=item: {k: self._verify_doi(fetcher, stamp, k, i)})] = 1
+                futures[executor.submit(self._verify_one_doi, fetcher, stamp, key, item)] = 1
             for batch in batches:
                 futures[executor.submit(self._verify_pmids, fetcher, stamp, batch)] = len(batch)
             for future in as_completed(futures):
@@ -130,6 +130,9 @@ class Verifier:
 
     def _days(self, days: float) -> dt.timedelta:
         return ttl_span(days)
+
+    def _verify_one_doi(self, fetcher: Fetcher, stamp: dt.datetime, key: str, item: Planned) -> dict[str, Result]:
+        return {key: self._verify_doi(fetcher, stamp, key, item)}
 
     def _verify_doi(self, fetcher: Fetcher, stamp: dt.datetime, key: str, item: Planned) -> Result:
         settings = self.settings
@@ -166,9 +169,9 @@ class Verifier:
                 asked = crossref_url(settings.crossref_api, item.value)
                 for name in ("metadata", "retraction"):
                     aspects[name] = Aspect(stamp, stamp + self._days(ttl_days(name, settings)), CROSSREF, asked)
-        error = "; ".join(dict.fromkeys(errors)) or None
+        problem = "; ".join(dict.fromkeys(errors)) or None
         answered = aspects != base.aspects  # else every verdict is still the cached one
-        return Result(key, status, stamp, aspects, metadata, updates, error, note, base.from_cache and not answered)
+        return Result(key, status, stamp, aspects, metadata, updates, problem, note, base.from_cache and not answered)
 
     def _verify_pmids(
         self, fetcher: Fetcher, stamp: dt.datetime, batch: list[tuple[str, Planned]]
@@ -185,7 +188,7 @@ class Verifier:
             )
         except Unverifiable as error:
             return {key: self._failed(key, item, stamp, error.reason) for key, item in batch}
-        results = {}
+        results: dict[str, Result] = {}
         for key, item in batch:
             if item.value not in found:
                 results[key] = self._failed(key, item, stamp, "PubMed's answer did not mention this PMID")
@@ -194,7 +197,7 @@ class Verifier:
             ttl = settings.existence_ttl_days if metadata is not None else settings.not_found_ttl_days
             asked = esummary_question(settings.ncbi_api, item.value)
             aspects = {"exists": Aspect(stamp, stamp + self._days(ttl), PUBMED, asked)}
-            status = "found" if metadata is not None else "not-found"
+            status: Status = "found" if metadata is not None else "not-found"
             results[key] = Result(key, status, stamp, aspects, metadata)
         return results
 

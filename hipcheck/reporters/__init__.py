@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from hipcheck.reporters import github, gitlab, jsonfmt, junit, sarif, statistics, text
 from hipcheck.reporters.base import ReportContext, Reporter, should_color
-from hipcheck.result import RunResult
+from hipcheck.run_result import RunResult
 
 REPORTERS: dict[str, Reporter] = {
     "full": text.full,

@@ -13,7 +13,7 @@ from hipcheck import __version__
 from hipcheck.bounds import BREAK_CHARS, Lines
 from hipcheck.diagnostics import Diagnostic
 from hipcheck.file_reading import read_bytes
-from hipcheck.result import RunResult
+from hipcheck.run_result import RunResult
 
 
 class SourceCache:

@@ -7,7 +7,7 @@ import re
 from collections import Counter
 
 from hipcheck.reporters.base import ReportContext
-from hipcheck.result import RunResult
+from hipcheck.run_result import RunResult
 
 
 def fingerprints(result: RunResult, ctx: ReportContext) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hipcheck.diagnostics import Severity
 from hipcheck.reporters.base import ReportContext, summary_line
-from hipcheck.result import RunResult
+from hipcheck.run_result import RunResult
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

@@ -7,7 +7,7 @@ import json
 from hipcheck.diagnostics import Severity
 from hipcheck.reporters.base import ReportContext
 from hipcheck.reporters.fingerprint import fingerprints
-from hipcheck.result import RunResult
+from hipcheck.run_result import RunResult
 
 # GitLab has five levels (info, minor, major, critical, blocker); hipcheck has three. An error fails the run,
 # which GitLab calls "major"; "critical" and "blocker" are left for tools whose findings are security flaws.

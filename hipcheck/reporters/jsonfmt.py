@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from hipcheck.reporters.base import ReportContext
-from hipcheck.result import RunResult
+from hipcheck.run_result import RunResult
 
 
 def document_data(result: RunResult) -> dict[str, object]:

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 
 from hipcheck.diagnostics import Diagnostic, Severity
 from hipcheck.reporters.base import ReportContext, plain_line
-from hipcheck.result import RunResult
+from hipcheck.run_result import RunResult
 
 # Characters XML 1.0 cannot hold at all, even as references; content can smuggle them into messages.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -63,7 +63,7 @@ def report(result: RunResult, ctx: ReportContext) -> str:
     counts = {"tests": str(len(suite)), "failures": str(failed), "errors": str(errored), "skipped": "0", "time": "0"}
     for key, value in counts.items():
         suite.set(key, value)
-    suites = ET.Element("testsuites", name="hipcheck", **counts)
+    suites = ET.Element("testsuites", {"name": "hipcheck", **counts})
     suites.append(suite)
     ET.indent(suites)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True)

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from hipcheck.diagnostics import Diagnostic, Severity
 from hipcheck.reporters.base import ReportContext
 from hipcheck.reporters.fingerprint import fingerprints
-from hipcheck.result import RunResult
+from hipcheck.run_result import RunResult
 
 if TYPE_CHECKING:
     from hipcheck.rules.registry import Rule

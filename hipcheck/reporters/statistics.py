@@ -6,7 +6,7 @@ import json
 from collections import Counter
 
 from hipcheck.reporters.base import ReportContext, summary_line
-from hipcheck.result import RunResult
+from hipcheck.run_result import RunResult
 
 MARKER = "[*]"
 

@@ -15,7 +15,7 @@ from hipcheck.reporters.base import (
     printable_path,
     summary_line,
 )
-from hipcheck.result import RunResult
+from hipcheck.run_result import RunResult
 
 TAB_WIDTH = 4
 MAX_EXCERPT_WIDTH = 120  # prose paragraphs are single long lines; show a window around the span

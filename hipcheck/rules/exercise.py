@@ -6,13 +6,13 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from hipcheck.constants import LOADED_EQUIPMENT
 from hipcheck.context import Context
 from hipcheck.diagnostics import Finding, Severity
 from hipcheck.loader.records import Record
 from hipcheck.rules.registry import record_check, rule
 
 EXERCISE = ("exercise",)
+LOADED_EQUIPMENT = frozenset({"barbell", "dumbbell", "kettlebell", "ez-bar"})
 
 TOO_FEW_STEPS = rule(
     "HC201",

@@ -9,8 +9,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from hipcheck.constants import CSL_DATE_FIELDS
 from hipcheck.context import Context
+from hipcheck.csl import CSL_DATE_FIELDS
 from hipcheck.diagnostics import Edit, Finding, Fix, Severity
 from hipcheck.index import ContentIndex
 from hipcheck.loader.records import Record

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from hipcheck.constants import CSL_NAME_FIELDS
 from hipcheck.context import Context
+from hipcheck.csl import CSL_NAME_FIELDS
 from hipcheck.diagnostics import Finding, Severity
 from hipcheck.loader.records import Record
 from hipcheck.rules.references import field_label, walk_values

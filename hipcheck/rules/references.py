@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from hipcheck.config import DEFAULT_REQUIRED_REFERENCE_FIELDS
-from hipcheck.constants import CSL_NAME_FIELDS
 from hipcheck.context import Context
+from hipcheck.csl import CSL_NAME_FIELDS
 from hipcheck.diagnostics import Edit, Finding, Fix, Severity
 from hipcheck.identifiers import IdCheck, check_field, doi_key
 from hipcheck.index import ContentIndex

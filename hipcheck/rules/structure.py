@@ -16,10 +16,11 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 from yaml.nodes import MappingNode, ScalarNode
 
-from hipcheck.constants import CSL_DATE_FIELDS, REFERENCE_ID_PATTERN, SLUG_PATTERN
 from hipcheck.context import Context
+from hipcheck.csl import CSL_DATE_FIELDS
 from hipcheck.diagnostics import Edit, Finding, Fix, Severity
 from hipcheck.index import ContentIndex
+from hipcheck.kinds import REFERENCE_ID_PATTERN, SLUG_PATTERN
 from hipcheck.loader.records import Record
 from hipcheck.loader.yaml_tree import Path
 from hipcheck.refkeys import key_to_stem

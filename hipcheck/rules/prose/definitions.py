@@ -1,5 +1,5 @@
 """Muscle groups defined in prose ("the hip flexors are made up of ..."), found for HC605, HC611 and
-HC612, and how the cache stores a definition (the strict readers of `hipcheck.cache_codec`)."""
+HC612, and how the cache stores a definition (the strict readers of `hipcheck.caching.codec`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from hipcheck import cache_codec as codec
+from hipcheck.caching import codec
 from hipcheck.loader.records import Record
 from hipcheck.rules.prose.text import Unit, _Lines
 from hipcheck.vocabulary import Mention, Term, Vocabulary, folded_for_cues
@@ -185,7 +185,7 @@ def _number(text: str | None) -> int | None:
     return int(text) if text.isdigit() else _NUMBERS.get(text.lower())
 
 
-# --- how the cache stores a group definition (the strict readers of hipcheck.cache_codec) ---------
+# --- how the cache stores a group definition (the strict readers of hipcheck.caching.codec) ---------
 
 
 def _term_out(term: Term) -> list[Any]:

@@ -7,14 +7,6 @@ from dataclasses import dataclass, field
 from hipcheck.diagnostics import Diagnostic, Severity
 
 
-class ConfigError(Exception):
-    """A configuration problem; the message names the file, the key and the line."""
-
-
-class UsageError(Exception):
-    """Bad command-line input (exit status 2)."""
-
-
 @dataclass
 class RunResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)

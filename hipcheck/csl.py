@@ -1,30 +1,7 @@
-"""Names and patterns shared by the models and the rules.
-
-Plain values, importable without building the pydantic models: a run whose results all come from
-the cache never needs those.
+"""The CSL-JSON vocabulary references are checked against: item types and field names, as the CSL-JSON
+input schema (citation-style-language/schema) defines them. Plain values, importable without the models.
 """
 
-KINDS = ("exercise", "muscle", "reference", "article")
-# A content root holds one folder per kind; the folder decides the kind.
-KIND_FOLDERS = {
-    "exercises": "exercise",
-    "muscles": "muscle",
-    "references": "reference",
-    "articles": "article",
-}
-KIND_SUFFIXES = {
-    "exercise": (".yaml", ".yml"),
-    "muscle": (".yaml", ".yml"),
-    "reference": (".yaml", ".yml", ".json", ".bib"),  # a .bib here is read in place, entry by entry
-    "article": (".md", ".markdown"),
-}
-# Bibliography files beside the articles (named in an article's `bibliography:`): read as references.
-BIBLIOGRAPHY_SUFFIXES = (".bib", ".json", ".yaml", ".yml")
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-REFERENCE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$"
-LOADED_EQUIPMENT = frozenset({"barbell", "dumbbell", "kettlebell", "ez-bar"})
-
-# Field names and types follow the CSL-JSON input schema (citation-style-language/schema).
 CSL_TYPES = (
     "article article-journal article-magazine article-newspaper bill book broadcast chapter classic "
     "collection dataset document entry entry-dictionary entry-encyclopedia event figure graphic "

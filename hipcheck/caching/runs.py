@@ -6,8 +6,8 @@ version, working directory, paths and date) and checks every input it recorded: 
 size, modification and change times and inode (trusted only when older than the record, as git does),
 the files that could hold configuration (also the absent ones: a new `hipcheck.toml` counts), and the
 file listing of each content root. Anything different, and the run goes through the engine, which has
-its own caches. The record is JSON in the user's cache folder (hipcheck.cache_files), read strictly:
-anything of a doubtful shape means a real run.
+its own caches. The record is in the caches' one envelope in the user's cache folder
+(hipcheck.caching.files), read strictly: anything of a doubtful shape means a real run.
 """
 
 from __future__ import annotations
@@ -20,13 +20,23 @@ import time
 from pathlib import Path
 
 from hipcheck import code_version
-from hipcheck.cache_codec import Invalid, dumps, integer, items, loads, mapping, run_result_in, run_result_out, text
-from hipcheck.cache_files import Stat, folder_for, prune, read_bounded, stat_of, write_whole
+from hipcheck.caching.codec import Invalid, integer, items, mapping, run_result_in, run_result_out, text
+from hipcheck.caching.files import (
+    FORMAT,
+    RACY_NS,
+    Stat,
+    envelope,
+    folder_for,
+    opened,
+    prepare,
+    prune,
+    read_bounded,
+    stat_of,
+)
 from hipcheck.discovery import walk
-from hipcheck.result import RunResult
+from hipcheck.file_writing import write_atomically
+from hipcheck.run_result import RunResult
 
-RACY_NS = 2_000_000_000
-FORMAT = 2  # bump when the record changes shape
 CONFIG_NAMES = ("hipcheck.toml", "pyproject.toml")
 
 
@@ -50,9 +60,7 @@ def replay(paths: list[str], cwd: Path, today: dt.date, options: tuple[str, ...]
     is missing, torn, from another version or of a doubtful shape)."""
     key = _key(paths, cwd, today, options)
     try:
-        record = mapping(loads(read_bounded(_file(cwd, key))))
-        if record.get("hipcheck-run") != FORMAT or record.get("key") != key:
-            return None
+        record = mapping(opened(key, read_bounded(_file(cwd, key))))
         limit = integer(record.get("written_ns")) - RACY_NS
         for entry in items(record.get("inputs")):
             path, stat = items(entry, 2)
@@ -91,9 +99,8 @@ def remember(paths: list[str], cwd: Path, today: dt.date, result: RunResult, opt
                     inputs[str(directory / name)] = stat_of(str(directory / name))
         for name in (*extra, str(root / config.online.cache)):
             inputs[name] = stat_of(name)
+    key = _key(paths, cwd, today, options)
     record = {
-        "hipcheck-run": FORMAT,
-        "key": (key := _key(paths, cwd, today, options)),
         "written_ns": time.time_ns(),
         "inputs": [[path, None if stat is None else list(stat)] for path, stat in sorted(inputs.items())],
         "roots": roots,
@@ -101,8 +108,8 @@ def remember(paths: list[str], cwd: Path, today: dt.date, result: RunResult, opt
     }
     target_file = _file(cwd, key)
     try:
-        target_file.parent.mkdir(parents=True, exist_ok=True)
-        write_whole(target_file, dumps(record))
+        prepare(target_file.parent)
+        write_atomically(target_file, envelope(key, record))
         prune(target_file.parent)  # records of other days and versions
     except (OSError, ValueError):
         pass  # an unwritable cache folder just never replays

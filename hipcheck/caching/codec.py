@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from hipcheck.diagnostics import Diagnostic, Edit, Fix, Severity, Span
-from hipcheck.result import RunResult
+from hipcheck.run_result import RunResult
 
 T = TypeVar("T")
 MAX_DEPTH = 200  # deeper than any record hipcheck accepts; json itself would recurse without bound
@@ -28,9 +28,16 @@ def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
+def strict_json(text: str | bytes) -> Any:
+    """JSON and nothing else: ValueError for NaN and Infinity (Python's json accepts them), and for
+    anything that is not JSON; RecursionError for nesting deep enough to exhaust the stack."""
+    return json.loads(text, parse_constant=_no_constant)
+
+
 def loads(text: str | bytes) -> Any:
+    """A cache file's JSON value, or Invalid."""
     try:
-        return json.loads(text, parse_constant=_no_constant)
+        return strict_json(text)
     except (ValueError, RecursionError, MemoryError) as error:  # not JSON, or nested to exhaust the stack
         raise Invalid(type(error).__name__) from None
 

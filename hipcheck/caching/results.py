@@ -7,62 +7,59 @@ tool run on strangers' pull requests, that would let a committed file replay "no
 folder is chosen by the environment or the command line only, never by configuration, which the
 checked repository provides.
 
-What: JSON (hipcheck.cache_codec), read by strict decoders; a file of any doubtful shape is discarded
-whole. Two files per content root and settings: a summary (each file's digest and stat, per-file
-diagnostics and suppressions, and the cross-record diagnostics of the last run with the digests they
-came from) and the records, each bound to the digest of the bytes it was read from. A run with nothing
-changed reads only the summary; a run with a change re-reads the changed files and recomputes
-cross-record checks from the cached records, without re-parsing the rest. Files are written whole to
-a temporary name and renamed, so processes running at once (pre-commit) never see a torn cache: the
-last writer wins, every reader sees a complete file, and a record is used only with its own digest.
+What: JSON in the caches' one envelope (hipcheck.caching.files), read by strict decoders; a file of
+any doubtful shape is discarded whole. Two files per content root and settings: a summary (each
+file's digest and stat, per-file diagnostics and suppressions, and the cross-record diagnostics of
+the last run with the digests they came from) and the records, each bound to the digest of the bytes
+it was read from. A run with nothing changed reads only the summary; a run with a change re-reads
+the changed files and recomputes cross-record checks from the cached records, without re-parsing the
+rest. Files are written whole to a temporary name and renamed (hipcheck.file_writing), so processes
+running at once (pre-commit) never see a torn cache: the last writer wins, every reader sees a
+complete file, and a record is used only with its own digest.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import sys
-import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from hipcheck import code_version
-from hipcheck.cache_codec import (
+from hipcheck.caching.codec import (
     Invalid,
     diagnostic_in,
     diagnostic_out,
     dumps,
-    edit_in,
-    edit_out,
-    flag,
     integer,
     items,
     list_of,
     loads,
     mapping,
     need,
-    optional,
-    plain_data,
-    span_in,
-    span_out,
     text,
     text_mapping,
-    texts,
 )
-from hipcheck.cache_files import Stat, folder_for, prune, read_bounded, stat_of, write_whole
-from hipcheck.citations import Citation
+from hipcheck.caching.files import (
+    FORMAT,
+    RACY_NS,
+    Stat,
+    envelope,
+    folder_for,
+    opened,
+    prepare,
+    prune,
+    read_bounded,
+    stat_of,
+)
+from hipcheck.caching.result_codec import file_result_in, file_result_out, record_in, record_out
 from hipcheck.diagnostics import Diagnostic
-from hipcheck.index import IndexFields, keep_index_fields
+from hipcheck.file_writing import write_atomically
 from hipcheck.loader.records import Record
-from hipcheck.loader.yaml_tree import LoaderIssue
-from hipcheck.rules.registry import FilePass, file_pass_named
 from hipcheck.stages import FileResult, RunSettings
-from hipcheck.suppression_comments import FileSuppressions, Suppression
-
-FORMAT = 9  # bump when what is stored changes shape
-RACY_NS = 2_000_000_000  # a file changed this close to the cache write may share its mtime with the old bytes
 
 Stats = dict[str, Stat]  # display path -> its stat
 
@@ -164,7 +161,7 @@ class ResultCache:
         removed rather than rewritten from a part: the next run redoes the files it lacks.
         """
         try:
-            self._prepare()
+            prepare(self.directory)
             if records is not None:
                 digests = summary.digests
                 stored = {path: (digests.get(path, ""), records[path]) for path in records}
@@ -175,15 +172,17 @@ class ResultCache:
                 delta.update({path: stored[path] for path in changed if path in stored})
                 total = len(summary.digests) if only_changed else len(records)
                 if self.records_path.exists() and len(delta) <= _delta_limit(total):
-                    write_whole(self.delta_path, _envelope(self.key, {p: _records_out(v) for p, v in delta.items()}))
+                    write_atomically(
+                        self.delta_path, envelope(self.key, {p: _records_out(v) for p, v in delta.items()})
+                    )
                 elif only_changed:
                     self.records_path.unlink(missing_ok=True)
                     self.delta_path.unlink(missing_ok=True)
                 else:
-                    _write_lines(self.records_path, self.key, stored)
+                    write_atomically(self.records_path, _record_lines(self.key, stored))
                     self.delta_path.unlink(missing_ok=True)
             summary.written_ns = time.time_ns()
-            write_whole(self.summary_path, _envelope(self.key, _summary_out(summary)))
+            write_atomically(self.summary_path, envelope(self.key, _summary_out(summary)))
             prune(self.directory)
         except (OSError, ValueError, TypeError):
             pass  # a read-only cache folder, or a value JSON cannot hold: the results stand, just not cached
@@ -199,7 +198,7 @@ class ResultCache:
         return len(changed.union(delta)) <= _delta_limit(total)
 
     def _read(self, path: Path) -> Any:
-        return _opened(self.key, read_bounded(path))
+        return opened(self.key, read_bounded(path))
 
     def _delta(self) -> CachedRecords:
         try:
@@ -210,50 +209,25 @@ class ResultCache:
             raise
         return {text(path): _records_in(value) for path, value in mapping(raw).items()}
 
-    def _prepare(self) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        tag = self.directory.parent.parent / "CACHEDIR.TAG"
-        if not tag.exists():  # backup tools skip a folder with this tag (https://bford.info/cachedir/)
-            tag.write_text("Signature: 8a477f597d28d172789f06886806bc55\n# hipcheck cache\n", encoding="utf-8")
-
-
-def _envelope(key: str, body: Any) -> str:
-    return dumps({"hipcheck-cache": FORMAT, "key": key, "body": body})
-
-
-def _opened(key: str, data: bytes) -> Any:
-    """The body of a cache file written for `key` by this format, or Invalid."""
-    document = mapping(loads(data))
-    if document.get("hipcheck-cache") != FORMAT or document.get("key") != key:
-        raise Invalid("another format or key")
-    return document.get("body")
-
 
 def _delta_limit(total: int) -> int:
     """Most files the delta holds before the records file is written whole again."""
     return max(50, total // 20)
 
 
-def _write_lines(path: Path, key: str, records: CachedRecords) -> None:
+def _record_lines(key: str, records: CachedRecords) -> Iterator[str]:
     """The records file: a header line, then one line per file, so 100,000 records are written and read
     without building one huge JSON text."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(_envelope(key, None) + "\n")
-            for display, value in records.items():
-                stream.write(dumps([display, _records_out(value)]) + "\n")
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    yield envelope(key, None) + "\n"
+    for display, value in records.items():
+        yield dumps([display, _records_out(value)]) + "\n"
 
 
 def _records_in_lines(path: Path, key: str) -> CachedRecords:
     lines = read_bounded(path).split(b"\n")
     if lines[-1:] != [b""]:
         raise Invalid("torn")  # a complete file ends with a newline
-    _opened(key, lines[0])
+    opened(key, lines[0])
     records: CachedRecords = {}
     for line in lines[1:-1]:
         display, value = items(loads(line), 2)
@@ -309,155 +283,3 @@ def _records_out(value: tuple[str, list[Record]]) -> list[Any]:
 def _records_in(value: Any) -> tuple[str, list[Record]]:
     content, records = items(value, 2)
     return text(content), list_of(record_in, records)
-
-
-def suppression_out(s: Suppression) -> list[Any]:
-    return [
-        s.path,
-        s.directive,
-        list(s.selectors),
-        s.line,
-        span_out(s.span),
-        edit_out(s.removal),
-        s.reason,
-        s.covers,
-        s.until,
-        s.used,
-    ]
-
-
-def suppression_in(value: Any) -> Suppression:
-    path, directive, selectors, line, span, removal, reason, covers, until, used = items(value, 10)
-    need(text(directive) in {"ignore", "disable", "enable", "ignore-file"})
-    return Suppression(
-        text(path),
-        directive,
-        texts(selectors),
-        integer(line),
-        span_in(span),
-        edit_in(removal),
-        optional(text, reason),
-        optional(integer, covers),
-        optional(integer, until),
-        flag(used),
-    )
-
-
-def suppressions_out(found: FileSuppressions) -> list[Any]:
-    return [[suppression_out(s) for s in found.items], [[k, v] for k, v in found.logical_line.items()]]
-
-
-def suppressions_in(value: Any) -> FileSuppressions:
-    found, lines = items(value, 2)
-    logical = {integer(k): integer(v) for k, v in (items(pair, 2) for pair in items(lines))}
-    return FileSuppressions(list_of(suppression_in, found), logical)
-
-
-def citation_out(c: Citation) -> list[Any]:
-    return [c.key, c.start, c.end, c.bracketed]
-
-
-def citation_in(value: Any) -> Citation:
-    key, start, end, bracketed = items(value, 4)
-    return Citation(text(key), integer(start), integer(end), flag(bracketed))
-
-
-def issue_out(issue: LoaderIssue) -> list[Any]:
-    return [issue.code, issue.message, span_out(issue.span)]
-
-
-def issue_in(value: Any) -> LoaderIssue:
-    code, message, span = items(value, 3)
-    return LoaderIssue(text(code), text(message), span_in(span))
-
-
-def _path_part(value: Any) -> str | int:
-    need(type(value) in (str, int))
-    return cast(str | int, value)
-
-
-def record_out(record: Record) -> list[Any]:
-    """A record without its text and node tree (read again from its file, whose digest is checked)."""
-    trimmed = isinstance(record.data, IndexFields)
-    data = dict(dict.items(record.data)) if trimmed else record.data
-    front = None if record.front is None else list(record.front)
-    return [
-        record.kind,
-        record.path,
-        record.stem,
-        data,
-        trimmed,
-        record.body_offset,
-        front,
-        [issue_out(i) for i in record.issues],
-        list(record.prefix),
-        record.loaded,
-        record.source,
-    ]
-
-
-def record_in(value: Any) -> Record:
-    kind, path, stem, data, trimmed, body_offset, front, issues, prefix, loaded, source = items(value, 11)
-    need(type(data) is dict)
-    record = Record(
-        kind=text(kind),
-        path=text(path),
-        stem=text(stem),
-        _text=None,
-        data=plain_data(data),
-        body_offset=integer(body_offset),
-        front=None if front is None else cast(tuple[int, int], tuple(integer(v) for v in items(front, 2))),
-        issues=list_of(issue_in, issues),
-        prefix=tuple(_path_part(p) for p in items(prefix)),
-        loaded=flag(loaded),
-        source=text(source),
-    )
-    if flag(trimmed):
-        need(record.kind == "exercise" and record.loaded)
-        keep_index_fields(record)
-    return record
-
-
-def file_result_out(result: FileResult) -> list[Any]:
-    """A file's per-file results, without its records (the records file keeps those, bound to the digest)."""
-    return [
-        result.path,
-        [diagnostic_out(d) for d in result.diagnostics],
-        suppressions_out(result.suppressions),
-        [citation_out(c) for c in result.citations],
-        result.internal_errors,
-        notes_out(result.notes),
-        result.digest,
-        result.facts,
-    ]
-
-
-def file_result_in(value: Any) -> FileResult:
-    path, diagnostics, found, citations, errors, notes, content, facts = items(value, 8)
-    return FileResult(
-        path=text(path),
-        records=[],
-        diagnostics=list_of(diagnostic_in, diagnostics),
-        suppressions=suppressions_in(found),
-        citations=list_of(citation_in, citations),
-        internal_errors=list_of(text, errors),
-        notes=notes_in(notes),
-        digest=text(content),
-        facts=text(facts),
-    )
-
-
-def notes_out(notes: dict[str, Any]) -> dict[str, Any]:
-    """The notes of per-file passes, each encoded by its pass (registry.file_pass)."""
-    return {name: _file_pass(name).encode(note) for name, note in notes.items()}
-
-
-def notes_in(value: Any) -> dict[str, Any]:
-    return {name: _file_pass(name).decode(note) for name, note in mapping(value).items()}
-
-
-def _file_pass(name: str) -> FilePass:
-    found = file_pass_named(name)
-    need(found is not None)
-    assert found is not None
-    return found

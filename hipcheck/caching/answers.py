@@ -1,4 +1,6 @@
-"""The verification cache: a JSON file in the content repository, reviewed and committed like content.
+"""The online answers cache: what doi.org, Crossref and PubMed said, a JSON file in the content
+repository, reviewed and committed like content (unlike the user-folder caches, hipcheck.caching.files,
+its layout is for people: indented, sorted, with an `about` line).
 
 Sorted keys and a stable layout keep its diffs small; it is written atomically so an interrupted run
 never leaves half a file. A cache that cannot be read is treated as empty (and the user is told): it
@@ -17,7 +19,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from hipcheck.fixes import write_atomically
+from hipcheck.caching.codec import strict_json
+from hipcheck.file_reading import FileTooLarge, read_bytes
+from hipcheck.file_writing import mode_of, write_atomically
 from hipcheck.online.questions import question
 from hipcheck.online.results import Result, shown
 from hipcheck.online.settings import OnlineSettings
@@ -28,35 +32,33 @@ ABOUT = (
     "records the service asked, the URL asked and when. Review changes like content; delete an entry "
     "to have it checked again."
 )
-MAX_CACHE_BYTES = 64 * 1024 * 1024  # some 200,000 entries; a larger file is not one hipcheck wrote
+MAX_ANSWERS_BYTES = 64 * 1024 * 1024  # some 200,000 entries; a larger file is not one hipcheck wrote
 CLOCK_SKEW = dt.timedelta(days=1)  # a check this far "in the future" is a clock's error, not a forgery
 SHOWN_KEYS = 3  # entry keys named in a problem message
 
 
-class Cache:
+class AnswerCache:
     def __init__(self, path: Path, entries: dict[str, Result] | None = None) -> None:
         self.path = path
         self.entries: dict[str, Result] = entries or {}
         self.problems: list[str] = []  # what was wrong with the file when it was read
 
     @classmethod
-    def load(cls, path: Path) -> Cache:
+    def load(cls, path: Path) -> AnswerCache:
         cache = cls(path)
         try:
-            with path.open("rb") as stream:
-                raw = stream.read(MAX_CACHE_BYTES + 1)
-            text = raw.decode("utf-8")
+            text = read_bytes(path, MAX_ANSWERS_BYTES).decode("utf-8")  # a regular file only: no FIFO to hang on
         except FileNotFoundError:
+            return cache
+        except FileTooLarge:
+            limit = f"{MAX_ANSWERS_BYTES // (1024 * 1024)} MiB"
+            cache.problems.append(f"{path}: the verification cache is larger than {limit}; treating it as empty")
             return cache
         except (OSError, UnicodeDecodeError) as error:
             cache.problems.append(f"{path}: cannot read the verification cache ({_why(error)}); treating it as empty")
             return cache
-        if len(raw) > MAX_CACHE_BYTES:
-            limit = f"{MAX_CACHE_BYTES // (1024 * 1024)} MiB"
-            cache.problems.append(f"{path}: the verification cache is larger than {limit}; treating it as empty")
-            return cache
         try:
-            data = json.loads(text)
+            data = strict_json(text)
         except (ValueError, RecursionError) as error:
             why = "nested too deeply" if isinstance(error, RecursionError) else str(error)
             cache.problems.append(f"{path}: the verification cache is not valid JSON ({why}); treating it as empty")
@@ -111,8 +113,19 @@ class Cache:
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(self.path, self.render())
+        write_atomically(self.path, self.render(), mode=mode_of(self.path))
 
 
 def _why(error: BaseException) -> str:
     return getattr(error, "strerror", None) or type(error).__name__
+
+
+def answers_path(root: Path, setting: str) -> Path | None:
+    """The answers file `setting` names, when it is relative and stays inside `root` (symlinks resolved)."""
+    try:
+        relative = Path(setting)
+        path = root / relative
+        inside = not relative.is_absolute() and path.resolve().is_relative_to(root.resolve())
+    except (OSError, ValueError, RuntimeError):  # a NUL byte, a symlink loop
+        return None
+    return path if inside and path.resolve() != root.resolve() else None
