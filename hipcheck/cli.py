@@ -350,10 +350,11 @@ def run_rules(args: argparse.Namespace) -> int:
 
 def run_rule(args: argparse.Namespace) -> int:
     from hipcheck.rules import find_rule
+    from hipcheck.rules.registry import did_you_mean
 
     found = find_rule(args.rule)
     if found is None:
-        raise UsageError(f"no rule {args.rule!r}; 'hipcheck rules' lists them")
+        raise UsageError(f"no rule {args.rule!r}{did_you_mean(args.rule, prefixes=False)}")
     if args.source:
         print(found.source)
         return EXIT_OK

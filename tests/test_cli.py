@@ -86,7 +86,17 @@ def test_text_lines_have_the_documented_shape(tmp_path: Path) -> None:
     [
         (["check", "no/such/folder"], "no such file or directory"),
         (["rule", "HC999"], "no rule"),
+        (["rule", "HC2O3"], "no rule 'HC2O3' (did you mean HC203?)"),
+        (["rule", "exercise-dosage"], "no rule 'exercise-dosage' (did you mean exercise-missing-dosage?)"),
+        (["rule", "HC2O"], "no rule 'HC2O' (see 'hipcheck rules')"),  # a prefix names no one rule
         (["check", "content", "--select", "HC2O3"], "--select: unknown rule selector 'HC2O3' (did you mean HC203?)"),
+        (["check", "content", "--select", "HC2,hc2o3"], "unknown rule selector 'hc2o3' (did you mean HC203?)"),
+        (
+            ["check", "content", "--select", "exercise-dosage"],
+            "--select: unknown rule selector 'exercise-dosage' (did you mean exercise-missing-dosage?)",
+        ),
+        (["check", "content", "--fix", "--select", "HC2O3"], "--select: unknown rule selector 'HC2O3'"),
+        (["check", "content", "--diff", "--select", "HC2O3"], "--select: unknown rule selector 'HC2O3'"),
         (["check", "content", "--ignore", "ZZ9"], "--ignore: unknown rule selector 'ZZ9'"),
     ],
 )

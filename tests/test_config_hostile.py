@@ -52,6 +52,8 @@ HOSTILE: list[tuple[str, str]] = [
     ('[severity]\nHC2 = "info"\n', "hipcheck.toml:2: severity.HC2: not a rule code or name"),
     ('severity = { hc201 = "info" }\n', "(did you mean HC201?)"),
     ('[per-file-ignores]\n"exercises/*.yaml" = ["HC2O3"]\n', "hipcheck.toml:2: per-file-ignores.exercises/*.yaml:"),
+    ('[per-file-ignores]\n"x/*" = ["HC2O3"]\n', "unknown rule selector 'HC2O3' (did you mean HC203?)"),
+    ('[per-file-ignores]\n"x/*" = ["exercise-dosage"]\n', "(did you mean exercise-missing-dosage?)"),
     ('[per-file-ignores]\n"x/*" = []\n', "hipcheck.toml:2: per-file-ignores.x/*: names no rules"),
     ('[per-file-ignores]\n"" = ["HC2"]\n', "per-file-ignores: a pattern must not be empty"),
     ('[per-file-ignores]\n"../*.yaml" = ["HC2"]\n', "per-file-ignores.../*.yaml: must stay inside"),

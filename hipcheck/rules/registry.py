@@ -245,7 +245,7 @@ def selector_problem(selector: str, *, allow_all: bool = False) -> str | None:
     """None when the selector names at least one rule (or is ALL where allowed); else why not, in words."""
     if (allow_all and selector.upper() == ALL) or any(selects(selector, r) for r in RULES.values()):
         return None
-    return f"unknown rule selector {selector!r}{_did_you_mean(selector, prefixes=True)}"
+    return f"unknown rule selector {selector!r}{did_you_mean(selector, prefixes=True)}"
 
 
 def severity_key_problem(key: str) -> str | None:
@@ -256,11 +256,12 @@ def severity_key_problem(key: str) -> str | None:
         return f"not a rule code or name (did you mean {found.code if key.upper() == found.code else found.name}?)"
     if selector_problem(key, allow_all=True) is None:
         return "not a rule code or name: a severity applies to one rule, not to a prefix or ALL"
-    return f"not a rule code or name{_did_you_mean(key, prefixes=False)}"
+    return f"not a rule code or name{did_you_mean(key, prefixes=False)}"
 
 
-def _did_you_mean(text: str, *, prefixes: bool) -> str:
-    """' (did you mean X?)' when a known selector is close to `text`, else a pointer to the rule list."""
+def did_you_mean(text: str, *, prefixes: bool) -> str:
+    """' (did you mean X?)' when a known selector is close to `text`, else a pointer to the rule list: what
+    every place that rejects a selector or rule says (usage errors, HC902, `hipcheck rule`)."""
     guess = text.strip()
     if _CODE_LIKE.match(guess):
         guess = "HC" + guess[2:].upper().replace("O", "0").replace("I", "1").replace("L", "1")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from hipcheck import suppression_comments as suppressions
 from hipcheck.diagnostics import Diagnostic, Finding, Severity
-from hipcheck.rules.registry import RULES, Rule, rule
+from hipcheck.rules.registry import RULES, Rule, did_you_mean, rule
 
 if TYPE_CHECKING:
     from hipcheck.stages import Emitter
@@ -54,7 +54,9 @@ UNKNOWN_RULE = rule(
 
     ## What it does
     Reports suppression comments whose codes or names match no rule (`ignore[HC2O3]` with the
-    letter O, `ignore[missing-dosage]`).
+    letter O, `ignore[missing-dosage]`), naming the closest rule. The same typo in `--select`,
+    `--ignore` or the configuration is a usage error (exit 2); in a content file it is a finding
+    at the comment, so the rest of the file is still checked.
 
     ## Why it matters
     A typo in a suppression silently suppresses nothing; the author believes the finding is
@@ -108,7 +110,8 @@ def apply_suppressions(emit: Emitter, by_file: dict[str, suppressions.FileSuppre
         for item in found.items:
             unknown = [s for s in item.selectors if not suppressions.known_selector(s)]
             if unknown:
-                message = f"suppression names no rule: {', '.join(unknown)} (see 'hipcheck rules')"
+                hints = (f"{s}{did_you_mean(s, prefixes=True)}" for s in unknown)
+                message = f"suppression names no rule: {'; '.join(hints)}"
                 emit(Finding(message, item.span, code=UNKNOWN_RULE.code), item.path)
             elif not item.used and _all_enabled(item, emit.enabled):
                 message = f"'hipcheck: {item.directive}' suppresses nothing here"
