@@ -132,6 +132,16 @@ class Config(BaseModel):
         ),
     )
 
+    prescription_profile: Literal["basic", "cert"] = Field(
+        "basic",
+        alias="prescription-profile",
+        description=(
+            'How much of an exercise prescription is required: "basic" (a consumer site: a dose, intensity for '
+            'loaded exercises, consistent links) or "cert" (also every CERT item an exercise record can answer: '
+            "frequency, intensity, rest, programme length, progression, supervision, setting, equipment details)."
+        ),
+    )
+
     suppression_requires_reason: bool = Field(
         False,
         alias="suppression-requires-reason",
