@@ -101,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument(
         "--format", choices=("text", "json"), default="text", help="json: the summary as one JSON document"
     )
+    from hipcheck import exercise_import  # hipcheck import exercises FILE --from free-exercise-db|wger
+
+    exercise_import.add_parser(commands)
     config = commands.add_parser("config", help="print the resolved configuration and where each value came from")
     config.add_argument("path", nargs="?", default=".", help="a content file or folder (default: .)")
     config.add_argument("--format", choices=("text", "json"), default="text")
@@ -136,6 +139,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_config(args)
         if args.command == "refs":
             return run_refs_import(args)
+        if args.command == "import":
+            from hipcheck import exercise_import
+
+            return exercise_import.run(args)
         return run_rule(args)
     except (UsageError, ConfigError) as error:
         # One line, whatever a file name or value holds: a line break could start a CI workflow command.

@@ -192,6 +192,17 @@ class Exercise(Strict):
     contraindications: list[str] = Field(
         default_factory=list, description="Who should not do it, or only with advice (no CERT item: safety)."
     )
+    source: Source | None = Field(None, description="An imported record's origin, licence and authors.")
+
+
+class Source(Strict):
+    """Where an imported record came from, with the source's licence and authors (hipcheck import exercises)."""
+
+    dataset: str = Field(description="free-exercise-db, wger, ...")
+    id: str | None = Field(None, description="The entry's id in the dataset.")
+    license: str | None = Field(None, description="The entry's licence, e.g. CC-BY-SA 4.0; Unlicense.")
+    license_url: str | None = None
+    authors: list[str] = Field(default_factory=list, description="The entry's authors, as the dataset names them.")
 
 
 # --- programmes ------------------------------------------------------------------------------
