@@ -34,9 +34,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -204,7 +202,7 @@ def convert(raw_records: Iterable[Mapping[str, Any]], muscles: Iterable[Mapping[
 
 
 def to_yaml(record: Mapping[str, Any]) -> str:
-    return yaml.safe_dump(dict(record), sort_keys=False, allow_unicode=True, width=100)
+    return str(yaml.safe_dump(dict(record), sort_keys=False, allow_unicode=True, width=100))
 
 
 def files(converted: Converted) -> dict[str, str]:
@@ -408,9 +406,11 @@ def import_wger(raw: Any, vocabulary: Vocabulary, language: int = WGER_ENGLISH) 
     mapper, taken = _Mapper(vocabulary, result), set[str]()
     for n, entry in enumerate(entries):
         translations = entry.get("translations") if isinstance(entry, dict) else None
-        chosen = next(
-            (t for t in translations or [] if isinstance(t, dict) and t.get("language") == language), None
-        ) if isinstance(translations, list) else None
+        chosen = (
+            next((t for t in translations or [] if isinstance(t, dict) and t.get("language") == language), None)
+            if isinstance(translations, list)
+            else None
+        )
         if chosen is None or not isinstance(chosen.get("name"), str) or not chosen["name"].strip():
             result.skipped.append(f"entry {n}: no translation in language {language}")
             continue
@@ -442,11 +442,10 @@ def _wger_source(entry: dict[str, Any], translation: dict[str, Any]) -> dict[str
         source["id"] = str(entry["id"])
     for holder in (translation, entry):
         licence = holder.get("license")
-        if "license" not in source:
-            if isinstance(licence, dict) and isinstance(licence.get("short_name"), str):
-                source["license"] = _clip(licence["short_name"])
-                if isinstance(licence.get("url"), str) and licence["url"].startswith("https://"):
-                    source["license_url"] = _clip(licence["url"])
+        if "license" not in source and isinstance(licence, dict) and isinstance(licence.get("short_name"), str):
+            source["license"] = _clip(licence["short_name"])
+            if isinstance(licence.get("url"), str) and licence["url"].startswith("https://"):
+                source["license_url"] = _clip(licence["url"])
         author = holder.get("license_author")
         if "authors" not in source and isinstance(author, str) and author.strip():
             source["authors"] = [_clip(a) for a in author.split(",") if a.strip()][:50]

@@ -189,7 +189,7 @@ def check_levels(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
             for i, value in _links(record, field):
                 target = index.get("exercise", value)
                 other = LEVELS.get(str(target.data.get("level"))) if target is not None and target.loaded else None
-                if other is None:
+                if other is None or target is None:
                     continue
                 if (field == "progression" and other < level) or (field == "regression" and other > level):
                     relation = "easier" if field == "progression" else "harder"
