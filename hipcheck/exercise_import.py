@@ -214,22 +214,24 @@ def files(converted: Converted) -> dict[str, str]:
 
 # --- the importer ----------------------------------------------------------------------------------
 
-# A dataset's coarse muscle name -> the anatomical names it stands for, tried in order after the name
-# itself. Each is a standard name (Uberon label or exact synonym) that a vocabulary may hold; the
-# vocabulary decides whether it does. Region words (chest, shoulders, middle back, lower back, neck,
-# forearms) name no one muscle or group and are not mapped.
+# A dataset's coarse muscle name -> the names it stands for, tried in order after the name itself; the
+# vocabulary decides whether it holds them. Each anatomical name is an Uberon label or EXACT synonym
+# (release 2024-09-03): quadriceps femoris, gluteal muscle, latissimus dorsi, trapezius, biceps brachii,
+# triceps brachii, triceps surae (the calf's gastrocnemius and soleus), abdominal muscle. "abductors" and
+# "adductors" are free-exercise-db's leg groups, the hip's functional groups (as the corpus converter
+# below has it). Region words (chest, shoulders, middle back, lower back, neck, forearms) name no one
+# muscle or group and are not mapped.
 SOURCE_NAMES: dict[str, tuple[str, ...]] = {
     "abductors": ("hip abductors",),
     "adductors": ("hip adductors",),
-    "glutes": ("gluteal muscles",),
+    "glutes": ("gluteal muscle",),
     "quadriceps": ("quadriceps femoris",),
-    "hamstrings": ("hamstring muscles",),
     "lats": ("latissimus dorsi",),
     "traps": ("trapezius",),
     "biceps": ("biceps brachii",),
     "triceps": ("triceps brachii",),
     "calves": ("triceps surae",),
-    "abdominals": ("abdominal muscles",),
+    "abdominals": ("abdominal muscle",),
 }
 REGION_WORDS = frozenset({"chest", "shoulders", "middle back", "lower back", "neck", "forearms"})
 MAX_IMPORT_BYTES = 64 << 20  # the whole of free-exercise-db is about 1 MB; wger's full export a few MB
