@@ -368,18 +368,26 @@ def import_free_exercise_db(raw: Any, vocabulary: Vocabulary) -> Imported:
     return result
 
 
-_TAG = re.compile(r"<[^>]{0,1000}>")
-_ITEM = re.compile(r"<li[^>]{0,1000}>(.*?)</li>", re.I | re.S)
-_PARAGRAPH = re.compile(r"<p[^>]{0,1000}>(.*?)</p>", re.I | re.S)
+_TAG = re.compile(r"<[^<>]{0,1000}>")
+_LIST_ITEM = re.compile(r"<li\b[^<>]{0,1000}>", re.I)
+_PARAGRAPH = re.compile(r"<p\b[^<>]{0,1000}>", re.I)
+_SPACE_BEFORE_STOP = re.compile(r" ([.,;:!?])")  # where a closing inline tag stood: "<b>bold</b>."
 
 
 def _html_steps(description: str) -> list[str]:
-    """Steps from wger's HTML description: its list items, else its paragraphs, as plain text."""
+    """Steps from wger's HTML description: its list items, else its paragraphs, as plain text. Split, never
+    matched lazily, so that a description of unclosed tags costs linear time."""
     import html
 
     text = description[: MAX_TEXT * 4]
-    parts = _ITEM.findall(text) or _PARAGRAPH.findall(text) or [text]
-    steps = [" ".join(html.unescape(_TAG.sub(" ", part)).split()) for part in parts]
+    for opening, closing in ((_LIST_ITEM, "</li"), (_PARAGRAPH, "</p")):
+        parts = opening.split(text)[1:]
+        if parts:
+            parts = [part[: i if (i := part.lower().find(closing)) >= 0 else len(part)] for part in parts]
+            break
+    else:
+        parts = [text]
+    steps = [_SPACE_BEFORE_STOP.sub(r"\1", " ".join(html.unescape(_TAG.sub(" ", part)).split())) for part in parts]
     return [_clip(s) for s in steps if s][:MAX_STEPS]
 
 

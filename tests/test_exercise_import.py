@@ -164,3 +164,18 @@ def test_cli_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str], text:
         assert status == 2 and why in captured.err
     else:
         assert status == 0 and "skipped the file is not a JSON list of exercises" in captured.out
+
+
+@pytest.mark.parametrize(
+    ("description", "steps"),
+    [
+        ("<p>One.</p><p>Two <b>bold</b>.</p>", ["One.", "Two bold."]),
+        ("plain text", ["plain text"]),
+        ("<li>" * 5000 + "<" * 10000, []),  # unclosed tags: linear time, no step of markup
+        ("<p" + "a" * 30000, ["<p" + "a" * 4998]),  # not a tag: text, cut at the length limit
+    ],
+)
+def test_wger_descriptions_become_plain_steps(description: str, steps: list[str]) -> None:
+    page = {"results": [{"id": 1, "translations": [{"name": "X", "language": 2, "description": description}]}]}
+    [record] = import_wger(page, Vocabulary.from_data([])).exercises
+    assert record["steps"] == steps
