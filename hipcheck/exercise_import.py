@@ -480,7 +480,9 @@ def read_json(path: Path) -> Any:
 
 
 def content_vocabulary(root: Path) -> Vocabulary:
-    """The muscle vocabulary a content root's checks use: its `muscles/` records."""
+    """The muscle vocabulary a content root's checks use: its `muscles/` records, built as the engine builds
+    it. Where the engine lays the records over a built-in vocabulary, this must pass the same base entries
+    (one call), so that imports map onto every muscle the checks know."""
     from hipcheck.discovery import walk
     from hipcheck.loader.records import read_records
     from hipcheck.vocabulary import Vocabulary
