@@ -184,9 +184,7 @@ class Exercise(Strict):
         default_factory=list, description="Ids of harder exercises to move on to (CERT item 7b)."
     )
     regression: list[Slug] = Field(default_factory=list, description="Ids of easier exercises to fall back to.")
-    progression_criteria: str | None = Field(
-        None, description="When to progress: the decision rule (CERT item 7a)."
-    )
+    progression_criteria: str | None = Field(None, description="When to progress: the decision rule (CERT item 7a).")
     home_program: str | None = Field(None, description="The home-programme part, if any (CERT item 9).")
     setting: list[Setting] = Field(default_factory=list, description="Where it is done (CERT item 12).")
     contraindications: list[str] = Field(

@@ -134,9 +134,11 @@ def _texts(value: Any) -> list[str]:
 @record_check(LOADED_WITHOUT_INTENSITY)
 def check_intensity(record: Record, ctx: Context) -> Iterator[Finding]:
     equipment = record.data.get("equipment")
-    loaded = sorted(LOADED_EQUIPMENT.intersection(e for e in equipment if isinstance(e, str))) if isinstance(
-        equipment, list
-    ) else []
+    loaded = (
+        sorted(LOADED_EQUIPMENT.intersection(e for e in equipment if isinstance(e, str)))
+        if isinstance(equipment, list)
+        else []
+    )
     if not loaded:
         return
     dosage = _mapping(record.data.get("dosage"))
@@ -162,9 +164,7 @@ def check_per_side(record: Record, ctx: Context) -> Iterator[Finding]:
     dosage = _mapping(data.get("dosage"))
     if data.get("unilateral") is not False or dosage.get("per_side") is not True:
         return
-    text = " ".join(
-        [*_texts(data.get("name")), *_texts(data.get("starting_position")), *_texts(data.get("steps"))]
-    )
+    text = " ".join([*_texts(data.get("name")), *_texts(data.get("starting_position")), *_texts(data.get("steps"))])
     if _SIDES.search(text):
         return  # sides or directions to count (a lateral walk, alternating legs)
     yield Finding(

@@ -111,9 +111,7 @@ def check_link_ids(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
                 if index.has("exercise", value):
                     continue
                 hint = closest(value, index.ids("exercise"), unique=True)
-                message = f"{field} names unknown exercise id '{value}'" + (
-                    f"; did you mean '{hint}'?" if hint else ""
-                )
+                message = f"{field} names unknown exercise id '{value}'" + (f"; did you mean '{hint}'?" if hint else "")
                 yield Finding(message, record.span((field, i)), path=record.path, related=(f"exercise:{value}",))
 
 
