@@ -239,7 +239,9 @@ def check_orcids(record: Record, ctx: Context) -> Iterator[Finding]:
                     f"write '{result.fix}'", (Edit(span.offset, span.end_offset, record.scalar_text(path, result.fix)),)
                 )
             code = NONSTANDARD_ORCID.code if result.severity == "warning" else INVALID_ORCID.code
-            yield Finding(f"ORCID iD of {who} '{orcid}': {result.problem}", span, fix=fix, code=code)
+            # "move it to DOI" is for references, which have such a field; a person has none.
+            problem = result.problem.split("; move it to ")[0] if result.belongs_in else result.problem
+            yield Finding(f"ORCID iD of {who} '{orcid}': {problem}", span, fix=fix, code=code)
 
 
 def _has_credentials(entry: Any) -> bool:
