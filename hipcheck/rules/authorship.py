@@ -147,7 +147,8 @@ MISSING_CONTACT = rule(
 
     ## What it does
     With `require-contact = true` (default false), requires a non-empty `contact` in the front
-    matter, a "Contact" or "Feedback" heading in the body, or a `mailto:` link.
+    matter, an `email` on an entry of `authors`, `reviewed_by` or a renderer's `author` (a
+    corresponding author), a "Contact" or "Feedback" heading in the body, or a `mailto:` link.
 
     ## Why it matters
     HONcode's transparency principle asks for a contact address; PIF TICK asks for a clear route
@@ -278,6 +279,9 @@ def check_disclaimer(record: Record, ctx: Context) -> Iterator[Finding]:
 def check_contact(record: Record, ctx: Context) -> Iterator[Finding]:
     if not ctx.config.require_contact or _filled(record.data.get("contact")):
         return
+    people = [entry for key in (*PEOPLE, "author") for _, entry in _entries(record.data, key)]
+    if any(isinstance(entry, dict) and _filled(entry.get("email")) for entry in people):
+        return  # a corresponding author's address, as Quarto and JOSS write it
     body = code_mask(record.body)
     if _CONTACT_HEADING.search(body) or _MAILTO.search(body):
         return
