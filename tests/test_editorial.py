@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from hipcheck.result import ConfigError
 from hipcheck.rules.advertising import affiliate, without_tracking
 from hipcheck.rules.currency import add_months, review_date
 
-from helpers import write_tree
+from helpers import REPO, write_tree
 
 TODAY = dt.date(2026, 11, 21)
 
@@ -171,3 +172,19 @@ def test_editorial_options_load(tmp_path: Path) -> None:
     )
     config = read_config(path)
     assert (config.review_interval, config.require_conflicts, config.sponsored_label) == (12, True, "Paid partnership")
+
+
+def test_the_readme_front_matter_example_passes_every_requirement(tmp_path: Path) -> None:
+    readme = (REPO / "README.md").read_text("utf-8")
+    example = re.search(r"Front matter for the authorship and transparency rules:\n\n```yaml\n(.*?)```", readme, re.S)
+    assert example is not None
+    write_tree(
+        tmp_path,
+        {
+            "hipcheck.toml": "require-reviewer-credentials = true\nrequire-disclaimer = true\n"
+            "require-contact = true\nrequire-conflicts = true\n",
+            "articles/example.md": f"---\ntitle: T\nsummary: S\n{example.group(1)}---\n\nBody.\n",
+        },
+    )
+    result = check_paths([str(tmp_path)], cwd=tmp_path, today=TODAY, cache=False)
+    assert [f"{d.code} {d.message}" for d in result.diagnostics] == []
