@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -188,3 +189,43 @@ def test_the_readme_front_matter_example_passes_every_requirement(tmp_path: Path
     )
     result = check_paths([str(tmp_path)], cwd=tmp_path, today=TODAY, cache=False)
     assert [f"{d.code} {d.message}" for d in result.diagnostics] == []
+
+
+FRAGMENTS = st.sampled_from(
+    [
+        "https://example.org/a?utm_source=x",
+        "https://example.org/a?page=2&utm_medium=y#f",
+        "https://www.amazon.com/dp/B000000000?tag=s-20&utm_campaign=z",
+        '<a href="', '<a rel="sponsored" href="', '">', "</a>", "&amp;", "&", "?", "#", "utm_term=1",
+        "[text](", ")", "){rel=nofollow}", "`", "```\n", "<!--", "-->", "\n", "\r\n", " ", "é", ".", "mailto:",
+        "## Disclaimer\n", "Sponsored",
+    ]
+)  # fmt: skip
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    letters = iter(long)
+    return all(char in letters for char in short)
+
+
+@settings(derandomize="HIPCHECK_PROPERTY_EXAMPLES" not in os.environ, database=None, deadline=None, max_examples=60)
+@given(st.lists(FRAGMENTS, max_size=30))
+def test_link_findings_stay_in_the_file_and_the_tracking_fix_only_deletes(parts: list[str]) -> None:
+    from hipcheck.fixes import apply_fixes
+
+    text = "---\ntitle: T\nsponsored: true\n---\n" + "".join(parts)
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "articles").mkdir()
+        path = root / "articles" / "a.md"
+        path.write_bytes(text.encode("utf-8"))
+        result = check_paths([str(root)], cwd=root, today=TODAY, select=["HC74", "HC75"], cache=False)
+        assert not result.internal_errors
+        for d in result.diagnostics:
+            assert 0 <= d.span.offset <= d.span.end_offset <= len(text), d
+        fixes = [d.fix for d in result.diagnostics if d.fix is not None]
+        fixed, _ = apply_fixes(text, fixes)
+        assert _is_subsequence(fixed, text)
+        path.write_bytes(fixed.encode("utf-8"))
+        again = check_paths([str(root)], cwd=root, today=TODAY, select=["HC752"], cache=False)
+        assert [d for d in again.diagnostics if d.fix is not None] == []

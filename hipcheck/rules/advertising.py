@@ -172,7 +172,7 @@ SPONSORED_UNLABELLED = rule(
 
 # Link targets: a Markdown destination, an autolink, a bare URL (up to whitespace, quotes, brackets).
 _URL = re.compile(r"https?://[^\s<>\"'`)\]]+", re.I)
-_ANCHOR = re.compile(r"<a\s[^>]*>", re.I)
+_ANCHOR = re.compile(r"<a\s[^<>]{0,4096}>", re.I)  # stops at the next `<`: linear on hostile input
 _ATTRIBUTE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 _ATTRIBUTE_BLOCK = re.compile(r"\)\{([^{}\n]*)\}")  # Pandoc's `[text](url){rel=sponsored}`
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)

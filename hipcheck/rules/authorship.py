@@ -198,7 +198,7 @@ PEOPLE = ("authors", "reviewed_by")
 _HEADING = r"^[ \t]{0,3}#{1,6}[ \t]+"
 _DISCLAIMER_HEADING = re.compile(_HEADING + r"(?:medical\s+)?disclaimer\b", re.I | re.M)
 _CONTACT_HEADING = re.compile(_HEADING + r"(?:contact|feedback|get\s+in\s+touch)\b", re.I | re.M)
-_MAILTO = re.compile(r"\bmailto:[^\s)>\]\"']+@", re.I)
+_MAILTO = re.compile(r"\bmailto:[^\s)>\]\"':]{1,256}@", re.I)  # no ':' inside: "mailto:" repeated stays linear
 
 
 def _filled(value: Any) -> bool:

@@ -58,7 +58,9 @@ UNREVIEWED_CHANGES = rule(
     An article was updated after its last review.
 
     ## What it does
-    Reports `updated` when it is later than `last_reviewed`.
+    Reports `updated` when it is later than `last_reviewed` and than `published` (an `updated`
+    equal to `published` records no change since publication, which a review before publishing
+    covers).
 
     ## Why it matters
     The review date promises readers that a qualified person checked what they read; changes made
@@ -164,7 +166,9 @@ def check_review_currency(record: Record, ctx: Context) -> Iterator[Finding]:
             code=REVIEW_OVERDUE.code,
         )
     updated = _full_date(record.data.get("updated"))
-    if updated is not None and updated > day:
+    published = _full_date(record.data.get("published"))
+    # `updated` equal to `published` is no change since publication: a review before it covers the article.
+    if updated is not None and updated > day and not (published is not None and updated <= published):
         yield Finding(
             f"updated {updated} after the last review ({day if exact else raw}): the changes have not been reviewed",
             record.span(("updated",)),
