@@ -149,8 +149,8 @@ SPONSORED_UNLABELLED = rule(
 
     ## What it does
     For an article with `sponsored: true`, requires the `sponsored-label` (default "Sponsored";
-    any case) in its title, summary or disclosure, or in the first paragraph or heading of the
-    body.
+    any case) in its title, summary or disclosure, or in the first paragraph of the body (or a
+    heading before it).
 
     ## Why it matters
     Advertising must be obviously identifiable as advertising before readers engage with it (CAP
@@ -361,7 +361,17 @@ def _product_message(name: str) -> str:
     return f"article names the product '{' '.join(name.split())}' but has no disclosure in the front matter"
 
 
-_FIRST_BLOCK = re.compile(r"\S[^\n]*(?:\n[ \t]*\S[^\n]*)*")
+_BLOCK = re.compile(r"\S[^\n]*(?:\n[ \t]*\S[^\n]*)*")  # lines up to a blank line
+
+
+def _opening(body: str) -> str:
+    """The body's first paragraph, with the headings before it: what readers see first."""
+    seen: list[str] = []
+    for block in _BLOCK.finditer(body):
+        seen.append(block.group(0))
+        if not block.group(0).startswith("#"):
+            break
+    return "\n".join(seen)
 
 
 @record_check(SPONSORED_UNLABELLED)
@@ -370,12 +380,11 @@ def check_sponsored_label(record: Record, ctx: Context) -> Iterator[Finding]:
         return
     label = " ".join(ctx.config.sponsored_label.split()).lower()
     places = [record.data.get(key) for key in ("title", "summary", "disclosure")]
-    first = _FIRST_BLOCK.search(_COMMENT.sub(_blank, code_mask(record.body)))
-    places.append(first.group(0) if first else "")
+    places.append(_opening(_COMMENT.sub(_blank, code_mask(record.body))))
     if any(isinstance(text, str) and label in " ".join(text.split()).lower() for text in places):
         return
     yield Finding(
         f"sponsored article does not show the label '{ctx.config.sponsored_label}' in its title, summary, "
-        "disclosure or first paragraph",
+        "disclosure or opening paragraph",
         record.span(("sponsored",)),
     )
