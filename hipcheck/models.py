@@ -313,12 +313,23 @@ class Image(Strict):
 
 
 class AuthorEntry(BaseModel):
-    """An author as JOSS, Manubot and Quarto write one: a mapping with a name (and ORCID, affiliation, ...)."""
+    """An author or reviewer as a mapping: a name, and what readers need to judge them (JAMA benchmarks,
+    HONcode): credentials, affiliation, ORCID iD, role, conflicts of interest. JOSS, Manubot and Quarto
+    write authors so too."""
 
-    # Open: each renderer adds its own keys (orcid, affiliation, equal-contrib, corresponding, github, ...).
+    # Open: each renderer adds its own keys (equal-contrib, corresponding, github, ...). Affiliation stays
+    # open as well: JOSS writes an index (1, "1, 2"), Quarto a list of mappings.
     model_config = ConfigDict(strict=True, extra="allow", regex_engine="python-re")
 
-    name: str | dict[str, Any] = Field(description="The author's name; JOSS and Quarto allow {given, family} parts.")
+    name: str | dict[str, Any] = Field(description="The person's name; JOSS and Quarto allow {given, family} parts.")
+    credentials: str | list[str] | None = Field(
+        None, description="Qualifications and registrations, e.g. 'MD' or ['PT', 'DPT']."
+    )
+    orcid: str | None = Field(None, description="ORCID iD, bare or as an https://orcid.org/ URL (checked).")
+    role: str | None = Field(None, description="What the person did, e.g. 'medical reviewer'.")
+    conflicts: str | None = Field(
+        None, description="Conflicts of interest, in words; write 'none' when there are none."
+    )
 
 
 # Front-matter keys that document renderers read, accepted on an article with any value: hipcheck does not
@@ -367,13 +378,18 @@ class _ArticleFields(Strict):
     slug: Slug | None = None
     summary: str | None = None
     authors: list[str | AuthorEntry] = Field(
-        default_factory=list, description="Names, or JOSS/Manubot mappings with a `name`."
+        default_factory=list, description="Names, or mappings with a `name` (credentials, orcid, role, ...)."
     )
-    reviewed_by: list[str] = Field(default_factory=list)
+    reviewed_by: list[str | AuthorEntry] = Field(
+        default_factory=list, description="Names, or mappings with a `name` (credentials, orcid, role, ...)."
+    )
     published: IsoDate | None = None
     updated: IsoDate | None = None
     last_reviewed: IsoDate | None = None
     disclosure: str | None = None
+    disclaimer: str | None = Field(None, description="What the article is not (e.g. not a substitute for care).")
+    contact: str | None = Field(None, description="How readers reach the publisher or give feedback.")
+    sponsored: bool | None = Field(None, description="True when a sponsor paid for the article.")
     exercises: list[Slug] = Field(default_factory=list)
     images: list[Image] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)

@@ -288,3 +288,33 @@ def test_never_cited_needs_something_that_cites(tmp_path: Path, citing: dict[str
     write_tree(tmp_path, {**references, **citing})
     result = check_paths([str(tmp_path)], cwd=tmp_path, today=TODAY, select=["HC501"], cache=False)
     assert [d.related for d in result.diagnostics] == [(f"reference:{key}",) for key in unused]
+
+
+# Issue 13's requirements (off by default) as a health site would turn them on. A journal manuscript has no
+# disclaimer or contact field (Quarto's corresponding author's email is a contact route), and JOSS authors
+# declare conflicts in the paper, not the front matter: policy findings, every one true of the file. The six
+# ORCID iDs in the JOSS and Quarto front matter are valid (invalid-orcid, nonstandard-orcid: none).
+EDITORIAL_POLICY = """\
+require-reviewer-credentials = true
+require-disclaimer = true
+require-contact = true
+require-conflicts = true
+"""
+EDITORIAL_EXPECTED: dict[str, list[str]] = {
+    "deep-review": [],  # Manubot parts have no front matter (metadata.yaml holds it)
+    "try-manubot": [],
+    "dryft-joss": ["HC743", "HC744", "HC745"],
+    "pyomeca-joss": ["HC743", "HC744", "HC745", "HC745", "HC745"],
+    "locomotion-grf-acc": ["HC743", "HC744"],
+    "quarto-showcase": ["HC743"],
+    "shorts-sprint": ["HC743", "HC744"],
+}
+
+
+@pytest.mark.parametrize("source", sorted(EDITORIAL_EXPECTED))
+def test_editorial_requirements_on_the_manuscripts(tmp_path: Path, source: str) -> None:
+    root = _root(tmp_path, source)
+    config = root / "hipcheck.toml"
+    config.write_text(EDITORIAL_POLICY + config.read_text("utf-8"), encoding="utf-8")
+    result = check_paths([str(root)], cwd=root, today=TODAY, cache=False, select=["HC73", "HC74", "HC75"])
+    assert sorted(d.code for d in result.diagnostics) == EDITORIAL_EXPECTED[source]

@@ -5,9 +5,12 @@ from importlib import import_module
 from hipcheck.rules.registry import CHECKS, RULES, Rule, find_rule
 
 _MODULES = (
+    "advertising",
     "article",
+    "authorship",
     "citekeys",
     "crossref",
+    "currency",
     "exercise",
     "identifiers",
     "loader",
