@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from hipcheck.constants import CSL_TYPES
 from hipcheck.online.settings import OnlineSettings
+from hipcheck.prose_options import ProseOptions
 from hipcheck.result import ConfigError, UsageError
 from hipcheck.vocabulary import MuscleOptions
 
@@ -140,6 +141,9 @@ class Config(BaseModel):
 
     muscles: MuscleOptions = Field(
         default_factory=lambda: MuscleOptions.model_validate({}), description="Muscle vocabulary options."
+    )
+    prose: ProseOptions = Field(
+        default_factory=ProseOptions, description="Readability, claims and acronym options (the prose rules)."
     )
     online: OnlineSettings = Field(
         default_factory=OnlineSettings, description="Online verification of DOIs and PMIDs (hipcheck check --online)."

@@ -7,6 +7,7 @@ from hipcheck.rules.registry import CHECKS, RULES, Rule, find_rule
 _MODULES = (
     "article",
     "citekeys",
+    "claims",
     "crossref",
     "exercise",
     "identifiers",
@@ -14,6 +15,7 @@ _MODULES = (
     "muscles",
     "online",
     "prose",
+    "readability",
     "reference_text",
     "references",
     "structure",
