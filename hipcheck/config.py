@@ -143,7 +143,8 @@ class Config(BaseModel):
         default_factory=lambda: MuscleOptions.model_validate({}), description="Muscle vocabulary options."
     )
     prose: ProseOptions = Field(
-        default_factory=ProseOptions, description="Readability, claims and acronym options (the prose rules)."
+        default_factory=lambda: ProseOptions.model_validate({}),
+        description="Readability, claims and acronym options (the prose rules).",
     )
     online: OnlineSettings = Field(
         default_factory=OnlineSettings, description="Online verification of DOIs and PMIDs (hipcheck check --online)."

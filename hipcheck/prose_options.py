@@ -78,4 +78,4 @@ class ProseOptions(BaseModel):
 def prose_options(config: object) -> ProseOptions:
     """The prose options of a configuration (the defaults when it has none)."""
     value = getattr(config, "prose", None)
-    return value if isinstance(value, ProseOptions) else ProseOptions()
+    return value if isinstance(value, ProseOptions) else ProseOptions.model_validate({})

@@ -22,7 +22,7 @@ _HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t][^\n]*)?$", re.M)
 _SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$", re.M)
 _TABLE_DELIMITER = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{1,}:?[ \t]*)*\|?[ \t]*$")
 _INLINE_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:[ \t\n][^<>]{0,500})?/?>")
-_IMAGE = re.compile(r"!\[[^\[\]\n]{0,1000}\]")
+_IMAGE = re.compile(r"!\[[^\[\]]{0,2000}\]")  # a figure's caption may run over lines
 _FOOTNOTE_MARK = re.compile(r"\[\^[^\[\]\s]{1,100}\]")
 _BRACKETS = re.compile(r"\[[^\[\]]{0,2000}\]")
 _LINK_LABEL = re.compile(r"(?<=\])\[[^\[\]\n]{0,200}\]")  # [text][label]: the label is no prose
@@ -95,7 +95,7 @@ def _blank_headings_and_tables(masked: str, chars: list[str]) -> None:
 
 def _blocks(text: str) -> list[tuple[int, int]]:
     """(start, end) of each run of non-blank lines."""
-    blocks = []
+    blocks: list[tuple[int, int]] = []
     position = 0
     for line in text.split("\n"):
         end = position + len(line)

@@ -5,6 +5,7 @@ from importlib import import_module
 from hipcheck.rules.registry import CHECKS, RULES, Rule, find_rule
 
 _MODULES = (
+    "acronyms",
     "article",
     "citekeys",
     "claims",

@@ -141,15 +141,21 @@ RESEARCH_APPEAL = rule(
 )
 
 _NUMBER_WORD = r"(?:two|three|four|five|six|seven|eight|nine|ten|twenty|hundred)"
+# Who a share is of: "80% of runners", not "20% of the stance" (a measurement, in a study's own results).
+_POPULATION = (
+    r"(?:people|persons|adults|children|kids|teens|teenagers|women|men|runners|patients|athletes|players|"
+    r"sufferers|individuals|americans|britons|cases|users|us|those|population|over-\d{2}s)\b"
+)
 _STATISTIC = re.compile(
-    r"(?<![\w.])\d{1,3}(?:[.,]\d{1,3})?[ \t]?(?:%|per[ \t]?cent\b)(?=[ \t]+(?:of|more|less|fewer|higher|lower|"
-    r"greater|increase|decrease|reduction|drop|rise|chance|risk|likelier|likely)\b)"
+    r"(?<![\w.])\d{1,3}(?:[.,]\d{1,3})?[ \t]?(?:%|per[ \t]?cent\b)(?=[ \t]+(?:more|less|fewer|higher|lower|"
+    r"greater|increase|decrease|reduction|drop|rise|chance|risk|likelier|likely)\b"
+    rf"|[ \t]+of[ \t]+(?:(?:all|the|those|us)[ \t]+)?{_POPULATION})"
     rf"|\b(?:\d{{1,4}}(?:\.\d{{1,2}})?|{_NUMBER_WORD})[ \t]+times[ \t]+(?:more|less|as|higher|lower|greater|"
     r"likelier|faster|slower)\b"
     r"|\btwice[ \t]+as[ \t]+(?:likely|many|much|often)\b"
     r"|\b\d{1,4}(?:\.\d{1,2})?-fold\b"
     rf"|\b(?:one|\d{{1,3}})[ \t]+(?:in|out[ \t]+of)[ \t]+(?:every[ \t]+)?(?:\d{{1,6}}|{_NUMBER_WORD})[ \t]+"
-    r"(?:people|adults|children|women|men|runners|patients|athletes|players|of)\b",
+    rf"{_POPULATION}",
     re.I,
 )
 _NEGATION = frozenset(
@@ -184,7 +190,9 @@ def phrases_for(options: ProseOptions, category: ClaimCategory) -> Phrases:
 
 @lru_cache(maxsize=32)
 def _compile(lines: tuple[str, ...]) -> Phrases:
-    sources, kept, suggestions = [], [], []
+    sources: list[str] = []
+    kept: list[str] = []
+    suggestions: list[str | None] = []
     for line in lines[:_MAX_PHRASES]:
         phrase, _, suggestion = line[:_MAX_PHRASE_LENGTH].partition("=>")
         slots = [

@@ -26,7 +26,7 @@ from hipcheck.rules.registry import record_check, rule
 from hipcheck.textpos import LineIndex
 
 if TYPE_CHECKING:
-    import pyphen
+    import pyphen  # type: ignore[import-untyped]
 
 HARD_ARTICLE = rule(
     "HC701",
