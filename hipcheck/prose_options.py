@@ -7,6 +7,9 @@ The defaults and why:
   also says 9-11); a reading age is about the US school grade plus 5, so 14 is about grade 9. Flesch-Kincaid
   is a noisy measure of one paragraph, so the default is the NHS's upper bound, not its aim (set 6 for it).
   Professional readers: grade 16, a university graduate; no health standard sets one.
+- `paragraph-margin`: 3 grades. The formula's two averages swing with a single long sentence or a few long
+  words in a paragraph of 40-100 words; the article as a whole is held to the target, and a paragraph is
+  reported when it is clearly harder (3 grades: NHS's aim, reading age 11, against its fallback, 14).
 - `known-acronyms`: acronyms a general reader of English health content knows without a definition. Short on
   purpose (country and union names): every other acronym costs the reader a look-up, which is the point.
 """
@@ -47,6 +50,16 @@ class ProseOptions(BaseModel):
         le=10_000,
         alias="min-words",
         description="A paragraph (or exercise text) with fewer words is not scored: too short for the formula.",
+    )
+    paragraph_margin: float = Field(
+        3.0,
+        ge=0,
+        le=100,
+        alias="paragraph-margin",
+        description=(
+            "A paragraph is reported when it scores this many grades above the target: one paragraph's score "
+            "is noisy, the article's is held to the target itself."
+        ),
     )
     article_min_words: int = Field(
         150, ge=10, le=1_000_000, alias="article-min-words", description="An article with fewer words is not scored."

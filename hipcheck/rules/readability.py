@@ -70,10 +70,10 @@ HARD_PARAGRAPH = rule(
 
     ## What it does
     Scores each paragraph (and list) of an article's prose with the Flesch-Kincaid grade level and
-    reports the hardest ones above the target (see `hard-to-read-article`), at most `worst-paragraphs`
-    (3) per article, at their first line, with the score, the target, the longest sentence and the
-    longest words. Paragraphs with fewer than `min-words` words (40) are not scored: the formula means
-    little on a sentence or two.
+    reports the hardest ones more than `paragraph-margin` (3) grades above the target (see
+    `hard-to-read-article`), at most `worst-paragraphs` (3) per article, at their first line, with
+    the score, the target, the longest sentence and the longest words. Paragraphs with fewer than
+    `min-words` words (40) are not scored: the formula means little on a sentence or two.
 
     ## Why it matters
     An article's score is an average; the paragraph that loses the reader is the one to rewrite.
@@ -193,10 +193,11 @@ def check_article(record: Record, ctx: Context) -> Iterator[Finding]:
         result = score(text, paragraph.sentences)
         if result.words >= options.min_words and result.grade > limit:
             scored.append((result.grade, paragraph))
-    hardest = sorted(scored, key=lambda item: (-item[0], item[1].start))[: options.worst_paragraphs]
+    scored.sort(key=lambda item: (-item[0], item[1].start))
+    hardest = [item for item in scored if item[0] > limit + options.paragraph_margin][: options.worst_paragraphs]
     whole = score(text, [s for p in found for s in p.sentences])
     if whole.words >= options.article_min_words and whole.grade > limit:
-        worst = ", ".join(f"line {lines.position(base + p.start)[0]} ({g:.1f})" for g, p in hardest[:3])
+        worst = ", ".join(f"line {lines.position(base + p.start)[0]} ({g:.1f})" for g, p in scored[:3])
         first = found[0]
         yield Finding(
             f"the article reads at Flesch-Kincaid grade {whole.grade:.1f}, above the target {limit:g} for "
@@ -206,8 +207,8 @@ def check_article(record: Record, ctx: Context) -> Iterator[Finding]:
         )
     for grade, paragraph in sorted(hardest, key=lambda item: item[1].start):
         yield Finding(
-            f"paragraph reads at Flesch-Kincaid grade {grade:.1f}, above the target {limit:g} for {audience} "
-            f"readers: {_drivers(text, paragraph.sentences, lines, base)}",
+            f"paragraph reads at Flesch-Kincaid grade {grade:.1f}, more than {options.paragraph_margin:g} above "
+            f"the target {limit:g} for {audience} readers: {_drivers(text, paragraph.sentences, lines, base)}",
             lines.span(base + paragraph.start, base + _line_end(text, paragraph.start, paragraph.end)),
             code=HARD_PARAGRAPH.code,
         )
