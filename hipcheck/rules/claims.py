@@ -149,7 +149,7 @@ _POPULATION = (
 _STATISTIC = re.compile(
     r"(?<![\w.])\d{1,3}(?:[.,]\d{1,3})?[ \t]?(?:%|per[ \t]?cent\b)(?:[ \t]+(?:more|less|fewer|higher|lower|"
     r"greater|increase|decrease|reduction|drop|rise|chance|risk|likelier|likely)\b"
-    rf"|[ \t]+of[ \t]+(?:(?:all|the|those|us)[ \t]+)?{_POPULATION})"
+    rf"|[ \t]+of[ \t]+(?:(?:all|the|those|us)[ \t]+)?(?:[a-z]{{2,20}}[ \t]+)?{_POPULATION})"
     rf"|\b(?:\d{{1,4}}(?:\.\d{{1,2}})?|{_NUMBER_WORD})[ \t]+times[ \t]+(?:more|less|as|higher|lower|greater|"
     r"likelier|faster|slower)\b"
     r"|\btwice[ \t]+as[ \t]+(?:likely|many|much|often)\b"
@@ -159,7 +159,10 @@ _STATISTIC = re.compile(
     re.I,
 )
 _NEGATION = frozenset(
-    "not no never nothing none nobody without cannot nor neither whether unlikely myth myths doubt false untrue rarely".split()
+    (
+        "not no never nothing none nobody without cannot nor neither whether unclear unlikely myth myths doubt "
+        "false untrue rarely"
+    ).split()
 )
 _JOINER = (
     r"[ \t\n]+(?:(?:the|a|an|your|their|its|our|his|her|any|some|much|most|all|this|that|these|those)[ \t\n]+)?"
