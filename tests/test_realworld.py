@@ -40,6 +40,10 @@ source-max-age = 0
 [reference-required-fields]
 article-journal = ["author", "container-title", "issued"]
 webpage = ["URL"]
+
+# Written for researchers, not patients: the professional reading-grade target (HC701-HC703).
+[prose]
+audience = "professional"
 """
 # A Manubot manuscript besides: its parts have no front matter (HC005; Manubot reads metadata.yaml), and
 # Manubot fetches the reference of every `@doi:`/`@pmid:`/`@arxiv:`/`@url:`/`@tag:` citation when it
@@ -92,9 +96,15 @@ JSON = "references/manual-references.json"
 # (path, line, code, a fragment of the message), sorted as the findings are.
 EXPECTED: dict[str, list[tuple[str, int, str, str]]] = {
     # 7 entries; 9 citations of 7 keys: every key resolves, every entry is cited.
-    "dryft-joss": [],
+    "dryft-joss": [
+        # "the average (± SD) force": SD is never written out (a journal's list may waive it; the file does not).
+        ("articles/paper.md", 55, "HC720", "'SD' is never defined"),
+    ],
     # 11 entries; 17 citations of 11 keys, all resolved, every entry cited.
-    "pyomeca-joss": [],
+    "pyomeca-joss": [
+        # "the [static documentation and API reference](...)": API is never written out.
+        ("articles/paper.md", 56, "HC720", "'API' is never defined"),
+    ],
     "quarto-showcase": [
         # 1 entry, `marrero2019`, cited twice (the other 4 keys are Quarto cross-references). Its
         # `pages = {},` is an empty field: the page range (or article number) was lost, and Pandoc
@@ -102,7 +112,13 @@ EXPECTED: dict[str, list[tuple[str, int, str, str]]] = {
         ("articles/references.bib", 1, "HC503", "page is empty"),
     ],
     # 2 entries; 2 citations, one of each.
-    "shorts-sprint": [],
+    "shorts-sprint": [
+        # One 45-word sentence ("The differences look obvious since ... cannot be seen so easily."): grade 20.
+        ("articles/sprint-corrections.md", 139, "HC702", "grade 20.3, more than 3 above the target 16"),
+        # "Particularly large difference can be seen for TAU, MAC, and PMAX": TAU and MAC are written out
+        # earlier, PMAX never is (only the code says what it is: `true_PMAX = (true_MSS * true_MAC) / 4`).
+        ("articles/sprint-corrections.md", 194, "HC720", "'PMAX' is never defined"),
+    ],
     # 39 entries; 79 citations of 38 keys.
     "locomotion-grf-acc": [
         # `@article{Diniz-Sousa2020,` is in the bibliography but manuscript.Rmd never cites it.
@@ -113,6 +129,13 @@ EXPECTED: dict[str, list[tuple[str, int, str, str]]] = {
         # Veras2021a is an `@article` with no journal: its DOI 10.5281/zenodo.5035522 is a Zenodo software
         # release (the impactr R package), so the entry type is wrong.
         (BIB, 381, "HC505", "article-journal reference has no container-title"),
+        # Three paragraphs far above even a professional target: one sentence of 56 words (line 159), one
+        # of 47 (line 167), and a numbered list of advantages written as one sentence of 161 words (line 297).
+        ("articles/manuscript.md", 159, "HC702", "longest sentence 56 words"),
+        ("articles/manuscript.md", 167, "HC702", "longest sentence 47 words"),
+        # "(... kg·m^-2^, X̄±SD)": SD is never written out.
+        ("articles/manuscript.md", 173, "HC720", "'SD' is never defined"),
+        ("articles/manuscript.md", 297, "HC702", "longest sentence 161 words"),
     ],
     # 1 BibTeX entry (imported) and 1 CSL-JSON item; 18 citations of 17 keys (15 by identifier, one a
     # Jinja `@{{...}}` expression, which is not a citation).
