@@ -13,6 +13,7 @@ over the same characters).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -52,8 +53,7 @@ def prose_text(body: str) -> ProseText:
     citations = [c for c in find_citations(body) if masked[c.start] == "@"]
     starts = [c.start for c in citations]
     for match in _BRACKETS.finditer(masked):
-        inside = [s for s in starts if match.start() < s < match.end()]
-        if inside:
+        if bisect_left(starts, match.end()) > bisect_right(starts, match.start()):  # a citation inside
             _blank(chars, match.start(), match.end())
             cites.append(match.start())
     for citation in citations:

@@ -68,7 +68,9 @@ _ROMAN = re.compile(r"^[IVXLCDM]+$")
 _CAPITAL_WORD = re.compile(r"[A-Z][A-Z0-9]+s?")
 _GLOSSARY_AFTER = re.compile(r"[*_]{0,2}[ \t]*(?::|[ \t]+[-\u2013\u2014][ \t])")
 _LINE_START = re.compile(r"(?:^|\n)[ \t]*(?:[-*+\u2022][ \t]+|\d{1,3}[.)][ \t]+)?[*_]{0,2}$")
-_WORDS_IN_PARENS = re.compile(r"[ \t]*\([ \t]*[^()\n]*?[A-Za-z]{2,}[^()\n]*?[ \t][^()\n]*?[A-Za-z]{2,}[^()\n]*\)")
+_OPENING = re.compile(r"[ \t]{0,3}\(")
+_PARENTHESIS_REACH = 200  # a definition in parentheses closes within this many characters
+_LETTERS = re.compile(r"[A-Za-z]{2,}")
 _WORD_BEFORE = re.compile(r"[A-Za-z]{2,}[^A-Za-z\n]{0,3}$")
 
 
@@ -114,9 +116,13 @@ def _defines(text: str, start: int, end: int) -> bool:
         return _WORD_BEFORE.search(text, max(0, start - 6), start - 1) is not None or bool(
             re.search(r"[A-Za-z]{2,}[ \t]*$", text[max(0, start - 40) : start - 1])
         )
-    # "ACL (anterior cruciate ligament)"
-    if _WORDS_IN_PARENS.match(text, end):
-        return True
+    # "ACL (anterior cruciate ligament)": two words or more in parentheses on the same line
+    opening = _OPENING.match(text, end)
+    if opening is not None:
+        close = text.find(")", opening.end(), opening.end() + _PARENTHESIS_REACH)
+        inside = text[opening.end() : close] if close >= 0 else ""
+        if inside and "\n" not in inside and "(" not in inside and len(_LETTERS.findall(inside)) >= 2:
+            return True
     # a glossary line: "ACL: anterior cruciate ligament", "**ACL** - ..."
     return bool(_LINE_START.search(text, max(0, start - 12), start)) and bool(_GLOSSARY_AFTER.match(text, end))
 

@@ -11,7 +11,7 @@ or extended per category in `[tool.hipcheck.prose]` (`claim-phrases`, `extend-cl
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -272,17 +272,25 @@ def find_claims(prose: ProseText, options: ProseOptions) -> list[Claim]:
     return [chosen[i] for i in sorted(chosen)]
 
 
+_QUOTE_REACH = 2000  # how far back in its sentence a claim looks for an opening quotation mark
+_NEGATION_WORDS = 8  # how many words before a claim a negation may stand
+
+
 def _excused(text: str, prose: ProseText, sentence: Sentence, reach: int, claim: Claim) -> bool:
-    if any(sentence.start <= c < reach for c in prose.citations):
+    citations = prose.citations
+    if bisect_left(citations, reach) > bisect_left(citations, sentence.start):
         return True
-    if any(a < claim.end and claim.start < b for a, b in prose.links):
+    links = prose.links  # in text order, not overlapping
+    i = bisect_right(links, (claim.end, claim.end)) - 1
+    if i >= 0 and links[i][0] < claim.end and claim.start < links[i][1]:
         return True
-    if text[sentence.start : sentence.end].rstrip().rstrip("'\"\u201d\u2019)").endswith("?"):
+    ending = text[max(sentence.start, sentence.end - 20) : sentence.end]  # the end only: a sentence may be long
+    if ending.rstrip().rstrip("'\"\u201d\u2019)").endswith("?"):
         return True
-    before = text[sentence.start : claim.start]
+    before = text[max(sentence.start, claim.start - _QUOTE_REACH) : claim.start]
     if before.count('"') % 2 or before.count("\u201c") > before.count("\u201d"):
         return True
-    words = re.findall(r"[\w']+", before.lower().replace("\u2019", "'"))[-8:]
+    words = re.findall(r"[\w']+", before[-400:].lower().replace("\u2019", "'"))[-_NEGATION_WORDS:]
     return any(w in _NEGATION or w.endswith("n't") for w in words)
 
 
