@@ -3,8 +3,9 @@
 `prose_text` starts from `citations.prose_mask` (code, HTML blocks and comments, URLs, link destinations,
 autolinks, e-mail addresses) and also blanks Pandoc citations (the whole `[see @a, p. 4]`, or a narrative
 `@key`), footnote marks, images, reference-link labels, link brackets (the link text is kept), inline HTML
-tags, headings and tables. Every blanked character becomes a space and newlines stay, so an offset into the
-result is an offset into the body. `paragraphs` splits the result into paragraphs, sentences and words.
+tags, Pandoc attributes (`{#fig-x}`), TeX math, headings and tables. Every blanked character becomes a
+space and newlines stay, so an offset into the result is an offset into the body. `paragraphs` splits the
+result into paragraphs, sentences and words.
 
 Every pattern here reads a stranger's text: each is linear in it (bounded repeats, no nested quantifiers
 over the same characters).
@@ -24,6 +25,10 @@ _SETEXT_UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$", re.M)
 _TABLE_DELIMITER = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{1,}:?[ \t]*)*\|?[ \t]*$")
 _INLINE_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:[ \t\n][^<>]{0,500})?/?>")
 _IMAGE = re.compile(r"!\[[^\[\]]{0,2000}\]")  # a figure's caption may run over lines
+# Pandoc attributes after an image, heading or span (`{#fig-x width="50%"}`, `{.note}`) and TeX math (as Pandoc
+# reads it: `$5 and $10` is no math).
+_ATTRIBUTES = re.compile(r"\{[ \t]*[#.][^{}\n]{0,500}\}")
+_MATH = re.compile(r"\$\$[^$]{1,5000}\$\$|\$(?![\s$])[^$\n]{1,500}(?<![\s\\])\$(?!\d)")
 _FOOTNOTE_MARK = re.compile(r"\[\^[^\[\]\s]{1,100}\]")
 _BRACKETS = re.compile(r"\[[^\[\]]{0,2000}\]")
 _LINK_LABEL = re.compile(r"(?<=\])\[[^\[\]\n]{0,200}\]")  # [text][label]: the label is no prose
@@ -61,7 +66,7 @@ def prose_text(body: str) -> ProseText:
             _blank(chars, citation.start, citation.end)
             cites.append(citation.start)
     masked = "".join(chars)
-    for pattern in (_IMAGE, _FOOTNOTE_MARK, _LINK_LABEL, _INLINE_TAG):
+    for pattern in (_IMAGE, _FOOTNOTE_MARK, _LINK_LABEL, _INLINE_TAG, _ATTRIBUTES, _MATH):
         for match in pattern.finditer(masked):
             _blank(chars, match.start(), match.end())
             if pattern is _FOOTNOTE_MARK:
