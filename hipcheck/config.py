@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from hipcheck.constants import CSL_TYPES
+from hipcheck.link_settings import LinkSettings
 from hipcheck.online.settings import OnlineSettings
 from hipcheck.result import ConfigError, UsageError
 from hipcheck.vocabulary import MuscleOptions
@@ -144,6 +145,7 @@ class Config(BaseModel):
     online: OnlineSettings = Field(
         default_factory=OnlineSettings, description="Online verification of DOIs and PMIDs (hipcheck check --online)."
     )
+    links: LinkSettings = Field(default_factory=LinkSettings, description="Links and media (heading ids, credits).")
 
     # Where this configuration was read from, and where each key came from (not configuration keys).
     _source: Path | None = PrivateAttr(None)

@@ -24,6 +24,7 @@ from hipcheck.content_digest import digest
 from hipcheck.context import Context
 from hipcheck.diagnostics import Diagnostic, Finding, Span
 from hipcheck.discovery import walk
+from hipcheck.file_listing import listing_digest
 from hipcheck.index import ContentIndex
 from hipcheck.loader.records import Record, kind_of, read_bytes, read_records
 from hipcheck.result import RunResult, UsageError
@@ -328,6 +329,7 @@ def _cross_record_stage(
         verification=verification,
         prose_flags=flags,
         prose_definitions=definitions,
+        root=target.root,
     )
     emit = Emitter(settings.config, settings.enabled)
     for record in records:
@@ -347,13 +349,15 @@ def _cross_record_stage(
 
 def _outside_key(root: Path, config: Config, online: bool) -> str:
     """The state of what cross-record checks read besides content files: the verification cache's digest
-    (its bytes, not its stat: a same-size copy with the old mtime must not replay old results)."""
+    (its bytes, not its stat: a same-size copy with the old mtime must not replay old results), and the
+    names of the files under the root (relative links and images are looked up there)."""
     if online:
         return ""  # online answers change without any file changing: never reuse
     try:
-        return digest(read_bytes(root / config.online.cache))
+        cache = digest(read_bytes(root / config.online.cache))
     except OSError:
-        return "none"
+        cache = "none"
+    return f"{cache} files:{listing_digest(root)}"
 
 
 def _cross_record_results_hold(summary: Summary, fresh: dict[str, FileResult], outside: str) -> bool:

@@ -10,6 +10,7 @@ _MODULES = (
     "crossref",
     "exercise",
     "identifiers",
+    "links",
     "loader",
     "muscles",
     "online",
