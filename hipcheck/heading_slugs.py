@@ -137,18 +137,21 @@ def _unique(slug: str, used: set[str], style: SlugStyle) -> str:
     return f"{slug}-{n}"
 
 
-def _headings(masked: str) -> Iterator[str]:
-    """The inline Markdown of each heading, ATX (`# x`) and setext (`x` over `===`/`---`), in order."""
+def _headings(masked: str, body: str) -> Iterator[str]:
+    """The inline Markdown of each heading, ATX (`# x`) and setext (`x` over `===`/`---`), in order: found
+    in the masked body (no heading in code), its text read from the body (inline code is heading text)."""
     lines = masked.split("\n")
+    originals = body.split("\n")
     previous = ""
     for i, line in enumerate(lines):
         match = _ATX.match(line)
         if match:
-            yield match.group("text") or ""
+            original = _ATX.match(originals[i])  # the same heading, its code spans unmasked
+            yield (original.group("text") or "") if original else ""
             previous = ""
             continue
-        if previous.strip() and _SETEXT_UNDERLINE.match(line) and i > 0 and not _ATX.match(lines[i - 1]):
-            yield previous.strip()
+        if previous.strip() and _SETEXT_UNDERLINE.match(line) and not _ATX.match(lines[i - 1]):
+            yield originals[i - 1].strip()
             previous = ""
             continue
         previous = line
@@ -160,7 +163,7 @@ def anchors(body: str, style: SlugStyle) -> set[str]:
     slug = _SLUGS[style]
     used: set[str] = set()
     ids: set[str] = set()
-    for count, heading in enumerate(_headings(masked)):
+    for count, heading in enumerate(_headings(masked, body)):
         if count >= MAX_HEADINGS:
             break
         attributes = _ATTRIBUTES.search(heading) if style != "gfm" else None
