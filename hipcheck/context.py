@@ -25,3 +25,4 @@ class Context:
     prose_flags: frozenset[str] | None = None
     prose_definitions: list[Any] = field(default_factory=list)  # muscle groups defined in articles' prose
     root: Path | None = None  # the content root, for cross-record checks that look files up in it
+    link_answers: Mapping[str, Any] = field(default_factory=dict)  # external links' online answers, by address

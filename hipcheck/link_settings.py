@@ -55,12 +55,34 @@ class LinkSettings(BaseModel):
         alias="check-external",
         description="With --online, ask every http(s) link's host whether the page is there.",
     )
+    cache: str = Field(
+        ".hipcheck/links.json",
+        description=(
+            "The external-link answers, relative to the content root; commit it so offline runs report "
+            "what the last online run found (as the verification cache does for DOIs)."
+        ),
+    )
+    allow_private_hosts: bool = Field(
+        False,
+        alias="allow-private-hosts",
+        description=(
+            "Ask hosts that are loopback, private or link-local addresses (or `localhost`). Off: a link in "
+            "a pull request must not make a CI runner call its own network."
+        ),
+    )
     host_concurrency: int = Field(
         2, ge=1, le=4, alias="host-concurrency", description="Concurrent requests to one host."
     )
     host_rate: float = Field(1.0, gt=0, le=5, alias="host-rate", description="Requests per second to one host.")
     timeout: float = Field(10.0, gt=0, le=60, description="Seconds to wait for one response.")
     deadline: float = Field(300.0, gt=0, description="Seconds for checking all external links of a run.")
+    max_body_bytes: int = Field(
+        65536,
+        ge=0,
+        le=1 << 20,
+        alias="max-body-bytes",
+        description="Bytes of a page read when HEAD is refused and GET is used (only the status counts).",
+    )
     max_redirects: int = Field(
         5, ge=0, le=20, alias="max-redirects", description="Redirects followed before a link counts as unverifiable."
     )

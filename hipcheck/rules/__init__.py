@@ -9,6 +9,7 @@ _MODULES = (
     "citekeys",
     "crossref",
     "exercise",
+    "external_links",
     "identifiers",
     "links",
     "loader",
