@@ -94,12 +94,12 @@ MISSING_ANCHOR = rule(
     ```markdown
     See [the exercises](#exercises-for-the-hips).
 
-    ## Exercises for the hip
+    ### Exercises for the hip
     ```
 
     ## Fix
     Link to the id the heading has (the message suggests a close one), or give the heading an
-    explicit id: `## Exercises for the hip {#exercises-for-the-hips}`.
+    explicit id: `### Exercises for the hip {#exercises-for-the-hips}`.
     """,
     kinds=ARTICLE,
 )
