@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from hipcheck.constants import CSL_TYPES
+from hipcheck.link_settings import LinkSettings
 from hipcheck.online.settings import OnlineSettings
 from hipcheck.prose_options import ProseOptions
 from hipcheck.result import ConfigError, UsageError
@@ -149,6 +150,7 @@ class Config(BaseModel):
     online: OnlineSettings = Field(
         default_factory=OnlineSettings, description="Online verification of DOIs and PMIDs (hipcheck check --online)."
     )
+    links: LinkSettings = Field(default_factory=LinkSettings, description="Links and media (heading ids, credits).")
 
     # Where this configuration was read from, and where each key came from (not configuration keys).
     _source: Path | None = PrivateAttr(None)

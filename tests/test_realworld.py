@@ -64,6 +64,37 @@ def _manubot_root(tmp_path: Path, source: str) -> Path:
     return root
 
 
+# The corpus keeps the manuscripts' text, not their figures. Each figure a manuscript shows is in its
+# repository at the commit SOURCES.md names, beside the manuscript (`git ls-tree -r` of that snapshot; for
+# deep-review and dryft, the repository index): the root gets an empty file in its place, so the image
+# rules check the manuscript as it is published (its `images/` folder beside the parts, for Manubot).
+FIGURES: dict[str, list[str]] = {
+    "dryft-joss": ["example_JOSS.png", "steps.png"],  # documentation/JOSS_submission/
+    "pyomeca-joss": [  # docs/paper/fig/
+        f"fig/{name}.pdf"
+        for name in (
+            "biomech-data",
+            "object-creation",
+            "data-processing",
+            "ex-1-raw",
+            "ex-2-processed",
+            "ex-3-aggr",
+            "ex-4-box",
+            "ex-5-corr",
+        )
+    ],
+    "quarto-showcase": ["images/la-palma-map.png", "images/reservoirs.png"],
+    "try-manubot": [f"images/{name}.svg" for name in ("orcid", "github", "twitter", "mastodon")],  # content/images/
+    "deep-review": ["images/orcid.svg", "images/biotm.png"],  # content/images/
+}
+
+
+def _add_figures(root: Path, source: str) -> None:
+    for figure in FIGURES.get(source, []):
+        (root / "articles" / figure).parent.mkdir(parents=True, exist_ok=True)
+        (root / "articles" / figure).write_bytes(b"")
+
+
 def _root(tmp_path: Path, source: str) -> Path:
     if source in MANUBOT:
         root = _manubot_root(tmp_path, source)
@@ -73,6 +104,7 @@ def _root(tmp_path: Path, source: str) -> Path:
         root = _manuscript_root(tmp_path, source, manuscript, bibliography)
         config = MANUSCRIPT_CONFIG
     (root / "hipcheck.toml").write_text(config, encoding="utf-8")
+    _add_figures(root, source)
     return root
 
 
@@ -311,3 +343,11 @@ def test_never_cited_needs_something_that_cites(tmp_path: Path, citing: dict[str
     write_tree(tmp_path, {**references, **citing})
     result = check_paths([str(tmp_path)], cwd=tmp_path, today=TODAY, select=["HC501"], cache=False)
     assert [d.related for d in result.diagnostics] == [(f"reference:{key}",) for key in unused]
+
+
+def test_a_manuscripts_missing_figures_are_reported(tmp_path: Path) -> None:
+    """Without the figures (as the corpus keeps it), every figure the manuscript shows is reported missing."""
+    root = _root(tmp_path, "pyomeca-joss")
+    shutil.rmtree(root / "articles" / "fig")
+    missing = [d for d in check_paths([str(root)], cwd=root, today=TODAY, cache=False).diagnostics if d.code == "HC762"]
+    assert sorted(d.message.split("'")[1] for d in missing) == sorted(FIGURES["pyomeca-joss"])
