@@ -62,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="report format (default: full; github when GITHUB_ACTIONS=true); text is the old name of concise",
     )
     check.add_argument("--today", type=_date, help="the date to check dates against (default: today)")
-    check.add_argument("--online", action="store_true", help="verify DOIs and PMIDs online; update the cache")
+    check.add_argument("--online", action="store_true", help="check DOIs, PMIDs and links online; update caches")
     check.add_argument("--select", type=_codes, metavar="CODES", help="run only these rules (codes, names, prefixes)")
     check.add_argument("--ignore", type=_codes, metavar="CODES", help="skip these rules (codes, names, prefixes)")
     check.add_argument("--no-cache", action="store_true", help="read and write no cache (with --fix too)")

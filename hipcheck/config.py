@@ -17,7 +17,9 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from hipcheck.constants import CSL_TYPES
+from hipcheck.link_settings import LinkSettings
 from hipcheck.online.settings import OnlineSettings
+from hipcheck.prose_options import ProseOptions
 from hipcheck.result import ConfigError, UsageError
 from hipcheck.vocabulary import MuscleOptions
 
@@ -206,9 +208,14 @@ class Config(BaseModel):
     muscles: MuscleOptions = Field(
         default_factory=lambda: MuscleOptions.model_validate({}), description="Muscle vocabulary options."
     )
+    prose: ProseOptions = Field(
+        default_factory=lambda: ProseOptions.model_validate({}),
+        description="Readability, claims and acronym options (the prose rules).",
+    )
     online: OnlineSettings = Field(
         default_factory=OnlineSettings, description="Online verification of DOIs and PMIDs (hipcheck check --online)."
     )
+    links: LinkSettings = Field(default_factory=LinkSettings, description="Links and media (heading ids, credits).")
 
     # Where this configuration was read from, and where each key came from (not configuration keys).
     _source: Path | None = PrivateAttr(None)

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 import hipcheck.rules  # noqa: F401  (registers every rule)
-from hipcheck import suppressions
+from hipcheck import __version__, suppressions
 from hipcheck.bounds import within_files
 from hipcheck.cache import ResultCache, Summary, settings_key, unchanged_files
 from hipcheck.config import Config, check_selection_options, load_config, verification_cache
@@ -24,9 +24,11 @@ from hipcheck.content_digest import digest
 from hipcheck.context import Context
 from hipcheck.diagnostics import Diagnostic, Finding, Span
 from hipcheck.discovery import walk
+from hipcheck.file_listing import listing_digest
 from hipcheck.index import ContentIndex
 from hipcheck.loader.records import Record, kind_of, read_bytes, read_records
 from hipcheck.result import RunResult, UsageError
+from hipcheck.rules.external_links import LINK_ONLINE_RULES
 from hipcheck.rules.loader import UNREADABLE
 from hipcheck.rules.online import ONLINE_RULES
 from hipcheck.rules.prose import check_prose
@@ -317,6 +319,14 @@ def _cross_record_stage(
         from hipcheck.online import verify_references  # the network client is heavy; most runs need no part of it
 
         verification = verify_references(records, target.root, settings.config.online, online, progress)
+    link_answers = {}
+    links = settings.config.links
+    if any(rule.code in settings.enabled for rule in LINK_ONLINE_RULES) and (
+        online or (target.root / links.cache).exists()
+    ):
+        from hipcheck.online.links import verify_links
+
+        link_answers = verify_links(records, target.root, links, online, user_agent=f"hipcheck/{__version__}")
     flags, definitions = None, []
     if settings.vocabulary is not None:  # exercises were screened and articles checked per file
         flags = frozenset(d for d, r in by_path.items() if r.prose_flag)
@@ -328,6 +338,8 @@ def _cross_record_stage(
         verification=verification,
         prose_flags=flags,
         prose_definitions=definitions,
+        root=target.root,
+        link_answers=link_answers,
     )
     emit = Emitter(settings.config, settings.enabled)
     for record in records:
@@ -347,13 +359,17 @@ def _cross_record_stage(
 
 def _outside_key(root: Path, config: Config, online: bool) -> str:
     """The state of what cross-record checks read besides content files: the verification cache's digest
-    (its bytes, not its stat: a same-size copy with the old mtime must not replay old results)."""
+    (its bytes, not its stat: a same-size copy with the old mtime must not replay old results), and the
+    names of the files under the root (relative links and images are looked up there)."""
     if online:
         return ""  # online answers change without any file changing: never reuse
-    try:
-        return digest(read_bytes(root / config.online.cache))
-    except OSError:
-        return "none"
+    caches = []
+    for name in (config.online.cache, config.links.cache):
+        try:
+            caches.append(digest(read_bytes(root / name)))
+        except OSError:
+            caches.append("none")
+    return f"{' '.join(caches)} files:{listing_digest(root)}"
 
 
 def _cross_record_results_hold(summary: Summary, fresh: dict[str, FileResult], outside: str) -> bool:

@@ -393,6 +393,9 @@ class _ArticleFields(Strict):
     exercises: list[Slug] = Field(default_factory=list)
     images: list[Image] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
+    audience: Literal["patient", "professional"] | None = Field(
+        None, description="Who the article is written for: sets its reading-grade target (prose.reading-grade)."
+    )
 
 
 ARTICLE_FIELDS: frozenset[str] = frozenset(_ArticleFields.model_fields)

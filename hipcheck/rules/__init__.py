@@ -5,14 +5,18 @@ from importlib import import_module
 from hipcheck.rules.registry import CHECKS, RULES, Rule, find_rule
 
 _MODULES = (
+    "acronyms",
     "advertising",
     "article",
     "authorship",
     "citekeys",
+    "claims",
     "crossref",
     "currency",
     "exercise",
+    "external_links",
     "identifiers",
+    "links",
     "loader",
     "muscles",
     "online",
@@ -21,6 +25,7 @@ _MODULES = (
     "prescription_links",
     "programs",
     "prose",
+    "readability",
     "reference_text",
     "references",
     "structure",
