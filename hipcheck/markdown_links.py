@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from hipcheck.citations import code_mask
+from hipcheck.citations import code_mask, mask_comments
 
 LinkKind = Literal["link", "image", "definition", "autolink", "html-link", "html-image"]
 
@@ -27,7 +27,6 @@ MAX_TEXT_CHARS = 2000  # of link text between `[` and `]`; longer is not a link'
 MAX_DESTINATION_CHARS = 4000
 MAX_PAREN_DEPTH = 32  # CommonMark allows "at least 32" levels of balanced parentheses in a destination
 
-_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _DEFINITION = re.compile(
     r"^[ ]{0,3}\[(?!\^)(?P<label>(?:[^\[\]\\\n]|\\.){1,999})\]:[ \t]*(?:\n[ \t]*)?(?P<dest><[^<>\n]*>|\S+)", re.M
 )
@@ -55,8 +54,7 @@ class Link:
 
 def masked_body(body: str) -> str:
     """The body with code and HTML comments replaced by spaces (newlines kept)."""
-    masked = code_mask(body)
-    return _COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), masked)
+    return mask_comments(code_mask(body))
 
 
 def find_links(body: str) -> list[Link]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from urllib.parse import parse_qsl, urlsplit
 
-from hipcheck.citations import code_mask, prose_mask
+from hipcheck.citations import code_mask, mask_comments, prose_mask
 from hipcheck.context import Context
 from hipcheck.diagnostics import Edit, Finding, Fix, Severity
 from hipcheck.loader.records import Record
@@ -175,7 +175,6 @@ _URL = re.compile(r"https?://[^\s<>\"'`)\]]+", re.I)
 _ANCHOR = re.compile(r"<a\s[^<>]{0,4096}>", re.I)  # stops at the next `<`: linear on hostile input
 _ATTRIBUTE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 _ATTRIBUTE_BLOCK = re.compile(r"\)\{([^{}\n]*)\}")  # Pandoc's `[text](url){rel=sponsored}`
-_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _TLD_LABEL = re.compile(r"[a-z]{2,3}")
 _TRAILING = ".,;:!?"
 
@@ -192,13 +191,9 @@ def _value(match: re.Match[str]) -> str:
     return match.group(2) or match.group(3) or match.group(4) or ""
 
 
-def _blank(match: re.Match[str]) -> str:
-    return re.sub(r"[^\n]", " ", match.group(0))
-
-
 def links(record: Record) -> list[Link]:
     """Every http(s) link in the body outside code and comments, with its rel values where it has any."""
-    body = _COMMENT.sub(_blank, code_mask(record.body))
+    body = mask_comments(code_mask(record.body))
     base = record.body_offset
     anchors: list[tuple[int, int, tuple[str, ...]]] = []  # (start, end, rel values) of each <a ...> tag
     for anchor in _ANCHOR.finditer(body):
@@ -380,7 +375,7 @@ def check_sponsored_label(record: Record, ctx: Context) -> Iterator[Finding]:
         return
     label = " ".join(ctx.config.sponsored_label.split()).lower()
     places = [record.data.get(key) for key in ("title", "summary", "disclosure")]
-    places.append(_opening(_COMMENT.sub(_blank, code_mask(record.body))))
+    places.append(_opening(mask_comments(code_mask(record.body))))
     if any(isinstance(text, str) and label in " ".join(text.split()).lower() for text in places):
         return
     yield Finding(
