@@ -166,9 +166,13 @@ class Defect:
     apply: Callable[[dict[str, Any], random.Random], list[str]]
 
 
+LOADED = frozenset({"barbell", "dumbbell", "kettlebell", "ez-bar"})  # hipcheck's LOADED_EQUIPMENT
+
+
 def _no_dosage(record: dict[str, Any], rng: random.Random) -> list[str]:
     record.pop("dosage", None)
-    return ["HC203", "HC204"] if record.get("unilateral") else ["HC203"]  # no dosage: no per_side either
+    codes = ["HC203", "HC204"] if record.get("unilateral") else ["HC203"]  # no dosage: no per_side either
+    return [*codes, "HC810"] if LOADED.intersection(record["equipment"]) else codes  # nor an intensity
 
 
 def _unknown_muscle(record: dict[str, Any], rng: random.Random) -> list[str]:
@@ -259,6 +263,8 @@ def make_exercise(
         "safety": safety,
         "references": sorted(rng.sample(references, rng.choice([0, 1, 1, 2]))),
     }
+    if LOADED.intersection(record["equipment"]):  # a loaded exercise states its intensity (HC810)
+        record["dosage"]["intensity"] = {"rpe": 7}
     return record
 
 

@@ -31,7 +31,7 @@ class Citation:
 # Every pattern here runs over a stranger's text, so each is linear in it: a failed attempt reads only up to
 # a character at which no later attempt can start (`{`, `]`, `[`, `<`), an e-mail address is tried only
 # where a run of its characters starts, and the two constructs whose closer may be missing (code spans and
-# HTML comments) are found with `str.find` (see `_code_spans` and `_masked_spans`).
+# HTML comments) are found with `str.find` (see `_code_spans` and `html_comment`).
 
 # Pandoc's `citeKey` (Text.Pandoc.Parsing.Citations): a key starts with an alphanumeric, `_` or `*` (`@*`),
 # and goes on with alphanumerics and `_`, the internal punctuation :.#$%&-+?<>~/ when a key character
@@ -66,8 +66,7 @@ _CITATION_MASKED = re.compile(
     re.M,
 )
 # HTML blocks whose content Pandoc keeps verbatim; in any other (`<div>`, a lone tag) it reads Markdown.
-# A comment is masked inline, up to its `-->` (CommonMark's comment block runs on to the end of its
-# line, or of the file when unclosed; Pandoc reads on after the `-->`, and an unclosed `<!--` is text).
+# Comments are masked by `html_comment`, one reading for every rule.
 _VERBATIM_HTML = re.compile(r"\s*<(?:script|pre|style|textarea)[\s>]", re.I)
 
 
@@ -135,23 +134,58 @@ def _code_spans(text: str) -> Iterator[tuple[int, int]]:
         i = closer + 1
 
 
+# An HTML comment as CommonMark reads it: `<!--` up to the next `-->`, inline or as a block. With no `-->`
+# after it, a `<!--` that starts a line (after at most three spaces) opens an HTML block of type 2, which
+# runs to the end of the document; anywhere else it is text (an inline comment needs its `-->`). Pandoc
+# reads every unclosed `<!--` as text; a CommonMark renderer hides what follows one, so no rule reads it.
+_COMMENT_BLOCK_START = re.compile(r"(?:^|(?<=\r))[ ]{0,3}<!--", re.M)
+
+
+def html_comment(text: str, position: int = 0, last_closer: int | None = None) -> tuple[int, int] | None:
+    """(start, end) of the first HTML comment starting at or after `position`, or None. `last_closer` is
+    `text.rfind("-->")`, for callers that ask repeatedly: with no `-->` left, none is searched for."""
+    start = text.find("<!--", position)
+    if start < 0:
+        return None
+    if last_closer is None:
+        last_closer = text.rfind("-->")
+    if last_closer >= start + 4:
+        return start, text.find("-->", start + 4) + 3
+    # Unclosed, so no later `<!--` closes either: the first that starts a line (this one or a later one)
+    # runs to the end.
+    line = max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)) + 1
+    if start - line <= 3 and not text[line:start].strip(" "):
+        return start, len(text)
+    block = _COMMENT_BLOCK_START.search(text, start)
+    return (block.end() - 4, len(text)) if block else None
+
+
+def mask_comments(text: str) -> str:
+    """`text` with its HTML comments (`html_comment`) replaced by spaces, newlines kept."""
+    chars = list(text)
+    last_closer = text.rfind("-->")
+    position = 0
+    while (comment := html_comment(text, position, last_closer)) is not None:
+        _blank(chars, *comment)
+        position = comment[1]
+    return "".join(chars)
+
+
 def _masked_spans(text: str, pattern: re.Pattern[str] = _MASKED_INLINE) -> Iterator[tuple[int, int]]:
-    """HTML comments and the matches of `pattern`, leftmost first (a comment first at a tie, as in
-    one alternation). An unclosed `<!--` means no later one closes either, so comments end there."""
+    """HTML comments (`html_comment`) and the matches of `pattern`, leftmost first (a comment first at a
+    tie, as in one alternation)."""
     match = pattern.search(text)
-    comment = text.find("<!--")
+    last_closer = text.rfind("-->")
+    comment = html_comment(text, 0, last_closer)
     position = 0
     while True:
         if match is not None and match.start() < position:  # the last result overlaps what was masked
             match = pattern.search(text, position)
-        if 0 <= comment < position:
-            comment = text.find("<!--", position)
-        closing = text.find("-->", comment + 4) if comment >= 0 else -1
-        if comment >= 0 and closing < 0:
-            comment = -1
-        if comment >= 0 and (match is None or comment <= match.start()):
-            yield comment, closing + 3
-            position = closing + 3
+        if comment is not None and comment[0] < position:
+            comment = html_comment(text, position, last_closer)
+        if comment is not None and (match is None or comment[0] <= match.start()):
+            yield comment
+            position = comment[1]
         elif match is not None:
             yield match.span()
             position = max(match.end(), match.start() + 1)

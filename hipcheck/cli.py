@@ -64,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="report format (default: full; github when GITHUB_ACTIONS=true); text is the old name of concise",
     )
     check.add_argument("--today", type=_date, help="the date to check dates against (default: today)")
-    check.add_argument("--online", action="store_true", help="verify DOIs and PMIDs online; update the cache")
+    check.add_argument("--online", action="store_true", help="check DOIs, PMIDs and links online; update caches")
     check.add_argument("--select", type=_codes, metavar="CODES", help="run only these rules (codes, names, prefixes)")
     check.add_argument("--ignore", type=_codes, metavar="CODES", help="skip these rules (codes, names, prefixes)")
     check.add_argument("--no-cache", action="store_true", help="read and write no cache (with --fix too)")
@@ -103,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument(
         "--format", choices=("text", "json"), default="text", help="json: the summary as one JSON document"
     )
+    from hipcheck import exercise_import  # hipcheck import exercises FILE --from free-exercise-db|wger
+
+    exercise_import.add_parser(commands)
     config = commands.add_parser("config", help="print the resolved configuration and where each value came from")
     config.add_argument("path", nargs="?", default=".", help="a content file or folder (default: .)")
     config.add_argument("--format", choices=("text", "json"), default="text")
@@ -139,6 +142,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_config(args)
         if args.command == "refs":
             return run_refs_import(args)
+        if args.command == "import":
+            from hipcheck import exercise_import
+
+            return exercise_import.run(args)
         return run_rule(args)
     except (UsageError, ConfigError) as error:
         # One line, whatever a file name or value holds: a line break could start a CI workflow command.

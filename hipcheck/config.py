@@ -18,7 +18,9 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from hipcheck.csl import CSL_TYPES
 from hipcheck.errors import ConfigError, UsageError
+from hipcheck.link_settings import LinkSettings
 from hipcheck.online.settings import OnlineSettings
+from hipcheck.prose_options import ProseOptions
 from hipcheck.vocabulary import MuscleOptions
 
 # Limits on what a configuration file can make hipcheck do (it may come from anyone's pull request).
@@ -42,6 +44,16 @@ DEFAULT_COMMERCIAL_TERMS = [
     "free shipping",
 ]
 
+
+# 3 years: the NHS digital service manual's review-date pattern ("Page last reviewed: 15 March 2021, Next
+# review due: 15 March 2024") and the HSE (Ireland) service manual ("we aim to review health content every
+# 3 years"). PIF TICK asks for regular review and up-to-date evidence but, as far as we could verify, names
+# no interval.
+DEFAULT_REVIEW_INTERVAL = 36
+
+# Only what a programme documents: Amazon Associates links carry the Associate's tracking ID in `tag`
+# (Amazon's API documentation: "Optional URL Parameter for Amazon Associates: ?tag={your_associates_tag}").
+DEFAULT_AFFILIATE_LINKS = ["amazon.*?tag"]
 
 # Per CSL type, the fields a reference needs; "A|B" means one of them. "*" applies to every type.
 DEFAULT_REQUIRED_REFERENCE_FIELDS: dict[str, list[str]] = {
@@ -100,6 +112,51 @@ class Config(BaseModel):
         description="Report (as info) cited sources older than this many years; 0 turns it off.",
     )
 
+    # Editorial standards (issue 13): currency, authorship and transparency, advertising.
+    review_interval: int = Field(
+        DEFAULT_REVIEW_INTERVAL,
+        ge=0,
+        alias="review-interval",
+        description=(
+            "Months after `last_reviewed` when an article's review is overdue (review-overdue); 0 turns it off. "
+            "Default 36: NHS and HSE health content is reviewed every 3 years."
+        ),
+    )
+    require_reviewer_credentials: bool = Field(
+        False,
+        alias="require-reviewer-credentials",
+        description="Require a reviewer in `reviewed_by` with `credentials` (a medical reviewer).",
+    )
+    require_disclaimer: bool = Field(
+        False, alias="require-disclaimer", description="Require a `disclaimer` on every article."
+    )
+    require_contact: bool = Field(
+        False, alias="require-contact", description="Require a `contact` (or feedback route) on every article."
+    )
+    require_conflicts: bool = Field(
+        False,
+        alias="require-conflicts",
+        description="Require every author and reviewer to declare `conflicts` (write 'none' when there are none).",
+    )
+    affiliate_links: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_AFFILIATE_LINKS),
+        alias="affiliate-links",
+        description=(
+            "Affiliate link patterns: 'host?parameter' (a link to the host, or a subdomain of it, carrying the "
+            "parameter) or 'host' (every link to it). '*' as the last label matches any: 'amazon.*?tag'."
+        ),
+    )
+    product_names: list[str] = Field(
+        default_factory=list,
+        alias="product-names",
+        description="Product names whose mention in an article needs a `disclosure` (as commercial-terms do).",
+    )
+    sponsored_label: str = Field(
+        "Sponsored",
+        alias="sponsored-label",
+        description="The words a `sponsored: true` article must show in its title, summary, disclosure or opening.",
+    )
+
     article_extra_keys: list[str] = Field(
         default_factory=list,
         alias="article-extra-keys",
@@ -132,6 +189,16 @@ class Config(BaseModel):
         ),
     )
 
+    prescription_profile: Literal["basic", "cert"] = Field(
+        "basic",
+        alias="prescription-profile",
+        description=(
+            'How much of an exercise prescription is required: "basic" (a consumer site: a dose, intensity for '
+            'loaded exercises, consistent links) or "cert" (also every CERT item an exercise record can answer: '
+            "frequency, intensity, rest, programme length, progression, supervision, setting, equipment details)."
+        ),
+    )
+
     suppression_requires_reason: bool = Field(
         False,
         alias="suppression-requires-reason",
@@ -141,9 +208,14 @@ class Config(BaseModel):
     muscles: MuscleOptions = Field(
         default_factory=lambda: MuscleOptions.model_validate({}), description="Muscle vocabulary options."
     )
+    prose: ProseOptions = Field(
+        default_factory=lambda: ProseOptions.model_validate({}),
+        description="Readability, claims and acronym options (the prose rules).",
+    )
     online: OnlineSettings = Field(
         default_factory=OnlineSettings, description="Online verification of DOIs and PMIDs (hipcheck check --online)."
     )
+    links: LinkSettings = Field(default_factory=LinkSettings, description="Links and media (heading ids, credits).")
 
     # Where this configuration was read from, and where each key came from (not configuration keys).
     _source: Path | None = PrivateAttr(None)
@@ -311,6 +383,8 @@ def _check_values(config: Config, fail: Fail) -> None:
         ("crossref-prefixes",): config.crossref_prefixes,
         ("identifier-prefixes",): config.identifier_prefixes,
         ("muscles", "allowed-informal"): config.muscles.allowed_informal,
+        ("affiliate-links",): config.affiliate_links,
+        ("product-names",): config.product_names,
         **{("reference-required-fields", kind): fields for kind, fields in config.reference_required_fields.items()},
     }
     for loc, entries in lists.items():
@@ -322,6 +396,11 @@ def _check_values(config: Config, fail: Fail) -> None:
     for key in config.article_extra_keys:
         if key in _article_fields():
             fail(("article-extra-keys",), f"'{key}' is a field hipcheck checks; it cannot be accepted unchecked")
+    for pattern in config.affiliate_links:
+        if pattern.strip() and not _AFFILIATE_LINK.fullmatch(pattern):
+            fail(("affiliate-links",), f"'{pattern}' is not 'host' or 'host?parameter' (amazon.*?tag)")
+    if not config.sponsored_label.strip():
+        fail(("sponsored-label",), "must not be empty")
     if not _LANGUAGE_TAG.fullmatch(config.default_lang):
         fail(("default-lang",), f"'{config.default_lang}' is not a language tag such as en, en-GB or de")
     for pattern in config.exclude:
@@ -346,6 +425,8 @@ def _check_values(config: Config, fail: Fail) -> None:
             fail(("online", field), "must be an https:// address (http:// only to this machine, for tests)")
 
 
+# A host name (its last label may be `*`), optionally `?` and a query parameter name.
+_AFFILIATE_LINK = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?:\.\*)?(?:\?[A-Za-z0-9_.-]+)?")
 # BCP 47 as Pandoc's `lang` takes it: a 2-3 letter language, then subtags (en, en-GB, pt-BR, zh-Hant-TW).
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 

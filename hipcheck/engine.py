@@ -26,11 +26,12 @@ from hipcheck.context import Context
 from hipcheck.diagnostics import Diagnostic, Finding, Span
 from hipcheck.discovery import walk
 from hipcheck.errors import UsageError
+from hipcheck.file_listing import listing_digest
 from hipcheck.file_reading import read_bytes
 from hipcheck.index import ContentIndex
 from hipcheck.loader.records import Record, kind_of, read_records
 from hipcheck.rules.file_format import UNREADABLE
-from hipcheck.rules.registry import RULES, file_pass_named, selects
+from hipcheck.rules.registry import RULES, Check, file_pass_named, pass_name, selects
 from hipcheck.rules.suppression import apply_suppressions
 from hipcheck.run_result import RunResult
 from hipcheck.stages import Emitter, FileResult, RunSettings, Todo, enabled_rules, process_file, process_files
@@ -212,7 +213,7 @@ def cross_record_results(plan: Plan, files: PerFileResults, progress: bool) -> C
     summary, store = plan.summary, plan.store
     outside = index_key = ""
     if store is not None:
-        outside = _outside_key(plan.target.root, plan.config, plan.online)
+        outside = _outside_key(plan.target.root, plan.config, plan.online, plan.settings.index_checks)
         index_key = digest("\n".join([outside, *(f"{d}={h}" for d, h in sorted(files.digests.items()))]).encode())
     same_files = store is not None and set(files.digests) == set(summary.digests)
     unchanged = same_files and not files.fresh and index_key == summary.index_key
@@ -355,6 +356,8 @@ def cross_record_stage(
         index=index,
         verification=_verification(records, settings, plan, progress),
         notes=_file_notes(by_path, settings),
+        root=plan.target.root,
+        answers=_answers(records, settings, plan, progress),
     )
     emit = Emitter(settings.config, settings.enabled)
     for record in records:
@@ -386,6 +389,18 @@ def _verification(records: list[Record], settings: RunSettings, plan: Plan, prog
     return found
 
 
+def _answers(records: list[Record], settings: RunSettings, plan: Plan, progress: bool) -> dict[str, Mapping[str, Any]]:
+    """The outside answers the enabled cross-record checks declared they read (registry.reads_outside),
+    by check: asked of the network online; offline read from their cache file, when there is one."""
+    found: dict[str, Mapping[str, Any]] = {}
+    root, config = plan.target.root, settings.config
+    for check in settings.index_checks:
+        fetch, cache = check.reads.answers, check.reads.cache
+        if fetch is not None and (plan.online or (cache is not None and (root / cache(config)).exists())):
+            found[pass_name(check.fn)] = fetch(records, root, config, plan.online, progress)
+    return found
+
+
 def _file_notes(by_path: dict[str, FileResult], settings: RunSettings) -> dict[str, dict[str, Any]] | None:
     """What the per-file passes noted, by pass name and display path; None when they did not run."""
     if settings.muscle_index is None:
@@ -397,15 +412,21 @@ def _file_notes(by_path: dict[str, FileResult], settings: RunSettings) -> dict[s
     return notes
 
 
-def _outside_key(root: Path, config: Config, online: bool) -> str:
-    """The state of what cross-record checks read besides content files: the verification cache's digest
-    (its bytes, not its stat: a same-size copy with the old mtime must not replay old results)."""
+def _outside_key(root: Path, config: Config, online: bool, checks: list[Check]) -> str:
+    """The state of what cross-record checks read besides content files: the digests of the answer files
+    (the verification cache, and those the enabled checks declare; their bytes, not their stat: a
+    same-size copy with the old mtime must not replay old results), and the names of the files under
+    the root when an enabled check looks files up there (registry.reads_outside)."""
     if online:
         return ""  # online answers change without any file changing: never reuse
-    try:
-        return digest(read_bytes(root / config.online.cache))
-    except OSError:
-        return "none"
+    caches = []
+    for name in (config.online.cache, *(c.reads.cache(config) for c in checks if c.reads.cache is not None)):
+        try:
+            caches.append(digest(read_bytes(root / name)))
+        except OSError:
+            caches.append("none")
+    listing = f" files:{listing_digest(root)}" if any(c.reads.listing for c in checks) else ""
+    return " ".join(caches) + listing
 
 
 def _replay_holds(summary: Summary, fresh: dict[str, FileResult], outside: str) -> bool:

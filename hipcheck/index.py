@@ -16,7 +16,8 @@ T = TypeVar("T")
 # The fields of an exercise that cross-record checks read. Exercises are the bulk of a content root, so
 # after the per-file stage the index keeps only these (in worker replies, in the cache, in memory); the
 # checks that need more (muscle roles, prose) run in the per-file stage.
-EXERCISE_INDEX_FIELDS = frozenset({"id", "references"})
+# Prescription links and programme doses (hipcheck.rules.prescription_links, .programs) read the rest.
+EXERCISE_INDEX_FIELDS = frozenset({"id", "references", "progression", "regression", "level", "unilateral", "dosage"})
 
 
 class IndexFields(dict[str, Any]):

@@ -4,19 +4,21 @@ Plain values, importable without building the pydantic models: a run whose resul
 the cache never needs those.
 """
 
-KINDS = ("exercise", "muscle", "reference", "article")
+KINDS = ("exercise", "muscle", "reference", "article", "program")
 # A content root holds one folder per kind; the folder decides the kind.
 KIND_FOLDERS = {
     "exercises": "exercise",
     "muscles": "muscle",
     "references": "reference",
     "articles": "article",
+    "programs": "program",
 }
 KIND_SUFFIXES = {
     "exercise": (".yaml", ".yml"),
     "muscle": (".yaml", ".yml"),
     "reference": (".yaml", ".yml", ".json", ".bib"),  # a .bib here is read in place, entry by entry
     "article": (".md", ".markdown"),
+    "program": (".yaml", ".yml"),
 }
 # Bibliography files beside the articles (named in an article's `bibliography:`): read as references.
 BIBLIOGRAPHY_SUFFIXES = (".bib", ".json", ".yaml", ".yml")

@@ -1,4 +1,4 @@
-"""Pydantic models of the four record kinds: the single source of truth for `schemas/`.
+"""Pydantic models of the record kinds: the single source of truth for `schemas/`.
 
 Models describe *shape* only. Publishing policy (an article needs a reviewer, an exercise needs a
 dosage) lives in rules, so drafts still load and every gap gets its own precise message. Models
@@ -74,6 +74,11 @@ Equipment = Literal[
 
 EQUIPMENT: tuple[str, ...] = get_args(Equipment)
 
+Supervision = Literal["supervised", "unsupervised", "either"]
+Delivery = Literal["individual", "group", "either"]
+Setting = Literal["home", "gym", "clinic", "hospital", "outdoors", "pool", "workplace", "community", "other"]
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
 JointAction = Annotated[
     str,
     Field(
@@ -88,13 +93,54 @@ class RepRange(Strict):
     max: Count
 
 
+class Range(Strict):
+    min: float = Field(ge=0)
+    max: float = Field(ge=0)
+
+
+class Load(Strict):
+    value: float = Field(gt=0)
+    unit: Literal["kg", "lb"]
+
+
+class Intensity(Strict):
+    """How hard (FITT's I; CERT item 13). One mapping; give the forms that apply, usually one."""
+
+    rpe: Annotated[float, Field(ge=0, le=10)] | Range | None = Field(
+        None, description="Rating of perceived exertion on the 0-10 (CR10) scale, or a range such as {min: 6, max: 7}."
+    )
+    percent_1rm: Annotated[float, Field(gt=0, le=100)] | Range | None = Field(
+        None, description="Percent of the one-repetition maximum, or a range."
+    )
+    load: Load | None = Field(None, description="An external load: {value: 8, unit: kg}.")
+    heart_rate_zone: Annotated[int, Field(ge=1, le=5), BeforeValidator(_integral)] | None = Field(
+        None, description="Heart-rate zone, 1-5."
+    )
+    described: str | None = Field(
+        None, description="A described level: 'a medium-heavy band', 'a weight you could lift 2-3 more times'."
+    )
+
+
+Frequency = Annotated[
+    Count | RepRange, Field(description="Sessions per week: a count, or a range such as {min: 2, max: 3}.")
+]
+
+
 class Dosage(Strict):
+    """How much (CERT item 13: repetitions, sets, sessions, session and programme duration)."""
+
     sets: Count | None = None
     reps: Count | RepRange | None = Field(None, description="A count, or a range such as {min: 8, max: 10}.")
     hold_seconds: float | None = Field(None, gt=0)
     duration_seconds: float | None = Field(None, gt=0)
-    rest_seconds: float | None = Field(None, ge=0)
+    rest_seconds: float | None = Field(None, ge=0, description="Rest between sets, in seconds.")
     per_side: bool | None = Field(None, description="True when the reps, hold or duration apply to each side.")
+    frequency: Frequency | None = None
+    intensity: Intensity | None = None
+    tempo: str | None = Field(
+        None, description="Speed of each repetition: '3-1-1-0' (lower, pause, lift, pause; seconds) or described."
+    )
+    duration_weeks: Count | None = Field(None, description="How many weeks the exercise is prescribed for.")
 
 
 class MuscleRoles(Strict):
@@ -118,6 +164,84 @@ class Exercise(Strict):
     steps: list[str] = Field(default_factory=list)
     muscles: MuscleRoles | None = None
     dosage: Dosage | None = None
+    safety: list[str] = Field(default_factory=list)
+    references: list[ReferenceId] = Field(default_factory=list)
+    # Prescription beyond the dose: each field answers a CERT item (README, "Exercise prescription").
+    equipment_details: str | None = Field(
+        None, description="The equipment in detail: band resistance, bench height, load increments (CERT item 1)."
+    )
+    delivery: Delivery | None = Field(None, description="Performed individually or in a group (CERT item 3).")
+    supervision: Supervision | None = Field(None, description="Supervised or unsupervised (CERT item 4).")
+    adherence: str | None = Field(None, description="How adherence is recorded, e.g. an exercise diary (CERT item 5).")
+    progression: list[Slug] = Field(
+        default_factory=list, description="Ids of harder exercises to move on to (CERT item 7b)."
+    )
+    regression: list[Slug] = Field(default_factory=list, description="Ids of easier exercises to fall back to.")
+    progression_criteria: str | None = Field(None, description="When to progress: the decision rule (CERT item 7a).")
+    home_program: str | None = Field(None, description="The home-programme part, if any (CERT item 9).")
+    setting: list[Setting] = Field(default_factory=list, description="Where it is done (CERT item 12).")
+    contraindications: list[str] = Field(
+        default_factory=list, description="Who should not do it, or only with advice (no CERT item: safety)."
+    )
+    source: Source | None = Field(None, description="An imported record's origin, licence and authors.")
+
+
+class Source(Strict):
+    """Where an imported record came from, with the source's licence and authors (hipcheck import exercises)."""
+
+    dataset: str = Field(description="free-exercise-db, wger, ...")
+    id: str | None = Field(None, description="The entry's id in the dataset.")
+    license: str | None = Field(None, description="The entry's licence, e.g. CC-BY-SA 4.0; Unlicense.")
+    license_url: str | None = None
+    authors: list[str] = Field(default_factory=list, description="The entry's authors, as the dataset names them.")
+
+
+# --- programmes ------------------------------------------------------------------------------
+
+
+class ProgramExercise(Dosage):
+    """One exercise of a session: the exercise's id and, optionally, this programme's dose for it."""
+
+    exercise: Slug = Field(description="The id of an exercise record.")
+    notes: str | None = None
+
+
+class Session(Strict):
+    day: Annotated[int, Field(ge=1, le=7), BeforeValidator(_integral)] | Weekday = Field(
+        description="Day of the week: 1-7 or monday..sunday."
+    )
+    name: str | None = None
+    exercises: list[ProgramExercise] = Field(default_factory=list)
+
+
+class Phase(Strict):
+    name: str
+    weeks: Count | RepRange = Field(description="The weeks of the programme it spans: 3, or {min: 1, max: 4}.")
+    goal: str | None = None
+
+
+class Program(Strict):
+    """A programme: `programs/<id>.yaml`. Fields follow schema.org ExercisePlan where they overlap (README)."""
+
+    model_config = ConfigDict(title="hipcheck programme")
+
+    id: Slug
+    name: str
+    summary: str | None = Field(None, description="schema.org: description.")
+    level: Level | None = None
+    exercise_type: list[str] = Field(default_factory=list, description="schema.org: exerciseType.")
+    audience: str | None = Field(None, description="schema.org: audience.")
+    weeks: Count | None = Field(None, description="Programme length in weeks (schema.org: activityDuration).")
+    phases: list[Phase] = Field(default_factory=list)
+    progression: str | None = Field(
+        None, description="The progression rules (CERT item 7a; schema.org: additionalVariable)."
+    )
+    sessions: list[Session] = Field(
+        default_factory=list, description="The weekly schedule (schema.org: activityFrequency, by count)."
+    )
+    supervision: Supervision | None = None
+    setting: list[Setting] = Field(default_factory=list)
+    adherence: str | None = None
     safety: list[str] = Field(default_factory=list)
     references: list[ReferenceId] = Field(default_factory=list)
 
@@ -182,12 +306,23 @@ class Image(Strict):
 
 
 class AuthorEntry(BaseModel):
-    """An author as JOSS, Manubot and Quarto write one: a mapping with a name (and ORCID, affiliation, ...)."""
+    """An author or reviewer as a mapping: a name, and what readers need to judge them (JAMA benchmarks,
+    HONcode): credentials, affiliation, ORCID iD, role, conflicts of interest. JOSS, Manubot and Quarto
+    write authors so too."""
 
-    # Open: each renderer adds its own keys (orcid, affiliation, equal-contrib, corresponding, github, ...).
+    # Open: each renderer adds its own keys (equal-contrib, corresponding, github, ...). Affiliation stays
+    # open as well: JOSS writes an index (1, "1, 2"), Quarto a list of mappings.
     model_config = ConfigDict(strict=True, extra="allow", regex_engine="python-re")
 
-    name: str | dict[str, Any] = Field(description="The author's name; JOSS and Quarto allow {given, family} parts.")
+    name: str | dict[str, Any] = Field(description="The person's name; JOSS and Quarto allow {given, family} parts.")
+    credentials: str | list[str] | None = Field(
+        None, description="Qualifications and registrations, e.g. 'MD' or ['PT', 'DPT']."
+    )
+    orcid: str | None = Field(None, description="ORCID iD, bare or as an https://orcid.org/ URL (checked).")
+    role: str | None = Field(None, description="What the person did, e.g. 'medical reviewer'.")
+    conflicts: str | None = Field(
+        None, description="Conflicts of interest, in words; write 'none' when there are none."
+    )
 
 
 # Front-matter keys that document renderers read, accepted on an article with any value: hipcheck does not
@@ -236,16 +371,24 @@ class _ArticleFields(Strict):
     slug: Slug | None = None
     summary: str | None = None
     authors: list[str | AuthorEntry] = Field(
-        default_factory=list, description="Names, or JOSS/Manubot mappings with a `name`."
+        default_factory=list, description="Names, or mappings with a `name` (credentials, orcid, role, ...)."
     )
-    reviewed_by: list[str] = Field(default_factory=list)
+    reviewed_by: list[str | AuthorEntry] = Field(
+        default_factory=list, description="Names, or mappings with a `name` (credentials, orcid, role, ...)."
+    )
     published: IsoDate | None = None
     updated: IsoDate | None = None
     last_reviewed: IsoDate | None = None
     disclosure: str | None = None
+    disclaimer: str | None = Field(None, description="What the article is not (e.g. not a substitute for care).")
+    contact: str | None = Field(None, description="How readers reach the publisher or give feedback.")
+    sponsored: bool | None = Field(None, description="True when a sponsor paid for the article.")
     exercises: list[Slug] = Field(default_factory=list)
     images: list[Image] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
+    audience: Literal["patient", "professional"] | None = Field(
+        None, description="Who the article is written for: sets its reading-grade target (prose.reading-grade)."
+    )
 
 
 ARTICLE_FIELDS: frozenset[str] = frozenset(_ArticleFields.model_fields)
@@ -327,6 +470,7 @@ Reference.model_rebuild(force=True)
 
 MODELS: dict[str, type[BaseModel]] = {
     "exercise": Exercise,
+    "program": Program,
     "muscle": Muscle,
     "reference": Reference,
     "article": ArticleFrontMatter,

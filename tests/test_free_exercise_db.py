@@ -1,6 +1,6 @@
 """free-exercise-db (tests/data/free-exercise-db/exercises.json, 873 real exercises) through the real engine.
 
-The records are converted into hipcheck exercises (hipcheck.free_exercise_db), with content/'s muscle
+The records are converted into hipcheck exercises (hipcheck.exercise_import), with content/'s muscle
 records plus the coarse mapping as their vocabulary, written into a scratch content root and checked.
 Pinned: nothing crashes, every coarse muscle name resolves, and the corpus's real defects are found:
 records with no (or one) instruction, a muscle listed as primary and secondary, and a primary muscle
@@ -19,7 +19,7 @@ import yaml
 
 import hipcheck.rules.prose  # noqa: F401  (registers HC601-HC612 until hipcheck.rules imports them)
 from hipcheck.engine import RunResult, check_paths
-from hipcheck.free_exercise_db import COARSE_MUSCLES, Converted, convert, derive_actions, files
+from hipcheck.exercise_import import COARSE_MUSCLES, Converted, convert, derive_actions, files
 from hipcheck.vocabulary import Vocabulary
 
 from helpers import REPO, TODAY, write_tree

@@ -40,6 +40,10 @@ source-max-age = 0
 [reference-required-fields]
 article-journal = ["author", "container-title", "issued"]
 webpage = ["URL"]
+
+# Written for researchers, not patients: the professional reading-grade target (HC701-HC703).
+[prose]
+audience = "professional"
 """
 # A Manubot manuscript besides: its parts have no front matter (HC005; Manubot reads metadata.yaml), and
 # Manubot fetches the reference of every `@doi:`/`@pmid:`/`@arxiv:`/`@url:`/`@tag:` citation when it
@@ -60,6 +64,37 @@ def _manubot_root(tmp_path: Path, source: str) -> Path:
     return root
 
 
+# The corpus keeps the manuscripts' text, not their figures. Each figure a manuscript shows is in its
+# repository at the commit SOURCES.md names, beside the manuscript (`git ls-tree -r` of that snapshot; for
+# deep-review and dryft, the repository index): the root gets an empty file in its place, so the image
+# rules check the manuscript as it is published (its `images/` folder beside the parts, for Manubot).
+FIGURES: dict[str, list[str]] = {
+    "dryft-joss": ["example_JOSS.png", "steps.png"],  # documentation/JOSS_submission/
+    "pyomeca-joss": [  # docs/paper/fig/
+        f"fig/{name}.pdf"
+        for name in (
+            "biomech-data",
+            "object-creation",
+            "data-processing",
+            "ex-1-raw",
+            "ex-2-processed",
+            "ex-3-aggr",
+            "ex-4-box",
+            "ex-5-corr",
+        )
+    ],
+    "quarto-showcase": ["images/la-palma-map.png", "images/reservoirs.png"],
+    "try-manubot": [f"images/{name}.svg" for name in ("orcid", "github", "twitter", "mastodon")],  # content/images/
+    "deep-review": ["images/orcid.svg", "images/biotm.png"],  # content/images/
+}
+
+
+def _add_figures(root: Path, source: str) -> None:
+    for figure in FIGURES.get(source, []):
+        (root / "articles" / figure).parent.mkdir(parents=True, exist_ok=True)
+        (root / "articles" / figure).write_bytes(b"")
+
+
 def _root(tmp_path: Path, source: str) -> Path:
     if source in MANUBOT:
         root = _manubot_root(tmp_path, source)
@@ -69,6 +104,7 @@ def _root(tmp_path: Path, source: str) -> Path:
         root = _manuscript_root(tmp_path, source, manuscript, bibliography)
         config = MANUSCRIPT_CONFIG
     (root / "hipcheck.toml").write_text(config, encoding="utf-8")
+    _add_figures(root, source)
     return root
 
 
@@ -92,9 +128,15 @@ JSON = "references/manual-references.json"
 # (path, line, code, a fragment of the message), sorted as the findings are.
 EXPECTED: dict[str, list[tuple[str, int, str, str]]] = {
     # 7 entries; 9 citations of 7 keys: every key resolves, every entry is cited.
-    "dryft-joss": [],
+    "dryft-joss": [
+        # "the average (± SD) force": SD is never written out (a journal's list may waive it; the file does not).
+        ("articles/paper.md", 55, "HC720", "'SD' is never defined"),
+    ],
     # 11 entries; 17 citations of 11 keys, all resolved, every entry cited.
-    "pyomeca-joss": [],
+    "pyomeca-joss": [
+        # "the [static documentation and API reference](...)": API is never written out.
+        ("articles/paper.md", 56, "HC720", "'API' is never defined"),
+    ],
     "quarto-showcase": [
         # 1 entry, `marrero2019`, cited twice (the other 4 keys are Quarto cross-references). Its
         # `pages = {},` is an empty field: the page range (or article number) was lost, and Pandoc
@@ -102,7 +144,13 @@ EXPECTED: dict[str, list[tuple[str, int, str, str]]] = {
         ("articles/references.bib", 1, "HC503", "page is empty"),
     ],
     # 2 entries; 2 citations, one of each.
-    "shorts-sprint": [],
+    "shorts-sprint": [
+        # One 45-word sentence ("The differences look obvious since ... cannot be seen so easily."): grade 20.
+        ("articles/sprint-corrections.md", 139, "HC702", "grade 20.3, more than 3 above the target 16"),
+        # "Particularly large difference can be seen for TAU, MAC, and PMAX": TAU and MAC are written out
+        # earlier, PMAX never is (only the code says what it is: `true_PMAX = (true_MSS * true_MAC) / 4`).
+        ("articles/sprint-corrections.md", 194, "HC720", "'PMAX' is never defined"),
+    ],
     # 39 entries; 79 citations of 38 keys.
     "locomotion-grf-acc": [
         # `@article{Diniz-Sousa2020,` is in the bibliography but manuscript.Rmd never cites it.
@@ -113,6 +161,13 @@ EXPECTED: dict[str, list[tuple[str, int, str, str]]] = {
         # Veras2021a is an `@article` with no journal: its DOI 10.5281/zenodo.5035522 is a Zenodo software
         # release (the impactr R package), so the entry type is wrong.
         (BIB, 381, "HC505", "article-journal reference has no container-title"),
+        # Three paragraphs far above even a professional target: one sentence of 56 words (line 159), one
+        # of 47 (line 167), and a numbered list of advantages written as one sentence of 161 words (line 297).
+        ("articles/manuscript.md", 159, "HC702", "longest sentence 56 words"),
+        ("articles/manuscript.md", 167, "HC702", "longest sentence 47 words"),
+        # "(... kg·m^-2^, X̄±SD)": SD is never written out.
+        ("articles/manuscript.md", 173, "HC720", "'SD' is never defined"),
+        ("articles/manuscript.md", 297, "HC702", "longest sentence 161 words"),
     ],
     # 1 BibTeX entry (imported) and 1 CSL-JSON item; 18 citations of 17 keys (15 by identifier, one a
     # Jinja `@{{...}}` expression, which is not a citation).
@@ -288,3 +343,41 @@ def test_never_cited_needs_something_that_cites(tmp_path: Path, citing: dict[str
     write_tree(tmp_path, {**references, **citing})
     result = check_paths([str(tmp_path)], cwd=tmp_path, today=TODAY, select=["HC501"], cache=False)
     assert [d.related for d in result.diagnostics] == [(f"reference:{key}",) for key in unused]
+
+
+# Issue 13's requirements (off by default) as a health site would turn them on. A journal manuscript has no
+# disclaimer or contact field (Quarto's corresponding author's email is a contact route), and JOSS authors
+# declare conflicts in the paper, not the front matter: policy findings, every one true of the file. The six
+# ORCID iDs in the JOSS and Quarto front matter are valid (invalid-orcid, nonstandard-orcid: none).
+EDITORIAL_POLICY = """\
+require-reviewer-credentials = true
+require-disclaimer = true
+require-contact = true
+require-conflicts = true
+"""
+EDITORIAL_EXPECTED: dict[str, list[str]] = {
+    "deep-review": [],  # Manubot parts have no front matter (metadata.yaml holds it)
+    "try-manubot": [],
+    "dryft-joss": ["HC743", "HC744", "HC745"],
+    "pyomeca-joss": ["HC743", "HC744", "HC745", "HC745", "HC745"],
+    "locomotion-grf-acc": ["HC743", "HC744"],
+    "quarto-showcase": ["HC743"],
+    "shorts-sprint": ["HC743", "HC744"],
+}
+
+
+@pytest.mark.parametrize("source", sorted(EDITORIAL_EXPECTED))
+def test_editorial_requirements_on_the_manuscripts(tmp_path: Path, source: str) -> None:
+    root = _root(tmp_path, source)
+    config = root / "hipcheck.toml"
+    config.write_text(EDITORIAL_POLICY + config.read_text("utf-8"), encoding="utf-8")
+    result = check_paths([str(root)], cwd=root, today=TODAY, cache=False, select=["HC73", "HC74", "HC75"])
+    assert sorted(d.code for d in result.diagnostics) == EDITORIAL_EXPECTED[source]
+
+
+def test_a_manuscripts_missing_figures_are_reported(tmp_path: Path) -> None:
+    """Without the figures (as the corpus keeps it), every figure the manuscript shows is reported missing."""
+    root = _root(tmp_path, "pyomeca-joss")
+    shutil.rmtree(root / "articles" / "fig")
+    missing = [d for d in check_paths([str(root)], cwd=root, today=TODAY, cache=False).diagnostics if d.code == "HC762"]
+    assert sorted(d.message.split("'")[1] for d in missing) == sorted(FIGURES["pyomeca-joss"])

@@ -1,6 +1,7 @@
-"""The online answers cache: what doi.org, Crossref and PubMed said, a JSON file in the content
-repository, reviewed and committed like content (unlike the user-folder caches, hipcheck.caching.files,
-its layout is for people: indented, sorted, with an `about` line).
+"""The online answers caches: what doi.org, Crossref and PubMed said (`AnswerCache`) and what the hosts
+of external links said (hipcheck.online.links.LinkAnswers), each a JSON file in the content repository
+(`AnswerFile`), reviewed and committed like content (unlike the user-folder caches,
+hipcheck.caching.files, its layout is for people: indented, sorted, with an `about` line).
 
 Sorted keys and a stable layout keep its diffs small; it is written atomically so an interrupted run
 never leaves half a file. A cache that cannot be read is treated as empty (and the user is told): it
@@ -16,8 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, Self, TypeVar
 
 from hipcheck.caching.codec import strict_json
 from hipcheck.file_reading import FileTooLarge, read_bytes
@@ -26,7 +28,7 @@ from hipcheck.online.questions import question
 from hipcheck.online.results import Result, shown
 from hipcheck.online.settings import OnlineSettings
 
-VERSION = 1
+VERSION = 1  # of the verification answers file
 ABOUT = (
     "hipcheck online verification results (hipcheck check --online), keyed by identifier; each aspect "
     "records the service asked, the URL asked and when. Review changes like content; delete an entry "
@@ -36,48 +38,115 @@ MAX_ANSWERS_BYTES = 64 * 1024 * 1024  # some 200,000 entries; a larger file is n
 CLOCK_SKEW = dt.timedelta(days=1)  # a check this far "in the future" is a clock's error, not a forgery
 SHOWN_KEYS = 3  # entry keys named in a problem message
 
+T = TypeVar("T")
 
-class AnswerCache:
-    def __init__(self, path: Path, entries: dict[str, Result] | None = None) -> None:
+
+class AnswerFile(Generic[T]):
+    """A committed file of online answers, `{"about": ..., "version": N, "entries": {key: answer}}`: read
+    bounded and strictly (an entry its subclass cannot decode is dropped and named), written sorted and
+    atomically. Subclasses say what it holds (`WHAT`, `ABOUT`, `VERSION`, `MAX_BYTES`) and how an
+    answer is read and written (`decode`, `encode`)."""
+
+    WHAT = "answers file"  # in messages: "cannot read the {WHAT}"
+    ABOUT = ""
+    VERSION = 1
+    MAX_BYTES = MAX_ANSWERS_BYTES
+    MALFORMED = "malformed"  # how a dropped undecodable entry is named: "ignored 2 {MALFORMED} entries"
+
+    def __init__(self, path: Path, entries: dict[str, T] | None = None) -> None:
         self.path = path
-        self.entries: dict[str, Result] = entries or {}
+        self.entries: dict[str, T] = entries or {}
         self.problems: list[str] = []  # what was wrong with the file when it was read
 
     @classmethod
-    def load(cls, path: Path) -> AnswerCache:
+    def decode(cls, key: str, value: Any) -> T:
+        """An entry as read; raise KeyError, TypeError, ValueError or OverflowError when it is malformed."""
+        raise NotImplementedError
+
+    @classmethod
+    def encode(cls, answer: T) -> Any:
+        raise NotImplementedError
+
+    @classmethod
+    def load(cls, path: Path) -> Self:
         cache = cls(path)
         try:
-            text = read_bytes(path, MAX_ANSWERS_BYTES).decode("utf-8")  # a regular file only: no FIFO to hang on
+            text = read_bytes(path, cls.MAX_BYTES).decode("utf-8")  # a regular file only: no FIFO to hang on
         except FileNotFoundError:
             return cache
         except FileTooLarge:
-            limit = f"{MAX_ANSWERS_BYTES // (1024 * 1024)} MiB"
-            cache.problems.append(f"{path}: the verification cache is larger than {limit}; treating it as empty")
+            limit = f"{cls.MAX_BYTES // (1024 * 1024)} MiB"
+            cache.problems.append(f"{path}: the {cls.WHAT} is larger than {limit}; treating it as empty")
             return cache
         except (OSError, UnicodeDecodeError) as error:
-            cache.problems.append(f"{path}: cannot read the verification cache ({_why(error)}); treating it as empty")
+            cache.problems.append(f"{path}: cannot read the {cls.WHAT} ({_why(error)}); treating it as empty")
             return cache
         try:
             data = strict_json(text)
         except (ValueError, RecursionError) as error:
             why = "nested too deeply" if isinstance(error, RecursionError) else str(error)
-            cache.problems.append(f"{path}: the verification cache is not valid JSON ({why}); treating it as empty")
+            cache.problems.append(f"{path}: the {cls.WHAT} is not valid JSON ({why}); treating it as empty")
             return cache
-        if not isinstance(data, dict) or data.get("version") != VERSION or not isinstance(data.get("entries"), dict):
+        entries = data.get("entries") if isinstance(data, dict) else None
+        if not isinstance(data, dict) or data.get("version") != cls.VERSION or not isinstance(entries, dict):
             cache.problems.append(
-                f"{path}: not a version {VERSION} verification cache (no 'version' and 'entries'); treating it as empty"
+                f"{path}: not a version {cls.VERSION} {cls.WHAT} (no 'version' and 'entries'); treating it as empty"
             )
             return cache
         bad: list[str] = []
         why = ""
-        for key, value in data["entries"].items():
+        for key, value in entries.items():
             try:
-                cache.entries[key] = Result.from_json(key, value)
+                cache.entries[key] = cls.decode(key, value)
             except (KeyError, TypeError, ValueError, OverflowError) as error:
                 bad.append(key)
                 why = why or shown(str(error), 120)
-        cache._dropped(bad, "malformed cache", f" (first: {why})" if why else "")
+        cache._dropped(bad, cls.MALFORMED, f" (first: {why})" if why else "")
         return cache
+
+    def drop_future(self, now: dt.datetime, checked: Callable[[T], dt.datetime]) -> None:
+        """Drop the entries whose answer (`checked`) came after `now` (beyond a clock's error): forged."""
+        future = [key for key, answer in self.entries.items() if checked(answer) > now + CLOCK_SKEW]
+        for key in future:
+            del self.entries[key]
+        self._dropped(future, "", " checked in the future")
+
+    def _dropped(self, keys: list[str], what: str, why: str) -> None:
+        if keys:
+            named = ", ".join(shown(k) for k in keys[:SHOWN_KEYS]) + (", ..." if len(keys) > SHOWN_KEYS else "")
+            entries = f"entr{'y' if len(keys) == 1 else 'ies'}"
+            what = f"{what} {entries}" if what else entries
+            self.problems.append(f"{self.path}: ignored {len(keys)} {what}{why}: {named}")
+
+    def render(self) -> str:
+        document: dict[str, Any] = {
+            "about": self.ABOUT,
+            "version": self.VERSION,
+            "entries": {key: self.encode(self.entries[key]) for key in sorted(self.entries)},
+        }
+        return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(self.path, self.render(), mode=mode_of(self.path))
+
+
+class AnswerCache(AnswerFile[Result]):
+    """What doi.org, Crossref and PubMed said about the references' identifiers."""
+
+    WHAT = "verification cache"
+    ABOUT = ABOUT
+    VERSION = VERSION
+    MAX_BYTES = MAX_ANSWERS_BYTES
+    MALFORMED = "malformed cache"
+
+    @classmethod
+    def decode(cls, key: str, value: Any) -> Result:
+        return Result.from_json(key, value)
+
+    @classmethod
+    def encode(cls, answer: Result) -> Any:
+        return answer.to_json()
 
     def vet(self, settings: OnlineSettings, now: dt.datetime) -> None:
         """Drop the entries that do not answer this configuration's questions, or were verified in the future."""
@@ -96,24 +165,6 @@ class AnswerCache:
             del self.entries[key]
         self._dropped(foreign, "cache", " whose question is not what this configuration asks (service and URL)")
         self._dropped(future, "cache", " verified in the future")
-
-    def _dropped(self, keys: list[str], what: str, why: str) -> None:
-        if keys:
-            named = ", ".join(shown(k) for k in keys[:SHOWN_KEYS]) + (", ..." if len(keys) > SHOWN_KEYS else "")
-            entries = f"entr{'y' if len(keys) == 1 else 'ies'}"
-            self.problems.append(f"{self.path}: ignored {len(keys)} {what} {entries}{why}: {named}")
-
-    def render(self) -> str:
-        document: dict[str, Any] = {
-            "about": ABOUT,
-            "version": VERSION,
-            "entries": {key: self.entries[key].to_json() for key in sorted(self.entries)},
-        }
-        return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-    def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(self.path, self.render(), mode=mode_of(self.path))
 
 
 def _why(error: BaseException) -> str:

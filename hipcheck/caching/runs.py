@@ -4,8 +4,9 @@ A second run over unchanged content should cost little more than listing the fil
 imports the engine, the rules or the models, it looks for the result of the same invocation (same
 version, working directory, paths and date) and checks every input it recorded: each content file's
 size, modification and change times and inode (trusted only when older than the record, as git does),
-the files that could hold configuration (also the absent ones: a new `hipcheck.toml` counts), and the
-file listing of each content root. Anything different, and the run goes through the engine, which has
+the files that could hold configuration (also the absent ones: a new `hipcheck.toml` counts), the
+answer files the checks read (hipcheck.rules.registry.reads_outside), and the file listing of each
+content root (every file's name, images and the like too, when a check looks files up there). Anything different, and the run goes through the engine, which has
 its own caches. The record is in the caches' one envelope in the user's cache folder
 (hipcheck.caching.files), read strictly: anything of a doubtful shape means a real run.
 """
@@ -34,6 +35,7 @@ from hipcheck.caching.files import (
     stat_of,
 )
 from hipcheck.discovery import walk
+from hipcheck.file_listing import listing_digest
 from hipcheck.file_writing import write_atomically
 from hipcheck.run_result import RunResult
 
@@ -70,8 +72,8 @@ def replay(paths: list[str], cwd: Path, today: dt.date, options: tuple[str, ...]
             if now is not None and max(now[1], now[2]) >= limit:
                 return None
         for entry in items(record.get("roots")):
-            root, listing = items(entry, 2)
-            if _listing(Path(text(root))) != listing:
+            root, listing, names = items(entry, 3)
+            if _listing(Path(text(root))) != listing or (names and listing_digest(Path(text(root))) != names):
                 return None
         return run_result_in(record.get("result"))
     except Invalid:
@@ -82,12 +84,15 @@ def remember(paths: list[str], cwd: Path, today: dt.date, result: RunResult, opt
     """Record a finished run's result and everything it read (called after a full engine run)."""
     from hipcheck.config import load_config
     from hipcheck.engine import plan_targets
+    from hipcheck.rules.registry import CHECKS  # the engine has registered every rule
 
+    reads = [check.reads for check in CHECKS]
     inputs: dict[str, Stat | None] = {}
-    roots: list[tuple[str, str]] = []
+    roots: list[tuple[str, str, str]] = []
     for target in plan_targets(paths, cwd):
         root = target.root
-        roots.append((str(root), _listing(root)))
+        names = listing_digest(root) if any(r.listing for r in reads) else ""
+        roots.append((str(root), _listing(root), names))
         for relative, _ in walk(root):
             full = os.path.join(root, relative)
             inputs[full] = stat_of(full)
@@ -97,7 +102,8 @@ def remember(paths: list[str], cwd: Path, today: dt.date, result: RunResult, opt
             for directory in (folder, *folder.parents):
                 for name in CONFIG_NAMES:
                     inputs[str(directory / name)] = stat_of(str(directory / name))
-        for name in (*extra, str(root / config.online.cache)):
+        answers = [str(root / r.cache(config)) for r in reads if r.cache is not None]
+        for name in (*extra, str(root / config.online.cache), *answers):
             inputs[name] = stat_of(name)
     key = _key(paths, cwd, today, options)
     record = {

@@ -19,7 +19,8 @@ import threading
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -344,6 +345,16 @@ class _BoundedBackend(httpcore.NetworkBackend):
 
     def sleep(self, seconds: float) -> None:
         self._backend.sleep(seconds)
+
+
+@contextmanager
+def time_bound(seconds: float) -> Iterator[None]:
+    """Within the block, this thread's requests on a bounded transport end within `seconds` in all."""
+    _request_ends.at = time.monotonic() + seconds
+    try:
+        yield
+    finally:
+        _request_ends.at = None
 
 
 def bounded_transport(proxy: str | None = None) -> httpx.HTTPTransport:

@@ -229,10 +229,6 @@ def _filled(value: Any) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
-def _list_filled(value: Any) -> bool:
-    return isinstance(value, list) and any(_filled(v) for v in value)
-
-
 def _named(value: Any) -> bool:
     """A name as authors write one: text, or a mapping with a `name` (JOSS, Manubot, Quarto)."""
     if isinstance(value, dict):
@@ -266,9 +262,12 @@ def check_metadata(record: Record, ctx: Context) -> Iterator[Finding]:
 @record_check(MISSING_REVIEW)
 def check_review(record: Record, ctx: Context) -> Iterator[Finding]:
     data = record.data
-    if not _list_filled(data.get("reviewed_by")):
+    reviewers = data.get("reviewed_by")
+    if not (isinstance(reviewers, list) and any(_named(v) for v in reviewers)):  # names or {name, credentials}
         yield Finding("article has no reviewer: add 'reviewed_by' to the front matter", record.span(("reviewed_by",)))
-    if not _filled(data.get("last_reviewed")):
+    # A date in the wrong form (a bare year, 2020) is the schema's to report: the article has a review date.
+    reviewed = data.get("last_reviewed")
+    if not (_filled(reviewed) or (isinstance(reviewed, int) and not isinstance(reviewed, bool))):
         yield Finding(
             "article has no review date: add 'last_reviewed' to the front matter", record.span(("last_reviewed",))
         )

@@ -14,7 +14,7 @@ import difflib
 import inspect
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from hipcheck.diagnostics import Finding, Severity
 
 if TYPE_CHECKING:
+    from hipcheck.config import Config
     from hipcheck.context import Context
     from hipcheck.index import ContentIndex
     from hipcheck.loader.records import Record
@@ -102,6 +103,20 @@ class FilePass:
     records_of: Callable[[Any], Iterable[Record]] = _no_records  # records a note refers to (to place findings)
 
 
+AnswersFn = Callable[["list[Record]", Path, "Config", bool, bool], Mapping[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class OutsideReads:
+    """What a cross-record check reads besides the content files (see `reads_outside`)."""
+
+    # Answers from outside: `fn(records, root, config, online, progress)`, by key; asked for only when
+    # one of the check's rules is enabled, and offline only when `cache` exists.
+    answers: AnswersFn | None = None
+    cache: Callable[[Config], str] | None = None  # the root-relative file the answers are kept in
+    listing: bool = False  # the names of the files under the content root (it looks files up there)
+
+
 @dataclass(frozen=True, slots=True)
 class Check:
     scope: Literal["record", "index"]
@@ -115,6 +130,7 @@ class Check:
     # A record check that reads the online verification results (Context.verification): it runs in the
     # cross-record stage, once they are in, and its rules' being enabled is what asks for them.
     reads_verification: bool = False
+    reads: OutsideReads = OutsideReads()  # what else it reads from outside the files (see reads_outside)
 
     @property
     def kinds(self) -> frozenset[str] | None:
@@ -201,6 +217,24 @@ def file_pass(
         return fn
 
     return register
+
+
+def reads_outside(
+    check: IndexCheckFn,
+    *,
+    answers: AnswersFn | None = None,
+    cache: Callable[[Config], str] | None = None,
+    listing: bool = False,
+) -> None:
+    """Declare what an index check registered before it reads besides the content files: online answers
+    (`answers`, kept in the root-relative file `cache(config)`), the names of the files under the content
+    root (`listing`). The engine asks for the answers when one of the check's rules is enabled and hands
+    them over as `ctx.answers_for(check)`; it keys the check's cached results on the cache file's bytes
+    and on the listing, so that a changed answer or an added file is seen by the next run."""
+    position = next((i for i, c in enumerate(CHECKS) if c.fn is check and c.scope == "index"), None)
+    if position is None:
+        raise ValueError(f"{check.__qualname__} is not a registered index check")
+    CHECKS[position] = replace(CHECKS[position], reads=OutsideReads(answers, cache, listing))
 
 
 def pass_name(check: Callable[..., Any]) -> str:

@@ -1,0 +1,549 @@
+"""Import an open exercise library as hipcheck exercise records: `hipcheck import exercises FILE --from ...`.
+
+Two sources: free-exercise-db (yuhonas/free-exercise-db, Unlicense: a JSON list of records with
+`primaryMuscles`, `secondaryMuscles`, `instructions`, ...) and wger (wger.de's exerciseinfo API: a
+JSON page with `results`, each with `translations`, `muscles`/`muscles_secondary` and a licence and
+author per entry). Muscle names are mapped onto the content root's muscle Vocabulary (`map_muscle`):
+the name itself, or the anatomical names a dataset's coarse name stands for (`SOURCE_NAMES`), each
+looked up as a name, synonym or alias; whatever does not resolve to one record is reported with why.
+Licences and authors are kept in each record's `source`.
+
+Below the importer: the converter the free-exercise-db corpus test uses.
+
+Convert free-exercise-db records (yuhonas/free-exercise-db, Unlicense) into hipcheck exercise records.
+
+free-exercise-db tags exercises with 17 coarse muscle names ("glutes", "abductors", "lower back", ...).
+The hip ones map onto the vocabulary as aliases of its groups: "glutes", "hamstrings" and
+"quadriceps" already are names or aliases of `gluteal-muscles`, `hamstrings` and `quadriceps`;
+"abductors" and "adductors" become aliases of `hip-abductors` and `hip-adductors`. The others (chest,
+lats, calves, ...) name no hip muscle: for them the converter makes coarse group records, id
+`coarse-<name>`, with no members, actions or ontology ids, and a note saying what they are. These
+records belong in a scratch vocabulary (a test's), never in `content/`.
+
+Joint actions are read from exercise names that state them ("Cable Hip Adduction" -> hip-adduction,
+"Thigh Abductor" -> hip-abduction, "Leg Extensions" -> knee-extension, "Leg Curl" -> knee-flexion);
+nothing else is guessed.
+
+The converter takes the records as data; hipcheck never needs the free-exercise-db file to run.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+if TYPE_CHECKING:
+    from hipcheck.vocabulary import Vocabulary
+
+COARSE_MUSCLES: tuple[str, ...] = (
+    "abdominals",
+    "abductors",
+    "adductors",
+    "biceps",
+    "calves",
+    "chest",
+    "forearms",
+    "glutes",
+    "hamstrings",
+    "lats",
+    "lower back",
+    "middle back",
+    "neck",
+    "quadriceps",
+    "shoulders",
+    "traps",
+    "triceps",
+)
+# Coarse names of hip groups the vocabulary records under another name.
+HIP_GROUP_ALIASES: dict[str, str] = {"abductors": "hip-abductors", "adductors": "hip-adductors"}
+COARSE_PREFIX = "coarse-"
+
+EQUIPMENT = {
+    "barbell": "barbell",
+    "dumbbell": "dumbbell",
+    "cable": "cable",
+    "machine": "machine",
+    "other": "other",
+    "body only": "none",
+    "bands": "band",
+    "kettlebells": "kettlebell",
+    "e-z curl bar": "ez-bar",
+    "medicine ball": "medicine-ball",
+    "exercise ball": "exercise-ball",
+    "foam roll": "foam-roller",
+}
+LEVELS = {"beginner": "beginner", "intermediate": "intermediate", "expert": "advanced"}
+
+_MOVES = r"(?P<move>flexion|extension|abduction|adduction|(?:internal|external)[ -]rotation)s?"
+_JOINT_ACTION = re.compile(rf"\b(?P<joint>hip|knee|ankle|elbow|shoulder|wrist|trunk|spine|neck)s?[ -]+{_MOVES}\b", re.I)
+_THIGH_MACHINE = re.compile(r"\bthigh[ -]+(?P<move>abduct|adduct)(?:or|ion)s?\b", re.I)
+_LEG_MACHINE = (
+    (re.compile(r"\bleg[ -]+extensions?\b", re.I), "knee-extension"),
+    (re.compile(r"\bleg[ -]+curls?\b", re.I), "knee-flexion"),
+)
+_JOINTS = {"spine": "trunk"}
+
+
+def derive_actions(name: str) -> list[str]:
+    """Joint actions an exercise's name states, kebab-case, in the order they appear."""
+    found: dict[int, str] = {}
+    for match in _JOINT_ACTION.finditer(name):
+        joint = _JOINTS.get(match.group("joint").lower(), match.group("joint").lower())
+        move = re.sub(r"[ -]+", "-", match.group("move").lower())
+        found[match.start()] = f"{joint}-{move}"
+    for match in _THIGH_MACHINE.finditer(name):
+        found[match.start()] = f"hip-{match.group('move').lower()}ion"
+    for pattern, action in _LEG_MACHINE:
+        for match in pattern.finditer(name):
+            found[match.start()] = action
+    return list(dict.fromkeys(found[k] for k in sorted(found)))
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "exercise"
+
+
+def coarse_group(name: str) -> dict[str, Any]:
+    return {
+        "id": COARSE_PREFIX + slug(name),
+        "kind": "group",
+        "name": name,
+        "notes": (
+            f"Coarse muscle name '{name}' from free-exercise-db, made by hipcheck's converter: not an "
+            "anatomical record, so no members, actions or ontology ids."
+        ),
+    }
+
+
+def coarse_vocabulary(muscles: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The muscle records plus what the coarse names need: aliases on hip groups, coarse groups for the rest."""
+    records = [copy.deepcopy(dict(m)) for m in muscles]
+    by_id = {r.get("id"): r for r in records}
+    for name, target in HIP_GROUP_ALIASES.items():
+        record = by_id.get(target)
+        if record is not None and name not in record.setdefault("aliases", []):
+            record["aliases"].append(name)
+    from hipcheck.vocabulary import Vocabulary
+
+    vocabulary = Vocabulary.from_data(records)
+    records.extend(coarse_group(name) for name in COARSE_MUSCLES if _resolve(vocabulary, name) is None)
+    return records
+
+
+def _resolve(vocabulary: Vocabulary, name: str) -> str | None:
+    term = vocabulary.lookup(name)
+    return term.id if term is not None else None
+
+
+@dataclass
+class Converted:
+    muscles: list[dict[str, Any]]
+    exercises: list[dict[str, Any]]
+    unresolved: dict[str, int] = field(default_factory=dict)  # coarse name -> how many uses did not resolve
+    source_ids: dict[str, str] = field(default_factory=dict)  # hipcheck id -> free-exercise-db id
+
+
+def convert_exercise(raw: Mapping[str, Any], exercise_id: str, resolve: Any) -> tuple[dict[str, Any], list[str]]:
+    """One free-exercise-db record as a hipcheck exercise; also the muscle names that did not resolve."""
+    unresolved: list[str] = []
+
+    def ids(names: Any) -> list[str]:
+        found = []
+        for name in names if isinstance(names, list) else []:
+            resolved = resolve(name) if isinstance(name, str) else None
+            if resolved is None:
+                unresolved.append(str(name))
+            elif resolved not in found:
+                found.append(resolved)
+        return found
+
+    record: dict[str, Any] = {"id": exercise_id, "name": str(raw.get("name") or exercise_id)}
+    level = LEVELS.get(str(raw.get("level")))
+    if level:
+        record["level"] = level
+    equipment = EQUIPMENT.get(str(raw.get("equipment")))
+    if equipment:
+        record["equipment"] = [equipment]
+    actions = derive_actions(record["name"])
+    if actions:
+        record["actions"] = actions
+    record["steps"] = [s for s in raw.get("instructions") or [] if isinstance(s, str)]
+    record["muscles"] = {"primary": ids(raw.get("primaryMuscles")), "secondary": ids(raw.get("secondaryMuscles"))}
+    return record, unresolved
+
+
+def convert(raw_records: Iterable[Mapping[str, Any]], muscles: Iterable[Mapping[str, Any]]) -> Converted:
+    """Every record, with the vocabulary (content's muscles plus the coarse mapping) they refer to."""
+    from hipcheck.vocabulary import Vocabulary
+
+    vocabulary_records = coarse_vocabulary(muscles)
+    vocabulary = Vocabulary.from_data(vocabulary_records)
+    converted = Converted(vocabulary_records, [])
+    taken: set[str] = set()
+    for raw in raw_records:
+        base = slug(str(raw.get("id") or raw.get("name") or "exercise"))
+        exercise_id, n = base, 1
+        while exercise_id in taken:
+            n += 1
+            exercise_id = f"{base}-{n}"
+        taken.add(exercise_id)
+        record, unresolved = convert_exercise(raw, exercise_id, lambda name: _resolve(vocabulary, name))
+        for name in unresolved:
+            converted.unresolved[name] = converted.unresolved.get(name, 0) + 1
+        converted.exercises.append(record)
+        converted.source_ids[exercise_id] = str(raw.get("id"))
+    return converted
+
+
+def to_yaml(record: Mapping[str, Any]) -> str:
+    return str(yaml.safe_dump(dict(record), sort_keys=False, allow_unicode=True, width=100))
+
+
+def files(converted: Converted) -> dict[str, str]:
+    """Relative path -> YAML text, for a content root holding the converted corpus and its vocabulary."""
+    tree = {f"muscles/{m['id']}.yaml": to_yaml(m) for m in converted.muscles}
+    tree.update({f"exercises/{e['id']}.yaml": to_yaml(e) for e in converted.exercises})
+    return tree
+
+
+# --- the importer ----------------------------------------------------------------------------------
+
+# A dataset's coarse muscle name -> the names it stands for, tried in order after the name itself; the
+# vocabulary decides whether it holds them. Each anatomical name is an Uberon label or EXACT synonym
+# (release 2024-09-03): quadriceps femoris, gluteal muscle, latissimus dorsi, trapezius, biceps brachii,
+# triceps brachii, triceps surae (the calf's gastrocnemius and soleus), abdominal muscle. "abductors" and
+# "adductors" are free-exercise-db's leg groups, the hip's functional groups (as the corpus converter
+# below has it). Region words (chest, shoulders, middle back, lower back, neck, forearms) name no one
+# muscle or group and are not mapped.
+SOURCE_NAMES: dict[str, tuple[str, ...]] = {
+    "abductors": ("hip abductors",),
+    "adductors": ("hip adductors",),
+    "glutes": ("gluteal muscle",),
+    "quadriceps": ("quadriceps femoris",),
+    "lats": ("latissimus dorsi",),
+    "traps": ("trapezius",),
+    "biceps": ("biceps brachii",),
+    "triceps": ("triceps brachii",),
+    "calves": ("triceps surae",),
+    "abdominals": ("abdominal muscle",),
+}
+REGION_WORDS = frozenset({"chest", "shoulders", "middle back", "lower back", "neck", "forearms"})
+MAX_IMPORT_BYTES = 64 << 20  # the whole of free-exercise-db is about 1 MB; wger's full export a few MB
+MAX_STEPS = 50
+MAX_TEXT = 5_000
+WGER_ENGLISH = 2  # wger's language id for English
+WGER_EQUIPMENT = {
+    "barbell": "barbell",
+    "sz-bar": "ez-bar",
+    "dumbbell": "dumbbell",
+    "kettlebell": "kettlebell",
+    "gym mat": "mat",
+    "swiss ball": "exercise-ball",
+    "bench": "bench",
+    "incline bench": "bench",
+    "resistance band": "band",
+    "none (bodyweight exercise)": "none",
+}
+
+
+@dataclass
+class Unmapped:
+    name: str
+    uses: int
+    reason: str
+
+
+@dataclass
+class Imported:
+    exercises: list[dict[str, Any]] = field(default_factory=list)
+    mapped: dict[str, str] = field(default_factory=dict)  # source muscle name -> vocabulary id
+    uses: dict[str, int] = field(default_factory=dict)  # source muscle name -> how many times it is used
+    unmapped: dict[str, Unmapped] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)  # entries that could not be read, and why
+
+    @property
+    def rate(self) -> float:
+        """Muscle-name uses mapped onto the vocabulary, as a fraction of all uses (1.0 when there are none)."""
+        total = sum(self.uses.values())
+        return 1.0 if not total else sum(n for name, n in self.uses.items() if name in self.mapped) / total
+
+
+def map_muscle(name: str, vocabulary: Vocabulary) -> tuple[str | None, str]:
+    """(vocabulary id, "") for a dataset's muscle name, or (None, why it does not map)."""
+    tried = [name, *SOURCE_NAMES.get(name.strip().lower(), ())]
+    ambiguous = None
+    for candidate in tried:
+        term = vocabulary.lookup(candidate)
+        if term is None:
+            continue
+        if term.id is not None:
+            return term.id, ""
+        ambiguous = ambiguous or f"'{candidate}' names several records ({', '.join(term.ids)})"
+    if ambiguous:
+        return None, ambiguous
+    if name.strip().lower() in REGION_WORDS:
+        return None, "a body region, not a muscle or muscle group"
+    names = ", ".join(f"'{t}'" for t in tried)
+    return None, f"no name, synonym or alias {names} in the muscle vocabulary"
+
+
+def _clip(text: str) -> str:
+    return text.strip()[:MAX_TEXT]
+
+
+class _Mapper:
+    def __init__(self, vocabulary: Vocabulary, result: Imported) -> None:
+        self.vocabulary = vocabulary
+        self.result = result
+
+    def ids(self, names: Any) -> list[str]:
+        found: list[str] = []
+        for name in names if isinstance(names, list) else []:
+            if not isinstance(name, str) or not name.strip():
+                continue
+            name = name.strip()[:100]
+            self.result.uses[name] = self.result.uses.get(name, 0) + 1
+            known = self.result.mapped.get(name)
+            if known is None and name not in self.result.unmapped:
+                known, reason = map_muscle(name, self.vocabulary)
+                if known is None:
+                    self.result.unmapped[name] = Unmapped(name, 0, reason)
+                else:
+                    self.result.mapped[name] = known
+            if known is None:
+                self.result.unmapped[name].uses += 1
+            elif known not in found:
+                found.append(known)
+        return found
+
+
+def _unique_id(base: str, taken: set[str]) -> str:
+    record_id, n = base, 1
+    while record_id in taken:
+        n += 1
+        record_id = f"{base}-{n}"
+    taken.add(record_id)
+    return record_id
+
+
+def import_free_exercise_db(raw: Any, vocabulary: Vocabulary) -> Imported:
+    """free-exercise-db's exercises.json (a list of records) as hipcheck exercise records."""
+    result = Imported()
+    if not isinstance(raw, list):
+        result.skipped.append("the file is not a JSON list of exercises")
+        return result
+    mapper, taken = _Mapper(vocabulary, result), set[str]()
+    for n, item in enumerate(raw):
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
+            result.skipped.append(f"entry {n}: no name")
+            continue
+        record_id = _unique_id(slug(str(item.get("id") or item["name"]))[:80], taken)
+        record: dict[str, Any] = {"id": record_id, "name": _clip(item["name"])}
+        level = LEVELS.get(str(item.get("level")))
+        if level:
+            record["level"] = level
+        equipment = EQUIPMENT.get(str(item.get("equipment")))
+        if equipment:
+            record["equipment"] = [equipment]
+        actions = derive_actions(record["name"])
+        if actions:
+            record["actions"] = actions
+        steps = [_clip(s) for s in item.get("instructions") or [] if isinstance(s, str) and s.strip()]
+        record["steps"] = steps[:MAX_STEPS]
+        record["muscles"] = {
+            "primary": mapper.ids(item.get("primaryMuscles")),
+            "secondary": mapper.ids(item.get("secondaryMuscles")),
+        }
+        source: dict[str, Any] = {"dataset": "free-exercise-db", "license": "Unlicense"}
+        if isinstance(item.get("id"), str):
+            source["id"] = _clip(item["id"])
+        record["source"] = source
+        result.exercises.append(record)
+    return result
+
+
+_TAG = re.compile(r"<[^<>]{0,1000}>")
+_LIST_ITEM = re.compile(r"<li\b[^<>]{0,1000}>", re.I)
+_PARAGRAPH = re.compile(r"<p\b[^<>]{0,1000}>", re.I)
+_SPACE_BEFORE_STOP = re.compile(r" ([.,;:!?])")  # where a closing inline tag stood: "<b>bold</b>."
+
+
+def _html_steps(description: str) -> list[str]:
+    """Steps from wger's HTML description: its list items, else its paragraphs, as plain text. Split, never
+    matched lazily, so that a description of unclosed tags costs linear time."""
+    import html
+
+    text = description[: MAX_TEXT * 4]
+    for opening, closing in ((_LIST_ITEM, "</li"), (_PARAGRAPH, "</p")):
+        parts = opening.split(text)[1:]
+        if parts:
+            parts = [part[: i if (i := part.lower().find(closing)) >= 0 else len(part)] for part in parts]
+            break
+    else:
+        parts = [text]
+    steps = [_SPACE_BEFORE_STOP.sub(r"\1", " ".join(html.unescape(_TAG.sub(" ", part)).split())) for part in parts]
+    return [_clip(s) for s in steps if s][:MAX_STEPS]
+
+
+def _wger_names(muscles: Any) -> list[str]:
+    """A wger entry's muscle names: the anatomical `name`, else `name_en`."""
+    names = []
+    for muscle in muscles if isinstance(muscles, list) else []:
+        if isinstance(muscle, dict):
+            name = muscle.get("name") if isinstance(muscle.get("name"), str) and muscle["name"].strip() else None
+            name = name or (muscle.get("name_en") if isinstance(muscle.get("name_en"), str) else None)
+            if name:
+                names.append(name)
+    return names
+
+
+def import_wger(raw: Any, vocabulary: Vocabulary, language: int = WGER_ENGLISH) -> Imported:
+    """wger exerciseinfo entries (the API's page `{"results": [...]}`, or a list of entries) as records.
+
+    Written against wger's documented REST shape (api/v2/exerciseinfo): no wger data is vendored here.
+    """
+    result = Imported()
+    entries = raw.get("results") if isinstance(raw, dict) else raw
+    if not isinstance(entries, list):
+        result.skipped.append("the file is neither a wger API page ({'results': [...]}) nor a list of entries")
+        return result
+    mapper, taken = _Mapper(vocabulary, result), set[str]()
+    for n, entry in enumerate(entries):
+        translations = entry.get("translations") if isinstance(entry, dict) else None
+        chosen = (
+            next((t for t in translations or [] if isinstance(t, dict) and t.get("language") == language), None)
+            if isinstance(translations, list)
+            else None
+        )
+        if chosen is None or not isinstance(chosen.get("name"), str) or not chosen["name"].strip():
+            result.skipped.append(f"entry {n}: no translation in language {language}")
+            continue
+        assert isinstance(entry, dict)
+        record_id = _unique_id(slug(chosen["name"])[:80], taken)
+        record: dict[str, Any] = {"id": record_id, "name": _clip(chosen["name"])}
+        equipment = [
+            WGER_EQUIPMENT[str(e.get("name", "")).strip().lower()]
+            for e in entry.get("equipment") or []
+            if isinstance(e, dict) and str(e.get("name", "")).strip().lower() in WGER_EQUIPMENT
+        ]
+        if equipment:
+            record["equipment"] = list(dict.fromkeys(equipment))
+        description = chosen.get("description")
+        record["steps"] = _html_steps(description) if isinstance(description, str) else []
+        record["muscles"] = {
+            "primary": mapper.ids(_wger_names(entry.get("muscles"))),
+            "secondary": mapper.ids(_wger_names(entry.get("muscles_secondary"))),
+        }
+        record["source"] = _wger_source(entry, chosen)
+        result.exercises.append(record)
+    return result
+
+
+def _wger_source(entry: dict[str, Any], translation: dict[str, Any]) -> dict[str, Any]:
+    """Dataset, id, licence and authors: the translation's own where it has them, else the entry's."""
+    source: dict[str, Any] = {"dataset": "wger"}
+    if isinstance(entry.get("id"), int) and not isinstance(entry.get("id"), bool):
+        source["id"] = str(entry["id"])
+    for holder in (translation, entry):
+        licence = holder.get("license")
+        if "license" not in source and isinstance(licence, dict) and isinstance(licence.get("short_name"), str):
+            source["license"] = _clip(licence["short_name"])
+            if isinstance(licence.get("url"), str) and licence["url"].startswith("https://"):
+                source["license_url"] = _clip(licence["url"])
+        author = holder.get("license_author")
+        if "authors" not in source and isinstance(author, str) and author.strip():
+            source["authors"] = [_clip(a) for a in author.split(",") if a.strip()][:50]
+    return source
+
+
+IMPORTERS = {"free-exercise-db": import_free_exercise_db, "wger": import_wger}
+
+
+def read_json(path: Path) -> Any:
+    """The JSON file, size-limited; ValueError with why when it cannot be read."""
+    import json
+
+    with path.open("rb") as stream:
+        data = stream.read(MAX_IMPORT_BYTES + 1)
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ValueError(f"larger than the {MAX_IMPORT_BYTES >> 20} MiB import limit")
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        raise ValueError(f"not JSON: {error}") from None
+
+
+def content_vocabulary(root: Path) -> Vocabulary:
+    """The muscle vocabulary a content root's checks use: its `muscles/` records, built as the engine builds
+    it. Where the engine lays the records over a built-in vocabulary, this must pass the same base entries
+    (one call), so that imports map onto every muscle the checks know."""
+    from hipcheck.discovery import walk
+    from hipcheck.loader.records import read_records
+    from hipcheck.vocabulary import Vocabulary
+
+    records = []
+    for relative, kind in walk(root):
+        if kind == "muscle":
+            records += read_records(root / relative, kind, relative)
+    return Vocabulary.from_records(records)
+
+
+def report(result: Imported) -> str:
+    """The closing summary: how many records, the mapping rate, and every unmapped name with why."""
+    lines = [
+        f"{len(result.exercises)} exercises; muscle names mapped: {len(result.mapped)} of "
+        f"{len(result.mapped) + len(result.unmapped)} distinct, {result.rate:.1%} of uses",
+    ]
+    for item in sorted(result.unmapped.values(), key=lambda u: (-u.uses, u.name)):
+        lines.append(f"  unmapped '{item.name}' ({item.uses} uses): {item.reason}")
+    lines += [f"  skipped {reason}" for reason in result.skipped]
+    return "\n".join(lines)
+
+
+def add_parser(commands: Any) -> None:
+    """`hipcheck import exercises FILE --from free-exercise-db|wger` (registered by hipcheck.cli)."""
+    kinds = commands.add_parser("import", help="import records from an open dataset").add_subparsers(
+        dest="import_command", required=True, metavar="KIND"
+    )
+    parser = kinds.add_parser("exercises", help="turn an open exercise library into exercise records")
+    parser.add_argument("file", type=Path, help="the dataset's JSON file")
+    parser.add_argument("--from", dest="source", choices=sorted(IMPORTERS), required=True, help="the dataset")
+    parser.add_argument("--to", type=Path, metavar="ROOT", help="content root (default: the configured one, or .)")
+    parser.add_argument("--overwrite", action="store_true", help="replace exercise records that already exist")
+    parser.add_argument("--dry-run", action="store_true", help="report the mapping; write nothing")
+
+
+def run(args: Any) -> int:
+    """Write the records into ROOT/exercises/ and print the mapping report; 2 when the file cannot be read."""
+    import sys
+
+    from hipcheck.config import load_config
+
+    root = args.to or load_config(Path.cwd()).root_dir or Path.cwd()
+    try:
+        raw = read_json(args.file)
+    except (OSError, ValueError) as error:
+        print(f"{args.file}: {getattr(error, 'strerror', None) or error}", file=sys.stderr)
+        return 2
+    result = IMPORTERS[args.source](raw, content_vocabulary(root))
+    written = 0
+    if not args.dry_run:
+        folder = root / "exercises"
+        folder.mkdir(parents=True, exist_ok=True)
+        for record in result.exercises:
+            target = folder / f"{record['id']}.yaml"
+            if target.exists() and not args.overwrite:
+                result.skipped.append(f"{target}: exists (use --overwrite)")
+                continue
+            target.write_text(to_yaml(record), "utf-8")
+            written += 1
+    print(report(result))
+    if not args.dry_run:
+        print(f"wrote {written} records to {root / 'exercises'}")
+    return 0

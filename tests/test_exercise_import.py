@@ -1,0 +1,181 @@
+"""`hipcheck import exercises`: free-exercise-db (the vendored 873 records) and wger's exerciseinfo shape.
+
+The mapping rate is pinned against content/'s muscle vocabulary (hip and thigh only, until the built-in
+whole-body vocabulary lands: then the rate rises and these pins move with it, on purpose).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hipcheck.cli import main
+from hipcheck.engine import check_paths
+from hipcheck.exercise_import import (
+    content_vocabulary,
+    import_free_exercise_db,
+    import_wger,
+    map_muscle,
+    report,
+)
+from hipcheck.models import Exercise
+from hipcheck.vocabulary import Vocabulary
+
+from helpers import REPO, TODAY
+
+DATA = REPO / "tests/data/free-exercise-db/exercises.json"  # source and licence: tests/data/SOURCES.md
+
+
+@pytest.fixture(scope="module")
+def imported() -> Any:
+    return import_free_exercise_db(json.loads(DATA.read_text("utf-8")), content_vocabulary(REPO / "content"))
+
+
+def test_every_record_imports_as_a_valid_exercise_with_its_licence(imported: Any) -> None:
+    assert len(imported.exercises) == 873 and imported.skipped == []
+    for record in imported.exercises:
+        Exercise.model_validate(record, strict=True)
+        assert record["source"]["dataset"] == "free-exercise-db" and record["source"]["license"] == "Unlicense"
+    assert len({r["id"] for r in imported.exercises}) == 873
+
+
+def test_mapping_rate_and_every_unmapped_name_with_why(imported: Any) -> None:
+    assert imported.mapped == {
+        "abductors": "hip-abductors",
+        "adductors": "hip-adductors",
+        "glutes": "gluteal-muscles",
+        "hamstrings": "hamstrings",
+        "quadriceps": "quadriceps",
+    }
+    assert sum(imported.uses.values()) == 2583
+    assert f"{imported.rate:.1%}" == "32.9%"  # 849 of 2583 uses
+    regions = {"chest", "forearms", "lower back", "middle back", "neck", "shoulders"}
+    assert {n for n, u in imported.unmapped.items() if u.reason.startswith("a body region")} == regions
+    absent = {"abdominals", "biceps", "calves", "lats", "traps", "triceps"}
+    assert {n for n, u in imported.unmapped.items() if "in the muscle vocabulary" in u.reason} == absent
+    assert "unmapped 'lats' (94 uses): no name, synonym or alias 'lats', 'latissimus dorsi'" in report(imported)
+
+
+def test_names_map_as_soon_as_the_vocabulary_has_them() -> None:
+    vocabulary = Vocabulary.from_data(
+        [
+            {"id": "latissimus-dorsi", "kind": "muscle", "name": "latissimus dorsi"},
+            {"id": "triceps-surae", "kind": "group", "name": "triceps surae"},
+            {"id": "biceps-brachii", "kind": "muscle", "name": "biceps brachii"},
+            {"id": "biceps-femoris", "kind": "muscle", "name": "biceps femoris"},
+        ]
+    )
+    assert map_muscle("lats", vocabulary) == ("latissimus-dorsi", "")
+    assert map_muscle("calves", vocabulary) == ("triceps-surae", "")
+    assert map_muscle("biceps", vocabulary) == ("biceps-brachii", "")  # never biceps femoris
+    assert map_muscle("Latissimus Dorsi", vocabulary) == ("latissimus-dorsi", "")
+    assert map_muscle("chest", vocabulary)[1] == "a body region, not a muscle or muscle group"
+
+
+def test_a_name_two_records_claim_is_not_mapped() -> None:
+    vocabulary = Vocabulary.from_data(
+        [
+            {"id": "a", "kind": "group", "name": "A", "aliases": ["core"]},
+            {"id": "b", "kind": "group", "name": "B", "aliases": ["core"]},
+        ]
+    )
+    assert map_muscle("core", vocabulary) == (None, "'core' names several records (a, b)")
+
+
+# wger's exerciseinfo shape (api/v2/exerciseinfo), written by hand for the test: no wger data is vendored.
+WGER_PAGE = {
+    "count": 3,
+    "results": [
+        {
+            "id": 101,
+            "category": {"id": 9, "name": "Legs"},
+            "muscles": [{"id": 8, "name": "Gluteus maximus", "name_en": "Glutes", "is_front": False}],
+            "muscles_secondary": [{"id": 11, "name": "Biceps femoris", "name_en": "Hamstrings", "is_front": False}],
+            "equipment": [{"id": 3, "name": "Dumbbell"}, {"id": 7, "name": "none (bodyweight exercise)"}],
+            "license": {"id": 2, "full_name": "Example licence", "short_name": "CC-BY-SA 4", "url": "https://x.test/l"},
+            "license_author": "entry author",
+            "translations": [
+                {"id": 1, "name": "Beispiel", "language": 1, "description": "<p>Deutsch.</p>"},
+                {
+                    "id": 2,
+                    "name": "Example hip thrust",
+                    "language": 2,
+                    "description": (
+                        "<ol><li>Sit with your back to a bench.</li><li>Drive the hips up &amp; lower.</li></ol>"
+                    ),
+                    "license_author": "translation author, second author",
+                },
+            ],
+        },
+        {"id": 102, "translations": [{"name": "Nur Deutsch", "language": 1}]},
+        "not an entry",
+    ],
+}
+
+
+def test_wger_entries_keep_licence_and_authors() -> None:
+    vocabulary = content_vocabulary(REPO / "content")
+    result = import_wger(WGER_PAGE, vocabulary)
+    [record] = result.exercises
+    Exercise.model_validate(record, strict=True)
+    assert record["name"] == "Example hip thrust" and record["id"] == "example-hip-thrust"
+    assert record["steps"] == ["Sit with your back to a bench.", "Drive the hips up & lower."]
+    assert record["equipment"] == ["dumbbell", "none"]
+    assert record["muscles"] == {"primary": ["gluteus-maximus"], "secondary": ["biceps-femoris"]}
+    assert record["source"] == {
+        "dataset": "wger",
+        "id": "101",
+        "license": "CC-BY-SA 4",
+        "license_url": "https://x.test/l",
+        "authors": ["translation author", "second author"],
+    }
+    assert result.skipped == ["entry 1: no translation in language 2", "entry 2: no translation in language 2"]
+
+
+def test_cli_writes_records_that_check_cleanly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "content"
+    (root / "muscles").mkdir(parents=True)
+    for muscle in (REPO / "content" / "muscles").glob("*.yaml"):
+        (root / "muscles" / muscle.name).write_bytes(muscle.read_bytes())
+    assert main(["import", "exercises", str(DATA), "--from", "free-exercise-db", "--to", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "873 exercises; muscle names mapped: 5 of 17 distinct, 32.9% of uses" in out
+    assert len(list((root / "exercises").glob("*.yaml"))) == 873
+    result = check_paths([str(root)], cwd=root, today=TODAY, select=["HC0", "HC1", "HC401", "HC81"])
+    assert result.internal_errors == []
+    assert [d for d in result.diagnostics if d.code != "HC810"] == []  # loaded records carry no intensity
+    assert main(["import", "exercises", str(DATA), "--from", "free-exercise-db", "--to", str(root)]) == 0
+    assert "exists (use --overwrite)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [("{not json", "not JSON"), ('{"a": 1}', "")],
+)
+def test_cli_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, why: str) -> None:
+    source = tmp_path / "in.json"
+    source.write_text(text, "utf-8")
+    status = main(["import", "exercises", str(source), "--from", "free-exercise-db", "--to", str(tmp_path)])
+    captured = capsys.readouterr()
+    if why:
+        assert status == 2 and why in captured.err
+    else:
+        assert status == 0 and "skipped the file is not a JSON list of exercises" in captured.out
+
+
+@pytest.mark.parametrize(
+    ("description", "steps"),
+    [
+        ("<p>One.</p><p>Two <b>bold</b>.</p>", ["One.", "Two bold."]),
+        ("plain text", ["plain text"]),
+        ("<li>" * 5000 + "<" * 10000, []),  # unclosed tags: linear time, no step of markup
+        ("<p" + "a" * 30000, ["<p" + "a" * 4998]),  # not a tag: text, cut at the length limit
+    ],
+)
+def test_wger_descriptions_become_plain_steps(description: str, steps: list[str]) -> None:
+    page = {"results": [{"id": 1, "translations": [{"name": "X", "language": 2, "description": description}]}]}
+    [record] = import_wger(page, Vocabulary.from_data([])).exercises
+    assert record["steps"] == steps
