@@ -432,7 +432,7 @@ def _outside_key(root: Path, config: Config, online: bool, checks: list[Check]) 
 def _replay_holds(summary: Summary, fresh: dict[str, FileResult], outside: str) -> bool:
     """Whether the last run's cross-record results hold after these changes to the same set of files
     (the pre-commit case: a few exercises edited). They do when every changed file is an exercise whose
-    index facts (id, references; no prose for the cross-record rules) are what they were, and no
+    index facts (`EXERCISE_INDEX_FIELDS`; no prose) are what they were, and no
     cross-record finding is placed in or cites (`Diagnostic.cites`) a changed file, whose lines may
     have moved."""
     if not fresh or not outside or summary.outside != outside or summary.index_errors:

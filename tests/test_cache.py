@@ -219,6 +219,30 @@ def test_unchanged_runs_replay_and_any_change_runs_again(site: Path) -> None:
     assert not [d for d in _cli(site)["diagnostics"] if d["code"] == "HC202"]
 
 
+def test_the_fast_path_sees_what_link_checks_read_besides_content_files(tmp_path: Path) -> None:
+    """Checks declare what they read outside the content files (registry.reads_outside): the names of
+    the files under the root (an image is not a content file) and the link cache. A change to either
+    must not replay the last run's result."""
+    article = "---\ntitle: A\n---\n\n![x](pic.png) and [a guide](https://example.org/gone).\n"
+    write_tree(tmp_path, {"hipcheck.toml": 'select = ["HC76"]\n', "articles/a.md": article, "articles/pic.png": ""})
+    time.sleep(RACY_NS / 1e9 + 0.2)
+    assert _cli(tmp_path)["diagnostics"] == [] and _replays(tmp_path)
+    (tmp_path / "articles/pic.png").unlink()
+    assert not _replays(tmp_path), "a removed image must be seen"
+    assert [d["code"] for d in _cli(tmp_path)["diagnostics"]] == ["HC762"]
+
+    time.sleep(RACY_NS / 1e9 + 0.2)
+    _cli(tmp_path)
+    assert _replays(tmp_path)
+    answer = {"status": "broken", "checked": "2026-01-01T00:00:00Z", "http-status": 404}
+    write_tree(
+        tmp_path, {".hipcheck/links.json": json.dumps({"version": 1, "entries": {"https://example.org/gone": answer}})}
+    )
+    os.utime(tmp_path / ".hipcheck/links.json", (time.time() - 60, time.time() - 60))
+    assert not _replays(tmp_path), "a changed link cache must be seen"
+    assert sorted(d["code"] for d in _cli(tmp_path)["diagnostics"]) == ["HC762", "HC765"]
+
+
 def test_no_cache_and_online_never_replay_or_record(tmp_path: Path) -> None:
     write_tree(tmp_path, {"exercises/a.yaml": "id: a\nname: A\n"})
     _cli(tmp_path, "--no-cache")

@@ -6,9 +6,10 @@ version, working directory, paths and date) and checks every input it recorded: 
 size, modification and change times and inode (trusted only when older than the record, as git does),
 the files that could hold configuration (also the absent ones: a new `hipcheck.toml` counts), the
 answer files the checks read (hipcheck.rules.registry.reads_outside), and the file listing of each
-content root (every file's name, images and the like too, when a check looks files up there). Anything different, and the run goes through the engine, which has
-its own caches. The record is in the caches' one envelope in the user's cache folder
-(hipcheck.caching.files), read strictly: anything of a doubtful shape means a real run.
+content root (every file's name, images and the like too, when a check looks files up there).
+Anything different, and the run goes through the engine, which has its own caches. The record is in
+the caches' one envelope in the user's cache folder (hipcheck.caching.files), read strictly: anything
+of a doubtful shape means a real run.
 """
 
 from __future__ import annotations
