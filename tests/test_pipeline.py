@@ -48,7 +48,8 @@ def test_the_pipeline_names_no_rule(module: str) -> None:
     names = [n.id for n in ast.walk(tree) if isinstance(n, ast.Name)]
     names += [n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)]
     names += [n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.ClassDef)]
-    assert not [name for name in names if "prose" in name.lower()]
+    # nor a rule family's: prose rules, link rules (their answers come through registry.reads_outside)
+    assert not [name for name in names if "prose" in name.lower() or "link" in name.lower()]
 
 
 def _emitter() -> Emitter:
@@ -94,6 +95,20 @@ def test_file_passes_belong_to_registered_index_checks() -> None:
     passes = [c for c in CHECKS if c.file_pass is not None]
     assert passes and all(isinstance(c, Check) and c.scope == "index" for c in passes)
     assert len({c.file_pass.name for c in passes if c.file_pass}) == len(passes)
+
+
+def test_outside_reads_belong_to_registered_index_checks() -> None:
+    from hipcheck.rules.external_links import check_external_links
+    from hipcheck.rules.links import check_relative_links
+    from hipcheck.rules.registry import reads_outside
+
+    declared = {c.fn: c.reads for c in CHECKS if c.reads.answers or c.reads.cache or c.reads.listing}
+    assert declared[check_external_links].answers is not None
+    assert declared[check_external_links].cache is not None
+    assert declared[check_external_links].cache(Config()) == Config().links.cache
+    assert declared[check_relative_links].listing and declared[check_relative_links].answers is None
+    with pytest.raises(ValueError, match="not a registered index check"):
+        reads_outside(lambda index, ctx: iter(()), listing=True)
 
 
 def _diagnostic(path: str, cites: tuple[str, ...] = ()) -> Diagnostic:
