@@ -38,6 +38,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from hipcheck.file_writing import mode_of, write_atomically
+
 if TYPE_CHECKING:
     from hipcheck.vocabulary import Vocabulary
 
@@ -541,7 +543,8 @@ def run(args: Any) -> int:
             if target.exists() and not args.overwrite:
                 result.skipped.append(f"{target}: exists (use --overwrite)")
                 continue
-            target.write_text(to_yaml(record), "utf-8")
+            # the one atomic write: an interrupted import leaves no half-written record
+            write_atomically(target, to_yaml(record), mode=mode_of(target), durable=True)
             written += 1
     print(report(result))
     if not args.dry_run:

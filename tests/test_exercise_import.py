@@ -151,6 +151,23 @@ def test_cli_writes_records_that_check_cleanly(tmp_path: Path, capsys: pytest.Ca
     assert "exists (use --overwrite)" in capsys.readouterr().out
 
 
+def test_cli_writes_each_record_through_the_one_atomic_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import hipcheck.exercise_import as importer
+
+    real, written = importer.write_atomically, []
+
+    def spy(path: Path, *args: Any, **kwargs: Any) -> None:
+        written.append(path)
+        real(path, *args, **kwargs)
+
+    monkeypatch.setattr(importer, "write_atomically", spy)
+    root = tmp_path / "content"
+    assert main(["import", "exercises", str(DATA), "--from", "free-exercise-db", "--to", str(root)]) == 0
+    files = sorted((root / "exercises").iterdir())
+    assert sorted(written) == files and len(files) == 873  # no temporary file left beside them
+    assert {path.stat().st_mode & 0o777 for path in files} == {0o644}  # content, not a private cache file
+
+
 @pytest.mark.parametrize(
     ("text", "why"),
     [("{not json", "not JSON"), ('{"a": 1}', "")],
