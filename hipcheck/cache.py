@@ -57,10 +57,10 @@ from hipcheck.diagnostics import Diagnostic
 from hipcheck.index import IndexFields, keep_index_fields
 from hipcheck.loader.records import Record
 from hipcheck.loader.yaml_tree import LoaderIssue
+from hipcheck.muscle_vocabulary import Mention, Term
 from hipcheck.rules.prose import Definition
 from hipcheck.stages import FileResult, RunSettings
 from hipcheck.suppressions import FileSuppressions, Suppression
-from hipcheck.vocabulary import Mention, Term
 
 FORMAT = 8  # bump when what is stored changes shape
 RACY_NS = 2_000_000_000  # a file changed this close to the cache write may share its mtime with the old bytes

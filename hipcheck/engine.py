@@ -26,13 +26,13 @@ from hipcheck.diagnostics import Diagnostic, Finding, Span
 from hipcheck.discovery import walk
 from hipcheck.index import ContentIndex
 from hipcheck.loader.records import Record, kind_of, read_bytes, read_records
+from hipcheck.muscle_vocabulary import Vocabulary, share_vocabulary
 from hipcheck.result import RunResult, UsageError
 from hipcheck.rules.loader import UNREADABLE
 from hipcheck.rules.online import ONLINE_RULES
 from hipcheck.rules.prose import check_prose
 from hipcheck.rules.registry import CHECKS, RULES, Rule
 from hipcheck.stages import Emitter, FileResult, RunSettings, Todo, enabled_rules, process_file, process_files
-from hipcheck.vocabulary import Vocabulary, share_vocabulary
 
 PROSE_CODES = frozenset(rule.code for check in CHECKS if check.fn is check_prose for rule in check.rules)
 

@@ -22,10 +22,10 @@ from hipcheck.context import Context
 from hipcheck.diagnostics import Diagnostic, Finding, Severity
 from hipcheck.index import ContentIndex, index_facts, keep_index_fields
 from hipcheck.loader.records import KIND_FOLDERS, Record, read_bytes, read_records
+from hipcheck.muscle_vocabulary import MuscleOptions, Vocabulary, options_from
 from hipcheck.rules.online import ONLINE_RULES
 from hipcheck.rules.prose import article_prose, check_prose, exercise_needs_prose_check
 from hipcheck.rules.registry import ALL, CHECKS, RULES, Check, Rule, selects
-from hipcheck.vocabulary import MuscleOptions, Vocabulary, options_from
 
 _NO_INDEX = ContentIndex([])  # what checks that read only the record see of the index
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from hipcheck.vocabulary import normalize
+from hipcheck.muscle_vocabulary import normalize
 
 REPO = Path(__file__).resolve().parents[1]
 EXTRACT = REPO / "tests" / "data" / "uberon" / "muscles.json"

@@ -22,8 +22,7 @@ from hipcheck.engine import check_paths
 from hipcheck.fixes import apply_fixes
 from hipcheck.index import ContentIndex
 from hipcheck.loader.records import read_records
-from hipcheck.rules.registry import RULES
-from hipcheck.vocabulary import (
+from hipcheck.muscle_vocabulary import (
     DEFAULT_ALLOWED_INFORMAL,
     NEVER_MERGE,
     MuscleOptions,
@@ -34,6 +33,7 @@ from hipcheck.vocabulary import (
     options_from,
     spelling_close,
 )
+from hipcheck.rules.registry import RULES
 
 from helpers import REPO, TODAY, line_of, write_tree
 
@@ -541,7 +541,7 @@ def test_one_pass_per_text_with_patterns_built_once(monkeypatch: pytest.MonkeyPa
         compiled.append(pattern)
         return real_compile(pattern, flags)
 
-    monkeypatch.setattr("hipcheck.vocabulary.re.compile", counting_compile)
+    monkeypatch.setattr("hipcheck.muscle_vocabulary.scanner.re.compile", counting_compile)
     scanner = vocabulary.scanner
     assert compiled == []  # compiled on first use
     mixed, lowered = _CountingPattern(scanner.pattern), _SearchPositions(scanner.lowered_pattern)
@@ -673,15 +673,15 @@ def test_the_typo_search_shortcuts_change_no_misspelling(monkeypatch: pytest.Mon
         (REPO / "examples" / "drafts" / "articles" / "hips-and-flat-feet.md").read_text("utf-8"),
     ]
     fast, slow = Vocabulary.from_data(entries), Vocabulary.from_data(entries)
-    monkeypatch.setattr(slow, "_extends", lambda mention: True)  # blank nothing
-    monkeypatch.setattr(slow, "_could_start_window", lambda *_: True)  # and look at every window
+    monkeypatch.setattr(slow.misspelling_finder, "_extends", lambda mention: True)  # blank nothing
+    monkeypatch.setattr(slow.misspelling_finder, "_could_start_window", lambda *_: True)  # and look at every window
     for text in texts:
         assert fast.misspellings(text, fast.scan(text)) == slow.misspellings(text, slow.scan(text))
     first = fast.misspellings(texts[0], fast.scan(texts[0]))
     assert [m.text for m in first] == ["gluteus medius musle", "psoas majr"]  # found from inside the mention
     content, everything = _content_vocabulary(), _content_vocabulary()
-    monkeypatch.setattr(everything, "_extends", lambda mention: True)
-    monkeypatch.setattr(everything, "_could_start_window", lambda *_: True)
+    monkeypatch.setattr(everything.misspelling_finder, "_extends", lambda mention: True)
+    monkeypatch.setattr(everything.misspelling_finder, "_could_start_window", lambda *_: True)
     for path in sorted((REPO / "examples" / "drafts").rglob("*.*")):
         text = path.read_text("utf-8")
         assert content.misspellings(text, content.scan(text)) == everything.misspellings(text, everything.scan(text))
@@ -758,7 +758,9 @@ def test_whole_word_occurrences_are_what_a_bounded_pattern_finds() -> None:
     """The typo search (bounded by letters) and the scanner (bounded by word characters on ASCII text) find
     their candidate words with `str.find`; they must find what a bounded pattern finds, with digits, "_",
     other scripts and superscripts around the words."""
-    from hipcheck.vocabulary import _is_ascii_word_char, _is_letter, _whole_occurrences
+    from hipcheck.muscle_vocabulary.misspellings import _is_letter
+    from hipcheck.muscle_vocabulary.scanner import _is_ascii_word_char
+    from hipcheck.muscle_vocabulary.scanner import whole_occurrences as _whole_occurrences
 
     words = {"glute", "medium", "aa"}
     pattern = re.compile(r"(?<![^\W\d_])(?:medium|glute|aa)(?![^\W\d_])")
@@ -797,7 +799,7 @@ def test_the_exercise_screen_ignores_names_inside_urls_code_and_addresses(tmp_pa
 
 
 def test_words_are_what_the_token_pattern_finds() -> None:
-    from hipcheck.vocabulary import _TOKEN, _words
+    from hipcheck.muscle_vocabulary.misspellings import _TOKEN, _words
 
     texts = [
         "Plain ASCII, with digits 42 and snake_case words.",

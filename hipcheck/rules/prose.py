@@ -6,7 +6,7 @@ used before they are introduced, one muscle named several ways, misspelt names, 
 defined in prose that disagree with their record or with each other.
 
 The vocabulary is English, so an article is scanned only when its `lang` (else the `default-lang`
-option) is English. Options come from `[tool.hipcheck.muscles]` (`hipcheck.vocabulary.MuscleOptions`) when the
+option) is English. Options come from `[tool.hipcheck.muscles]` (`hipcheck.muscle_vocabulary.MuscleOptions`) when the
 configuration has them, else the defaults.
 """
 
@@ -24,10 +24,7 @@ from hipcheck.diagnostics import Edit, Finding, Fix, Severity, Span
 from hipcheck.index import ContentIndex
 from hipcheck.loader.records import Record
 from hipcheck.loader.yaml_tree import unique_scalars
-from hipcheck.rules.muscles import MEMBER_CANNOT_ACT
-from hipcheck.rules.registry import index_check, rule
-from hipcheck.textpos import LineIndex
-from hipcheck.vocabulary import (
+from hipcheck.muscle_vocabulary import (
     Mention,
     Misspelling,
     MuscleOptions,
@@ -36,6 +33,9 @@ from hipcheck.vocabulary import (
     options_from,
     vocabulary_for,
 )
+from hipcheck.rules.muscles import MEMBER_CANNOT_ACT
+from hipcheck.rules.registry import index_check, rule
+from hipcheck.textpos import LineIndex
 
 PROSE = ("article", "exercise")
 
