@@ -26,7 +26,14 @@ from hipcheck.diagnostics import Diagnostic, Finding, Span
 from hipcheck.discovery import walk
 from hipcheck.index import ContentIndex
 from hipcheck.loader.records import Record, kind_of, read_bytes, read_records
-from hipcheck.muscle_vocabulary import Vocabulary, share_vocabulary
+from hipcheck.muscle_vocabulary import (
+    Vocabulary,
+    base_entries,
+    builtin_digest,
+    configure_vocabulary,
+    options_from,
+    share_vocabulary,
+)
 from hipcheck.result import RunResult, UsageError
 from hipcheck.rules.loader import UNREADABLE
 from hipcheck.rules.online import ONLINE_RULES
@@ -292,7 +299,9 @@ def _add_vocabulary(settings: RunSettings, root: Path, files: list[tuple[str, st
             raw = None  # read_records reports why
         records += read_records(path, "muscle", relative, raw)
         parts.append(f"{relative}={digest(raw) if raw is not None else ''}")
-    settings.vocabulary = Vocabulary.from_records(records)
+    base = base_entries(options_from(settings.config))  # the built-in vocabulary, unless configured off
+    parts.append(f"built-in={builtin_digest() if base else ''}")
+    settings.vocabulary = Vocabulary.from_records(records, base)
     settings.muscle_index = ContentIndex(records)
     share_vocabulary(settings.muscle_index, settings.vocabulary)
     settings.vocabulary_key = digest("\n".join(parts).encode())
@@ -310,6 +319,7 @@ def _cross_record_stage(
     records = [record for records in records_by_path.values() for record in records]
     citations = {d: r.citations for d, r in by_path.items() if r.citations}
     index = ContentIndex(records, citations)
+    configure_vocabulary(index, options_from(settings.config))
     # Offline this only reads the verification cache file; online it asks the services about expired ids.
     wanted = any(rule.code in settings.enabled for rule in ONLINE_RULES)
     verification = {}

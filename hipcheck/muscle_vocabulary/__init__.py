@@ -13,8 +13,17 @@ One module per job:
 - `record_refs`: where records name muscles, and the vocabulary of a content index.
 """
 
+from hipcheck.muscle_vocabulary.builtin import (
+    REGIONS,
+    base_entries,
+    builtin_digest,
+    builtin_entries,
+    builtin_release,
+    builtin_vocabulary,
+    resolve_muscle_name,
+)
 from hipcheck.muscle_vocabulary.entries import Entry, Mention, Misspelling, Role, Term
-from hipcheck.muscle_vocabulary.model import Vocabulary
+from hipcheck.muscle_vocabulary.model import Vocabulary, overlay
 from hipcheck.muscle_vocabulary.names import joint_of, normalize, number_variant
 from hipcheck.muscle_vocabulary.never_merge import (
     NEVER_MERGE,
@@ -30,7 +39,13 @@ from hipcheck.muscle_vocabulary.options import (
     MuscleOptions,
     options_from,
 )
-from hipcheck.muscle_vocabulary.record_refs import muscle_refs, share_vocabulary, value_edit, vocabulary_for
+from hipcheck.muscle_vocabulary.record_refs import (
+    configure_vocabulary,
+    muscle_refs,
+    share_vocabulary,
+    value_edit,
+    vocabulary_for,
+)
 from hipcheck.muscle_vocabulary.scanner import MAX_TERM_CHARS, Scanner, folded_for_cues
 
 __all__ = [
@@ -40,6 +55,7 @@ __all__ = [
     "NEVER_MERGE",
     "NEVER_MERGE_FAMILIES",
     "OTHER_MUSCLE_WORDS",
+    "REGIONS",
     "Entry",
     "Mention",
     "Misspelling",
@@ -48,6 +64,12 @@ __all__ = [
     "Scanner",
     "Term",
     "Vocabulary",
+    "base_entries",
+    "builtin_digest",
+    "builtin_entries",
+    "builtin_release",
+    "builtin_vocabulary",
+    "configure_vocabulary",
     "crosses_never_merge",
     "folded_for_cues",
     "joint_of",
@@ -55,6 +77,8 @@ __all__ = [
     "normalize",
     "number_variant",
     "options_from",
+    "overlay",
+    "resolve_muscle_name",
     "share_vocabulary",
     "spelling_close",
     "value_edit",

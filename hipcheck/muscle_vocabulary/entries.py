@@ -37,6 +37,7 @@ class Entry:
     actions: tuple[str, ...] = ()
     crosses: tuple[str, ...] = ()
     grouping: str | None = None
+    region: str | None = None  # a body region (the built-in vocabulary's records have one)
     record: Record | None = field(default=None, compare=False, repr=False)
 
     @classmethod
@@ -57,6 +58,7 @@ class Entry:
             actions=_strings(data.get("actions")),
             crosses=_strings(data.get("crosses")),
             grouping=data.get("grouping") if isinstance(data.get("grouping"), str) else None,
+            region=data.get("region") if isinstance(data.get("region"), str) else None,
             record=record,
         )
 

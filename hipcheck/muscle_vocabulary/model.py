@@ -7,6 +7,7 @@ muscle or group can do, the joints it crosses) and prose (via its scanner and mi
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from functools import cached_property
@@ -32,14 +33,16 @@ class Vocabulary:
         self._build_terms()
 
     @classmethod
-    def from_records(cls, records: Iterable[Record]) -> Vocabulary:
+    def from_records(cls, records: Iterable[Record], base: Iterable[Entry] = ()) -> Vocabulary:
+        """The vocabulary of muscle records, on top of `base` (the built-in vocabulary, or nothing): a record
+        replaces the base entry with its id, and takes over the forms it claims (see `overlay`)."""
         entries = []
         for record in records:
             if record.kind == "muscle" and record.loaded:
                 entry = Entry.from_data(record.data, record)
                 if entry is not None:
                     entries.append(entry)
-        return cls(entries)
+        return cls(overlay(tuple(base), entries))
 
     @classmethod
     def from_data(cls, items: Iterable[Mapping[str, Any]]) -> Vocabulary:
@@ -122,6 +125,16 @@ class Vocabulary:
             if normalize(key) == norm:
                 found |= set(by_id)
         return tuple(sorted(found))
+
+    def id_for_name(self, text: str) -> str | None:
+        """The one record a free-text muscle name means: an id, or a name, synonym, alias or abbreviation in
+        either number ("Gluteus Medius", "hamstring", "TFL", "glute-medius"); None when it names none or several."""
+        if text in self.entries:
+            return text
+        term = self.lookup(text)
+        if term is not None:
+            return term.id
+        return self.resolve(text)
 
     def resolve(self, value: str) -> str | None:
         """The id a reference means: the id itself, or the one record a name written as an id names."""
@@ -236,3 +249,27 @@ class Vocabulary:
     ) -> list[Misspelling]:
         """Phrases that look like a misspelt name (see `MisspellingFinder.misspellings`)."""
         return self.misspelling_finder.misspellings(text, mentions, offset, min_score)
+
+
+def overlay(base: tuple[Entry, ...], records: list[Entry]) -> list[Entry]:
+    """`records` on top of `base`: a record replaces the base entry with its id; a base entry whose name a
+    record of another id claims gives way to it (the house's record names that muscle); a base entry keeps
+    its other forms unless a record claims them too. Base entries only ever lose forms, never gain them."""
+    if not base:
+        return records
+    ids = {entry.id for entry in records}
+    claimed = {normalize(text) for entry in records for role, _, text in entry.forms() if role != "abbreviation"}
+    abbreviated = {abbreviation_key(text) for entry in records for text in entry.abbreviations}
+    kept = []
+    for entry in base:
+        if entry.id in ids or normalize(entry.name) in claimed:
+            continue
+        free = {
+            "synonyms": tuple(s for s in entry.synonyms if normalize(s) not in claimed),
+            "aliases": tuple(a for a in entry.aliases if normalize(a) not in claimed),
+            "abbreviations": tuple(a for a in entry.abbreviations if abbreviation_key(a) not in abbreviated),
+        }
+        if any(free[key] != getattr(entry, key) for key in free):
+            entry = dataclasses.replace(entry, **free)
+        kept.append(entry)
+    return [*kept, *records]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -18,10 +18,18 @@ DEFAULT_MISSPELLING_SCORE = 85.0
 
 
 class MuscleOptions(BaseModel):
-    """`[tool.hipcheck.muscles]`: how the muscle rules read prose."""
+    """`[tool.hipcheck.muscles]`: which vocabulary is in force, and how the muscle rules read prose."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, title="hipcheck muscle options")
 
+    vocabulary: Literal["built-in", "content"] = Field(
+        "built-in",
+        description=(
+            "built-in: hipcheck's whole-body muscle vocabulary (from the Uberon ontology; `hipcheck muscles` "
+            "lists it), extended and overridden by the records in muscles/ (a record replaces the built-in "
+            "one with its id, or with its name); content: the records in muscles/ only."
+        ),
+    )
     allowed_informal: list[str] = Field(
         default_factory=lambda: list(DEFAULT_ALLOWED_INFORMAL),
         alias="allowed-informal",

@@ -7,7 +7,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from hipcheck.diagnostics import Edit
+from hipcheck.muscle_vocabulary.builtin import base_entries, builtin_entries
 from hipcheck.muscle_vocabulary.model import Vocabulary
+from hipcheck.muscle_vocabulary.options import MuscleOptions
 
 if TYPE_CHECKING:
     from hipcheck.index import ContentIndex
@@ -45,6 +47,20 @@ def value_edit(record: Record, path: Path, new: str) -> Edit:
 # --- one vocabulary per content index ----------------------------------------------------------------
 
 _BY_INDEX: weakref.WeakKeyDictionary[ContentIndex, Vocabulary] = weakref.WeakKeyDictionary()
+_OPTIONS: weakref.WeakKeyDictionary[ContentIndex, MuscleOptions] = weakref.WeakKeyDictionary()
+
+
+def configure_vocabulary(index: ContentIndex, options: MuscleOptions) -> None:
+    """Build `index`'s vocabulary (and its scoped views') with these options; the default is the built-in
+    vocabulary under the records."""
+    _OPTIONS[index] = options
+
+
+def _options_of(index: ContentIndex) -> MuscleOptions | None:
+    found = _OPTIONS.get(index)
+    if found is None:  # a scoped view shares its index's tables
+        found = next((o for i, o in list(_OPTIONS.items()) if i.by_kind is index.by_kind), None)
+    return found
 
 
 def share_vocabulary(index: ContentIndex, vocabulary: Vocabulary) -> None:
@@ -53,9 +69,12 @@ def share_vocabulary(index: ContentIndex, vocabulary: Vocabulary) -> None:
 
 
 def vocabulary_for(index: ContentIndex) -> Vocabulary:
-    """The vocabulary of an index's muscle records, built once per index."""
+    """The vocabulary of an index's muscle records over the built-in one (unless configured otherwise),
+    built once per index."""
     vocabulary = _BY_INDEX.get(index)
     if vocabulary is None:
-        vocabulary = Vocabulary.from_records(index.of_kind("muscle"))
+        options = _options_of(index)
+        base = builtin_entries() if options is None else base_entries(options)
+        vocabulary = Vocabulary.from_records(index.of_kind("muscle"), base)
         _BY_INDEX[index] = vocabulary
     return vocabulary
