@@ -19,7 +19,7 @@ from rapidfuzz.distance import OSA
 
 from hipcheck.muscle_vocabulary.entries import Mention, Misspelling, Term
 from hipcheck.muscle_vocabulary.names import max_edits
-from hipcheck.muscle_vocabulary.never_merge import OTHER_MUSCLE_WORDS, crosses_never_merge
+from hipcheck.muscle_vocabulary.never_merge import NEVER_TYPOS, crosses_never_merge
 from hipcheck.muscle_vocabulary.options import DEFAULT_MISSPELLING_SCORE
 from hipcheck.muscle_vocabulary.scanner import GAP, whole_occurrences
 
@@ -319,8 +319,8 @@ def _typo_of(written: str, form: str) -> bool:
             continue
         if w in _MOVEMENTS or w.removesuffix("s") in _MOVEMENTS or (len(pairs) == 1 and f.startswith(w)):
             return False
-        if w in OTHER_MUSCLE_WORDS:
-            return False  # a real muscle's word ("brachialis"), not a misspelt hip muscle's
+        if w in NEVER_TYPOS:
+            return False  # a real muscle's or body part's word ("brachialis", "soles"), not a misspelt name's
         if w[0] != f[0] or OSA.distance(w, f) > max_edits(len(f)):
             return False
     return True

@@ -55,13 +55,20 @@ OTHER_MUSCLE_WORDS = frozenset(
 )
 
 
+# Words of other body parts, and plurals of names, a few letters from a muscle's name: a text that uses one
+# means it, not a misspelt muscle ("the soles of the feet" are not the soleus, the trapezium is a wrist bone,
+# "pectorals" is an informal name of the pectoral muscles, not a typo).
+NEAR_NAME_WORDS = frozenset("sole soles trapezium trapezoid pectorals pectoral deltoids obliques".split())
+NEVER_TYPOS = OTHER_MUSCLE_WORDS | NEAR_NAME_WORDS
+
+
 def spelling_close(written: str, name: str) -> bool:
     """Whether `written` can be a misspelling of `name` (a did-you-mean never crosses to another muscle).
 
     Same number of words, and each word equal to the name's word there, or a small edit of it (at most
     1 edit up to 7 letters, 2 up to 14, 3 beyond) that keeps its first letter, or in a name of several
     words, the word cut short ("glute medius"). A word that names
-    another muscle (OTHER_MUSCLE_WORDS) or a never-merge pair (medius/minimus) is never a typo:
+    another muscle or body part (NEVER_TYPOS) or a never-merge pair (medius/minimus) is never a typo:
     brachialis is not gracilis, biceps brachii not biceps femoris, teres not tensor.
     """
     a = [w for w in re.split(r"[^a-z]+", written.lower()) if w]
@@ -71,7 +78,7 @@ def spelling_close(written: str, name: str) -> bool:
     for w, f in zip(a, b, strict=True):
         if w == f:
             continue
-        if w in OTHER_MUSCLE_WORDS or w[0] != f[0]:
+        if w in NEVER_TYPOS or w[0] != f[0]:
             return False
         cut_short = len(a) > 1 and len(w) >= 4 and f.startswith(w)  # "glute medius"; a lone "iliac" is not
         if OSA.distance(w, f) > max_edits(len(f)) and not cut_short:
