@@ -33,6 +33,20 @@ NEVER_MERGE_FAMILIES: tuple[tuple[str, ...], ...] = (
     ("medial", "lateral"),
     ("anterior", "posterior"),
     ("superficial", "deep"),
+    # Across the whole body: the same name in two regions (biceps brachii/femoris, flexor digitorum
+    # longus of the leg/brevis of the foot, lumbricals of hand/foot), or neighbours in one.
+    ("longus", "brevis", "tertius"),
+    ("brachii", "femoris", "surae"),
+    ("abdominis", "femoris", "lumborum"),
+    ("pollicis", "hallucis", "digitorum", "digiti"),
+    ("radialis", "ulnaris"),
+    ("superficialis", "profundus"),
+    ("capitis", "cervicis", "colli"),
+    ("hand", "foot"),
+    ("manus", "pes"),
+    ("palmar", "plantar", "dorsal"),
+    ("thenar", "hypothenar"),
+    ("iliococcygeus", "ischiococcygeus", "pubococcygeus", "coccygeus"),
 )
 NEVER_MERGE: tuple[tuple[str, str], ...] = tuple(
     dict.fromkeys(
