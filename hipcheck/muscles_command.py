@@ -43,7 +43,8 @@ def vocabulary_in_force(root: Path) -> tuple[Vocabulary, dict[str, str], str]:
     """(vocabulary, where each entry comes from, a one-line description of what is in force) for a root."""
     from hipcheck.config import load_config
     from hipcheck.discovery import walk
-    from hipcheck.loader.records import read_bytes, read_records
+    from hipcheck.file_reading import read_bytes
+    from hipcheck.loader.records import read_records
     from hipcheck.muscle_vocabulary import Vocabulary, base_entries, builtin_release, options_from
 
     config = load_config(root)

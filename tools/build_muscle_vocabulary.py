@@ -22,7 +22,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-import yaml
+import yaml  # type: ignore[import-untyped]
 
 ROOT = Path(__file__).resolve().parents[1]
 CURATED = ROOT / "tools" / "muscle_vocabulary_curated.yaml"
@@ -57,7 +57,7 @@ def _key(text: str) -> str:
 
 def terms_from_obo(path: Path, wanted: set[str]) -> tuple[str, dict[str, dict[str, Any]]]:
     """(data-version, facts of each wanted term) from an OBO file, parsed with fastobo."""
-    import fastobo
+    import fastobo  # type: ignore[import-untyped]
 
     doc = fastobo.loads(_BAD_URL_XREF.sub("", path.read_text(encoding="utf-8")))
     version = next((c.raw_value() for c in doc.header if c.raw_tag() == "data-version"), "")
@@ -149,7 +149,7 @@ def build(records: list[dict[str, Any]], version: str, terms: dict[str, dict[str
         if term_id and (term is None or term["obsolete"]):
             raise BuildError(f"{record['id']}: {term_id} is not a current term of the ontology")
         names = [term["name"], *term["exact"], *term["related"]] if term else []
-        if term:
+        if term and term_id:
             by_term[term_id] = record["id"]
             name = record.get("name") or _short_name(term["name"], term["exact"] + term["related"])
             if not {_key(name), _key(name).removesuffix("s")} & {_key(n) for n in names}:  # "hamstrings"

@@ -264,12 +264,10 @@ def overlay(base: tuple[Entry, ...], records: list[Entry]) -> list[Entry]:
     for entry in base:
         if entry.id in ids or normalize(entry.name) in claimed:
             continue
-        free = {
-            "synonyms": tuple(s for s in entry.synonyms if normalize(s) not in claimed),
-            "aliases": tuple(a for a in entry.aliases if normalize(a) not in claimed),
-            "abbreviations": tuple(a for a in entry.abbreviations if abbreviation_key(a) not in abbreviated),
-        }
-        if any(free[key] != getattr(entry, key) for key in free):
-            entry = dataclasses.replace(entry, **free)
+        synonyms = tuple(s for s in entry.synonyms if normalize(s) not in claimed)
+        aliases = tuple(a for a in entry.aliases if normalize(a) not in claimed)
+        abbreviations = tuple(a for a in entry.abbreviations if abbreviation_key(a) not in abbreviated)
+        if (synonyms, aliases, abbreviations) != (entry.synonyms, entry.aliases, entry.abbreviations):
+            entry = dataclasses.replace(entry, synonyms=synonyms, aliases=aliases, abbreviations=abbreviations)
         kept.append(entry)
     return [*kept, *records]
