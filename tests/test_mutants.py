@@ -1,0 +1,122 @@
+"""Tests that kill mutants a mutation pass found surviving (tools/mutation.py; issue 12).
+
+Each test names the mutant it kills. They go through `check_paths` and the files a user writes, not private
+helpers, so they keep meaning the same when rule modules move.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+from rapidfuzz import fuzz
+
+from hipcheck.engine import check_paths
+
+from helpers import TODAY, write_tree
+
+
+def _found(root: Path, files: dict[str, str], code: str) -> list[str]:
+    write_tree(root, files)
+    result = check_paths([str(root)], cwd=root, today=TODAY, select=[code])
+    return [f"{d.path}:{d.span.line}:{d.span.column} {d.message}" for d in result.diagnostics if d.code == code]
+
+
+def _exercise(dosage: str) -> dict[str, str]:
+    return {"exercises/side-plank.yaml": f"id: side-plank\nname: Side plank\ndosage:\n{dosage}"}
+
+
+# --- HC203: a dosage needs sets and one of reps, hold_seconds or duration_seconds ------------------
+
+
+def test_hc203_duration_seconds_counts_as_load(tmp_path: Path) -> None:
+    """Kills "ignore duration_seconds in HC203"."""
+    assert _found(tmp_path, _exercise("  sets: 3\n  duration_seconds: 30\n"), "HC203") == []
+
+
+@pytest.mark.parametrize("empty", ["null", "~", '""', "[]", "{}"])
+def test_hc203_an_empty_sets_value_is_missing(tmp_path: Path, empty: str) -> None:
+    """Kills "treat sets: null as present" (and the other empty values)."""
+    found = _found(tmp_path, _exercise(f"  sets: {empty}\n  reps: 10\n"), "HC203")
+    assert found == ["exercises/side-plank.yaml:3:1 dosage gives no sets"]
+
+
+@pytest.mark.parametrize("load", ["reps", "hold_seconds", "duration_seconds"])
+def test_hc203_an_empty_load_value_is_missing(tmp_path: Path, load: str) -> None:
+    found = _found(tmp_path, _exercise(f"  sets: 3\n  {load}: null\n"), "HC203")
+    assert found == ["exercises/side-plank.yaml:3:1 dosage gives no reps, hold_seconds or duration_seconds"]
+
+
+# --- HC404: citation keys are case-sensitive (Pandoc) ----------------------------------------------
+
+_REFERENCE = "id: {key}\ntype: article-journal\ntitle: Hip strength\n"
+_ARTICLE = "---\ntitle: Hips\n---\n\nHip strength predicts decline [@{key}].\n"
+
+
+def test_hc404_a_key_differing_only_in_case_is_unknown(tmp_path: Path) -> None:
+    """Kills "lower-case keys before HC404 lookup": `@Ikezoe2021` names no record `ikezoe2021`."""
+    files = {
+        "references/ikezoe2021.yaml": _REFERENCE.format(key="ikezoe2021"),
+        "articles/hips.md": _ARTICLE.format(key="Ikezoe2021"),
+    }
+    (finding,) = _found(tmp_path, files, "HC404")
+    assert finding.startswith("articles/hips.md:5:")
+    assert "'@Ikezoe2021' has no reference record" in finding
+
+
+def test_hc404_a_mixed_case_key_finds_its_record(tmp_path: Path) -> None:
+    files = {
+        "references/Ikezoe2021.yaml": _REFERENCE.format(key="Ikezoe2021"),
+        "articles/hips.md": _ARTICLE.format(key="Ikezoe2021"),
+    }
+    assert _found(tmp_path, files, "HC404") == []
+
+
+# --- HC506: check digits of 0 and X --------------------------------------------------------------
+
+
+def _reference(field: str, value: str) -> dict[str, str]:
+    text = f"id: winter1974\ntype: article-journal\ntitle: Kinematics\n{field}: '{value}'\n"
+    return {"references/winter1974.yaml": text}
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        # Journal of Biomechanics (tests/realworld/pyomeca-joss/paper.bib): check digit 0, where
+        # "drop the final % 11 of the ISSN check digit" gives 11.
+        ("ISSN", "0021-9290"),
+        ("ISSN", "0378-5955"),  # Hearing Research (tests/fixtures/rules/HC506.yaml)
+    ],
+)
+def test_hc506_accepts_valid_check_digits(tmp_path: Path, field: str, value: str) -> None:
+    assert _found(tmp_path, _reference(field, value), "HC506") == []
+
+
+@pytest.mark.parametrize(("value", "gives"), [("0021-9291", "0"), ("0021-929X", "0"), ("0021-9280", "2")])
+def test_hc506_rejects_a_wrong_issn_check_digit(tmp_path: Path, value: str, gives: str) -> None:
+    (finding,) = _found(tmp_path, _reference("ISSN", value), "HC506")
+    assert "fails the ISSN check" in finding and f"the first 7 digits give '{gives}'" in finding
+
+
+# --- HC610: the misspelling threshold is inclusive ------------------------------------------------
+
+_MUSCLE = "id: piriformis\nkind: muscle\nname: piriformis\n"
+_TYPO_ARTICLE = "---\ntitle: Hips\n---\n\nStretch the pirifomis after the walk.\n"
+
+
+def _typo_files(score: float) -> dict[str, str]:
+    return {
+        "hipcheck.toml": f"[muscles]\nmisspelling-score = {score!r}\n",
+        "muscles/piriformis.yaml": _MUSCLE,
+        "articles/hips.md": _TYPO_ARTICLE,
+    }
+
+
+def test_hc610_reports_a_typo_scoring_exactly_the_threshold(tmp_path: Path) -> None:
+    """Kills "`>=` -> `>` at HC610's threshold": a phrase as similar as the configured score is a typo."""
+    score = fuzz.ratio("pirifomis", "piriformis")
+    (finding,) = _found(tmp_path / "at", _typo_files(score), "HC610")
+    assert "'pirifomis' looks like a misspelling of 'piriformis'" in finding
+    assert _found(tmp_path / "above", _typo_files(math.nextafter(score, 100.0)), "HC610") == []
