@@ -3,8 +3,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
-
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data"
 TODAY = dt.date(2026, 11, 21)
