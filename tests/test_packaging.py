@@ -1,0 +1,59 @@
+"""Packaging: one source for the version, a licence file that matches the declared licence, py.typed shipped,
+a changelog entry for the version."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from importlib import metadata
+
+import hipcheck
+
+from helpers import REPO
+
+PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))
+
+
+def test_the_version_has_one_source() -> None:
+    project = PYPROJECT["project"]
+    assert "version" not in project and "version" in project["dynamic"]
+    assert PYPROJECT["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "hipcheck.__version__"}
+    assert re.fullmatch(r"\d+\.\d+\.\d+", hipcheck.__version__)
+    assert metadata.version("hipcheck") == hipcheck.__version__  # the installed metadata reads it
+
+
+def test_the_licence_file_matches_the_licence_expression() -> None:
+    project = PYPROJECT["project"]
+    assert project["license"] == "MIT" and project["license-files"] == ["LICENSE"]
+    licence = (REPO / "LICENSE").read_text("utf-8")
+    assert licence.startswith("MIT License\n\nCopyright (c) ")
+    assert "Permission is hereby granted, free of charge" in licence
+    # PEP 639: a licence expression replaces the licence classifiers, and needs setuptools 77.
+    assert not any(c.startswith("License ::") for c in project["classifiers"])
+    (requirement,) = PYPROJECT["build-system"]["requires"]
+    floor = re.fullmatch(r"setuptools>=(\d+)(?:\.\d+)*", requirement)
+    assert floor is not None and int(floor.group(1)) >= 77
+
+
+def test_the_package_says_it_is_typed() -> None:
+    assert (REPO / "hipcheck" / "py.typed").is_file()
+    assert "py.typed" in PYPROJECT["tool"]["setuptools"]["package-data"]["hipcheck"]
+
+
+def test_classifiers_name_the_python_versions_requires_python_allows() -> None:
+    project = PYPROJECT["project"]
+    minimum = re.fullmatch(r">=3\.(\d+)", project["requires-python"])
+    assert minimum is not None
+    versions = sorted(int(c.rsplit(".", 1)[1]) for c in project["classifiers"] if re.fullmatch(r".*:: 3\.\d+", c))
+    assert versions and versions[0] == int(minimum.group(1))
+
+
+def test_runtime_dependencies_have_upper_bounds() -> None:
+    for requirement in PYPROJECT["project"]["dependencies"]:
+        assert "<" in requirement, f"{requirement}: no upper bound"
+
+
+def test_the_changelog_has_an_entry_for_the_version() -> None:
+    changelog = (REPO / "CHANGELOG.md").read_text("utf-8")
+    assert f"## [{hipcheck.__version__}]" in changelog
+    assert changelog.index("## [Unreleased]") < changelog.index(f"## [{hipcheck.__version__}]")
