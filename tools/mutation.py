@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import argparse
 import ast
+import fnmatch
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -37,12 +39,39 @@ MODULES = [
     "hipcheck/fixes.py",
     "hipcheck/fixes/*.py",
 ]
-# Rule fixtures (with their fixes), identifier tests, the tests written to kill mutants: ~6 s a run.
-TESTS = [
-    "tests/test_rules.py",
-    "tests/test_identifiers.py",
-    "tests/test_mutants.py",
+# The tests run against a mutant of each module: the first pattern the module matches wins. In a list,
+# "{codes}" stands for a pytest -k expression of the rule codes the mutated module names (its own rules),
+# so a rule module's mutant runs only its rules' fixtures and mutant tests (-k is case-insensitive).
+IDENTIFIER_TESTS = ["tests/test_identifiers.py", "tests/test_rules.py", "tests/test_mutants.py"]
+TESTS_FOR: list[tuple[str, list[str]]] = [
+    ("hipcheck/identifiers.py", [*IDENTIFIER_TESTS, "-k", "test_identifiers or HC50"]),  # HC506-HC508 use it
+    ("hipcheck/rules/identifiers.py", [*IDENTIFIER_TESTS, "-k", "test_identifiers or {codes}"]),
+    ("hipcheck/rules/*", ["tests/test_rules.py", "tests/test_mutants.py", "-k", "{codes}"]),
+    ("hipcheck/fixes*", ["tests/test_rules.py", "tests/test_mutants.py"]),  # every fixture's fix cases
 ]
+TESTS = ["tests/test_rules.py", "tests/test_identifiers.py", "tests/test_mutants.py"]  # anything else
+PRISTINE = ".mutation-pristine"  # the scratch copy's unmutated modules, to tell which one a mutant changed
+
+
+def tests_for(module: str, source: str) -> list[str]:
+    for pattern, arguments in TESTS_FOR:
+        if fnmatch.fnmatch(module, pattern):
+            codes = " or ".join(sorted(set(re.findall(r"\bHC\d{3}\b", source)))) or "HC"
+            return [a.replace("{codes}", codes) for a in arguments]
+    return TESTS
+
+
+def run_tests(root: Path) -> int:
+    """The test command cosmic-ray runs in the scratch copy: the tests of the module the mutant changed."""
+    arguments = TESTS
+    for pristine in (root / PRISTINE).rglob("*.py"):
+        module = pristine.relative_to(root / PRISTINE).as_posix()
+        current = (root / module).read_text("utf-8")
+        if current != pristine.read_text("utf-8"):
+            arguments = tests_for(module, current)
+            break
+    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-o", "addopts=", *arguments]
+    return subprocess.run(command, cwd=root, check=False).returncode
 
 
 def modules(root: Path) -> list[str]:
@@ -70,9 +99,8 @@ def copy_tree(destination: Path) -> None:
             shutil.copy2(source, target)
 
 
-def config(paths: list[str], timeout: float) -> str:
-    tests = " ".join(TESTS)
-    command = f"{sys.executable} -m pytest -x -q -p no:cacheprovider -o addopts= {tests}"
+def config(root: Path, paths: list[str], timeout: float) -> str:
+    command = f"{sys.executable} {root / 'tools' / 'mutation.py'} --run-tests {root}"
     return (
         "[cosmic-ray]\n"
         f"module-path = {json.dumps(paths)}\n"
@@ -176,17 +204,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sample", type=int, default=150, help="mutants to run (0: all)")
     parser.add_argument("--seed", type=int, default=12)
-    parser.add_argument("--timeout", type=float, default=60.0, help="seconds per test run")
+    parser.add_argument("--timeout", type=float, default=45.0, help="seconds per test run")
     parser.add_argument("--only", nargs="*", default=None, help="module paths to mutate instead of MODULES")
     parser.add_argument("--report", type=Path, help="write the summary as JSON here")
     parser.add_argument("--max-survival", type=float, default=10.0)
+    parser.add_argument("--run-tests", type=Path, help=argparse.SUPPRESS)  # cosmic-ray's test command
     args = parser.parse_args(argv)
+    if args.run_tests:
+        return run_tests(args.run_tests)
 
     with tempfile.TemporaryDirectory(prefix="hipcheck-mutation-") as scratch:
         root = Path(scratch)
         copy_tree(root)
         paths = args.only or modules(root)
-        (root / "cosmic-ray.toml").write_text(config(paths, args.timeout), encoding="utf-8")
+        for module in paths:
+            (root / PRISTINE / module).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(root / module, root / PRISTINE / module)
+        (root / "cosmic-ray.toml").write_text(config(root, paths, args.timeout), encoding="utf-8")
         session = root / "session.sqlite"
         cosmic_ray("init", "cosmic-ray.toml", str(session), cwd=root)
         cosmic_ray("baseline", "cosmic-ray.toml", cwd=root)
