@@ -57,3 +57,10 @@ def test_the_changelog_has_an_entry_for_the_version() -> None:
     changelog = (REPO / "CHANGELOG.md").read_text("utf-8")
     assert f"## [{hipcheck.__version__}]" in changelog
     assert changelog.index("## [Unreleased]") < changelog.index(f"## [{hipcheck.__version__}]")
+
+
+def test_no_test_reads_the_shared_folder() -> None:
+    """A fresh clone has no ../shared: what the tests need is vendored in tests/data (tests/data/SOURCES.md)."""
+    pattern = re.compile(r"""\.parents?\b[^\n]*/\s*["']shared["']|["']\.\./shared/""")
+    readers = [p.name for p in sorted((REPO / "tests").glob("*.py")) if pattern.search(p.read_text("utf-8"))]
+    assert readers == []
