@@ -120,3 +120,36 @@ def test_hc610_reports_a_typo_scoring_exactly_the_threshold(tmp_path: Path) -> N
     (finding,) = _found(tmp_path / "at", _typo_files(score), "HC610")
     assert "'pirifomis' looks like a misspelling of 'piriformis'" in finding
     assert _found(tmp_path / "above", _typo_files(math.nextafter(score, 100.0)), "HC610") == []
+
+
+# --- found by tools/mutation.py ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("issued", ["'2021'", "2021"])
+def test_hc101_leaves_a_reference_date_written_as_text_to_hc510(tmp_path: Path, issued: str) -> None:
+    """Kills `record.kind != "reference"` -> `not record.kind != "reference"` in the schema check's HC510
+    exception: HC101 would report the date HC510 already reports with a fix."""
+    write_tree(
+        tmp_path, {"references/a2021.yaml": f"id: a2021\ntype: article-journal\ntitle: Hips\nissued: {issued}\n"}
+    )
+    result = check_paths([str(tmp_path)], cwd=tmp_path, today=TODAY, select=["HC101", "HC510"])
+    assert [(d.code, d.span.line) for d in result.diagnostics] == [("HC510", 4)]
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "message"),
+    [
+        ("\n  Hip: flexors", "HC003", "the ': ' after 'Hip' made this a mapping"),
+        ('\n  "Hip": flexors', "HC101", "name should be text, found a mapping"),  # a quoted key was meant
+        ("\n  Hip: 'flexors'", "HC101", "name should be text, found a mapping"),
+        (" {Hip: [flexors]}", "HC101", "name should be text, found a mapping"),
+    ],
+)
+def test_hc003_colon_trap_is_a_plain_key_and_plain_value_on_one_line(
+    tmp_path: Path, name: str, code: str, message: str
+) -> None:
+    """Kills `and not value.style` -> `or not value.style` in HC003's colon trap."""
+    write_tree(tmp_path, {"exercises/a.yaml": f"id: a\nname:{name}\n"})
+    result = check_paths([str(tmp_path)], cwd=tmp_path, today=TODAY, select=["HC003", "HC101"])
+    assert [d.code for d in result.diagnostics] == [code]
+    assert message in result.diagnostics[0].message
