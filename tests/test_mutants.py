@@ -7,11 +7,14 @@ helpers, so they keep meaning the same when rule modules move.
 from __future__ import annotations
 
 import math
+import os
+import stat
 from pathlib import Path
 
 import pytest
 from rapidfuzz import fuzz
 
+from hipcheck.cli import main
 from hipcheck.engine import check_paths
 
 from helpers import TODAY, write_tree
@@ -153,3 +156,37 @@ def test_hc003_colon_trap_is_a_plain_key_and_plain_value_on_one_line(
     result = check_paths([str(tmp_path)], cwd=tmp_path, today=TODAY, select=["HC003", "HC101"])
     assert [d.code for d in result.diagnostics] == [code]
     assert message in result.diagnostics[0].message
+
+
+def test_hc506_a_labelled_pmid_keeps_what_follows_a_slash(tmp_path: Path) -> None:
+    """Kills `what == "URL"` -> `what >= "URL"` ("label" sorts after "URL"): only a URL's path and query are
+    cut off; after a `PMID:` label, a '/' is part of the value and is reported."""
+    files = {"references/a2021.yaml": "id: a2021\ntype: article-journal\ntitle: Hips\nPMID: 'PMID: 12345678/2'\n"}
+    (finding,) = _found(tmp_path, files, "HC506")
+    assert "remove the 'PMID:' label" in finding and "'12345678/2' contains '/'" in finding
+
+
+_GROUP_MUSCLES = {
+    "muscles/iliopsoas.yaml": "id: iliopsoas\nkind: group\nname: iliopsoas\nmembers: [iliacus, psoas-major]\n",
+    "muscles/iliacus.yaml": "id: iliacus\nkind: muscle\nname: iliacus\npart_of: [iliopsoas]\n",
+    "muscles/psoas-major.yaml": "id: psoas-major\nkind: muscle\nname: psoas major\npart_of: [iliopsoas]\n",
+    "muscles/psoas-minor.yaml": "id: psoas-minor\nkind: muscle\nname: psoas minor\n",
+}
+
+
+def test_hc611_a_definition_listing_exactly_two_members_is_checked(tmp_path: Path) -> None:
+    """Kills `len(listed) >= 2` -> `> 2`: two muscles named before "join to form" define the group."""
+    article = "---\ntitle: Hips\n---\nThe iliacus and the psoas minor join to form the iliopsoas.\n"
+    (finding,) = _found(tmp_path, {**_GROUP_MUSCLES, "articles/hips.md": article}, "HC611")
+    assert "not in the record: psoas minor" in finding
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX modes")
+def test_an_imported_record_is_written_with_mode_644(tmp_path: Path) -> None:
+    """Kills `0o644` -> `421` (0o645) in the atomic writer's mode for a new file: `hipcheck refs import`
+    writes ordinary, non-executable files whatever the umask."""
+    source = tmp_path / "refs.json"
+    source.write_text('[{"id": "winter1974", "type": "article-journal", "title": "Kinematics"}]', encoding="utf-8")
+    assert main(["refs", "import", str(source), "--to", str(tmp_path / "content")]) == 0
+    (written,) = (tmp_path / "content").rglob("*.yaml")
+    assert stat.S_IMODE(written.stat().st_mode) == 0o644
