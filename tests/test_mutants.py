@@ -190,3 +190,14 @@ def test_an_imported_record_is_written_with_mode_644(tmp_path: Path) -> None:
     assert main(["refs", "import", str(source), "--to", str(tmp_path / "content")]) == 0
     (written,) = (tmp_path / "content").rglob("*.yaml")
     assert stat.S_IMODE(written.stat().st_mode) == 0o644
+
+
+def test_hc611_a_definition_ends_with_its_sentence(tmp_path: Path) -> None:
+    """Kills `local + 500` -> `local >> 500` in the search for a definition's sentence end: the muscle named
+    in the next sentence is not one of the group's members."""
+    body = "The iliopsoas consists of the iliacus and the psoas major. The psoas minor lies in front.\n"
+    article = f"---\ntitle: Hips\n---\n{body}"
+    assert _found(tmp_path, {**_GROUP_MUSCLES, "articles/hips.md": article}, "HC611") == []
+    article = article.replace("major. The", "major, the")
+    (finding,) = _found(tmp_path / "one-sentence", {**_GROUP_MUSCLES, "articles/hips.md": article}, "HC611")
+    assert "not in the record: psoas minor" in finding
