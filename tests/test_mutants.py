@@ -15,7 +15,9 @@ import pytest
 from rapidfuzz import fuzz
 
 from hipcheck.cli import main
+from hipcheck.diagnostics import Edit, Fix
 from hipcheck.engine import check_paths
+from hipcheck.fixes import apply_fixes
 
 from helpers import TODAY, write_tree
 
@@ -201,3 +203,20 @@ def test_hc611_a_definition_ends_with_its_sentence(tmp_path: Path) -> None:
     article = article.replace("major. The", "major, the")
     (finding,) = _found(tmp_path / "one-sentence", {**_GROUP_MUSCLES, "articles/hips.md": article}, "HC611")
     assert "not in the record: psoas minor" in finding
+
+
+def test_a_fix_overlapping_an_earlier_fix_waits_for_the_next_run() -> None:
+    """Kills `at - 1` -> `at // 1` in the clash check: the edit chosen just before a new edit's start is the
+    one that can reach over it."""
+    text = "0123456789"
+    wide = Fix("replace 1-8", (Edit(1, 8, "X"),))
+    inside = Fix("replace 3-5", (Edit(3, 5, "Y"),))
+    after = Fix("replace 8-9", (Edit(8, 9, "Z"),))
+    assert apply_fixes(text, [inside, wide, after]) == ("0X" + "Z9", 2)
+
+
+def test_find_rule_by_name_in_any_case(capsys: pytest.CaptureFixture[str]) -> None:
+    """Kills `r.name == key.lower()` -> `r.name is key.lower()`: `hipcheck rule NAME` finds a rule by name."""
+    for name in ("exercise-missing-dosage", "Exercise-Missing-Dosage"):
+        assert main(["rule", name]) == 0
+        assert capsys.readouterr().out.startswith("HC203 exercise-missing-dosage")
