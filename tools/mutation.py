@@ -28,6 +28,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from cosmic_ray.work_db import WorkDB, use_db  # type: ignore[import-untyped]
+from cosmic_ray.work_item import TestOutcome, WorkerOutcome, WorkResult  # type: ignore[import-untyped]
+
 REPO = Path(__file__).resolve().parents[1]
 
 # Globs relative to the repository; a glob matching nothing is reported, not an error, so a module move
@@ -117,7 +120,7 @@ def cosmic_ray(*args: str, cwd: Path) -> None:
     subprocess.run([str(script), *args], cwd=cwd, check=True, env={**os.environ, "PYTHONPATH": str(cwd)})
 
 
-def annotations(path: Path) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+def annotation_spans(path: Path) -> list[tuple[tuple[int, int], tuple[int, int]]]:
     """The spans of a module's annotations: with `from __future__ import annotations` they never run, so a
     mutant inside one is equivalent to the original and is not counted."""
     spans = []
@@ -138,8 +141,6 @@ def annotations(path: Path) -> list[tuple[tuple[int, int], tuple[int, int]]]:
 def sample(session: Path, root: Path, size: int, seed: int) -> tuple[int, int]:
     """Mark mutants of annotations, then all but `size` random other work items, as skipped; return how
     many annotation mutants there were and how many mutants will run."""
-    from cosmic_ray.work_db import WorkDB, use_db
-    from cosmic_ray.work_item import WorkerOutcome, WorkResult
 
     with use_db(str(session), WorkDB.Mode.open) as db:
         spans: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = {}
@@ -148,7 +149,7 @@ def sample(session: Path, root: Path, size: int, seed: int) -> tuple[int, int]:
             (mutation,) = item.mutations
             module = str(mutation.module_path)
             if module not in spans:
-                spans[module] = annotations(root / module)
+                spans[module] = annotation_spans(root / module)
             start, end = tuple(mutation.start_pos), tuple(mutation.end_pos)
             if any(low <= start and end <= high for low, high in spans[module]):
                 equivalent.append(item.job_id)
@@ -167,8 +168,6 @@ def sample(session: Path, root: Path, size: int, seed: int) -> tuple[int, int]:
 
 
 def summary(session: Path) -> dict[str, Any]:
-    from cosmic_ray.work_db import WorkDB, use_db
-    from cosmic_ray.work_item import TestOutcome, WorkerOutcome
 
     counts = {"total": 0, "in_annotations": 0, "run": 0, "killed": 0, "survived": 0, "incompetent": 0, "timeout": 0}
     survivors = []
