@@ -66,14 +66,16 @@ def terms_from_obo(path: Path, wanted: set[str]) -> tuple[str, dict[str, dict[st
         term_id = str(frame.id)
         if not isinstance(frame, fastobo.term.TermFrame) or term_id not in wanted:
             continue
-        facts: dict[str, Any] = {"name": "", "exact": [], "related": [], "broad": [], "fma": [], "is_a": []}
+        # the vendored extract's fields (tests/data/uberon/extract.py); `other`: BROAD and NARROW synonyms
+        facts: dict[str, Any] = {"name": "", "exact": [], "related": [], "other": [], "fma": [], "is_a": []}
         facts.update(part_of=[], obsolete=False)
         for clause in frame:
             if isinstance(clause, fastobo.term.NameClause):
                 facts["name"] = str(clause.name)
             elif isinstance(clause, fastobo.term.SynonymClause):
                 scope = str(clause.synonym.scope).lower()
-                if scope in ("exact", "related", "broad") and clause.synonym.desc not in facts[scope]:
+                scope = "other" if scope in ("broad", "narrow") else scope
+                if scope in ("exact", "related", "other") and clause.synonym.desc not in facts[scope]:
                     facts[scope].append(clause.synonym.desc)
             elif isinstance(clause, fastobo.term.XrefClause) and str(clause.xref.id).startswith("FMA:"):
                 facts["fma"].append(str(clause.xref.id))
