@@ -37,11 +37,11 @@ from hipcheck.muscle_vocabulary import (
 )
 from hipcheck.muscle_vocabulary.options import MuscleOptions
 
-from helpers import REPO, TODAY, write_tree
+from helpers import REPO, TODAY, data_file, write_tree
 
 SHIPPED = REPO / "hipcheck" / "data" / "muscles.json"
 BUILTIN: dict[str, Any] = json.loads(SHIPPED.read_text("utf-8"))
-EXTRACT: dict[str, Any] = json.loads((REPO / "tests" / "data" / "uberon" / "muscles.json").read_text("utf-8"))
+EXTRACT: dict[str, Any] = json.loads(data_file("uberon/muscles.json").read_text("utf-8"))  # tests/data/SOURCES.md
 RECORDS = {record["id"]: record for record in BUILTIN["records"]}
 WITH_TERM = [record for record in BUILTIN["records"] if "uberon" in record["ids"]]
 CONTENT = {p.stem: yaml.safe_load(p.read_text("utf-8")) for p in sorted((REPO / "content" / "muscles").glob("*.yaml"))}
