@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from hipcheck.vocabulary import Vocabulary
+from hipcheck.muscle_vocabulary import Vocabulary
 
 COARSE_MUSCLES: tuple[str, ...] = (
     "abdominals",

@@ -3,21 +3,19 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
-
 from hipcheck.reporters import REPORTERS, ReportContext
 from hipcheck.run_result import RunResult
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+DATA = REPO / "tests" / "data"
 TODAY = dt.date(2026, 11, 21)
 
 
-def shared_file(relative: str) -> Path:
-    """A file from ../shared, or skip the test naming what is missing."""
-    path = SHARED / relative
-    if not path.is_file():
-        pytest.skip(f"needs ../shared/{relative}, which is not present")
+def data_file(relative: str) -> Path:
+    """A file vendored in tests/data (origin, release and licence in tests/data/SOURCES.md): the tests never
+    read ../shared, so a fresh clone runs them all."""
+    path = DATA / relative
+    assert path.is_file(), f"tests/data/{relative} is missing; tests/data/SOURCES.md says where it comes from"
     return path
 
 

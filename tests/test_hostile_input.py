@@ -25,10 +25,10 @@ from hipcheck.loader import records as records_module
 from hipcheck.loader import yaml_tree
 from hipcheck.loader.records import read_record, read_records
 from hipcheck.loader.yaml_tree import parse_yaml, walk_scalars
+from hipcheck.muscle_vocabulary import MAX_TERM_CHARS, Vocabulary, options_from
 from hipcheck.rules import citekeys
 from hipcheck.rules.prose import article_prose
 from hipcheck.textpos import LineIndex
-from hipcheck.vocabulary import MAX_TERM_CHARS, Vocabulary, options_from
 
 from helpers import REPO, TODAY
 
