@@ -1,7 +1,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
+from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 from hipcheck.reporters import REPORTERS, ReportContext
 from hipcheck.run_result import RunResult
@@ -22,6 +26,37 @@ def data_file(relative: str) -> Path:
 def text_report(result: RunResult) -> str:
     """The concise report without colour: one line per finding, then the summary (README shows it)."""
     return REPORTERS["concise"](result, ReportContext())
+
+
+def steps(action: Callable[[], object], folder: Path) -> int:
+    """The work `action` does in the modules under `folder`, counted, not timed: the lines of those modules
+    it executes (a loop's every turn counts) and the calls those lines make into C (a regular expression
+    search, a rapidfuzz comparison). The same for the same code and input on any machine, however busy, so
+    a test can compare how it grows; wall-clock goals belong to benchmarks/."""
+    inside = str(folder)
+    count = 0
+
+    def line(frame: FrameType, event: str, arg: Any) -> Any:
+        nonlocal count
+        count += event == "line"
+        return line
+
+    def call(frame: FrameType, event: str, arg: Any) -> Any:
+        return line if frame.f_code.co_filename.startswith(inside) else None
+
+    def c_call(frame: FrameType, event: str, arg: Any) -> None:
+        nonlocal count
+        count += event == "c_call" and frame.f_code.co_filename.startswith(inside)
+
+    tracer, profiler = sys.gettrace(), sys.getprofile()  # a coverage tool's, restored after
+    sys.settrace(call)
+    sys.setprofile(c_call)
+    try:
+        action()
+    finally:
+        sys.settrace(tracer)
+        sys.setprofile(profiler)
+    return count
 
 
 def write_tree(root: Path, files: dict[str, str]) -> None:
