@@ -6,6 +6,7 @@ helpers, so they keep meaning the same when rule modules move.
 
 from __future__ import annotations
 
+import fnmatch
 import math
 import os
 import stat
@@ -19,7 +20,7 @@ from hipcheck.diagnostics import Edit, Fix
 from hipcheck.engine import check_paths
 from hipcheck.fix_edits import apply_fixes
 
-from helpers import TODAY, write_tree
+from helpers import REPO, TODAY, write_tree
 
 
 def _found(root: Path, files: dict[str, str], code: str) -> list[str]:
@@ -220,3 +221,29 @@ def test_find_rule_by_name_in_any_case(capsys: pytest.CaptureFixture[str]) -> No
     for name in ("exercise-missing-dosage", "Exercise-Missing-Dosage"):
         assert main(["rule", name]) == 0
         assert capsys.readouterr().out.startswith("HC203 exercise-missing-dosage")
+
+
+def test_the_mutation_tool_names_modules_and_tests_that_exist(monkeypatch: pytest.MonkeyPatch) -> None:
+    """tools/mutation.py's MODULES and TESTS_FOR follow the package's layout: a renamed module must not
+    silently drop out of the mutation run (a glob matching nothing is only a note there)."""
+    import importlib.util
+    import sys
+    import types
+
+    for name in ("cosmic_ray", "cosmic_ray.work_db", "cosmic_ray.work_item"):  # the `mutation` extra, not needed here
+        stub = types.ModuleType(name)
+        stub.__dict__.update(dict.fromkeys(["WorkDB", "use_db", "TestOutcome", "WorkerOutcome", "WorkResult"]))
+        monkeypatch.setitem(sys.modules, name, stub)
+    spec = importlib.util.spec_from_file_location("mutation_tool", REPO / "tools" / "mutation.py")
+    assert spec is not None and spec.loader is not None
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    for pattern in tool.MODULES:
+        assert list(REPO.glob(pattern)), f"MODULES: {pattern} matches no file"
+    modules = tool.modules(REPO)
+    named = {"hipcheck/identifiers.py", "hipcheck/fix_edits.py", "hipcheck/rules/reference_identifiers.py"}
+    assert named <= set(modules)  # issue 12: the rules, identifiers and fixes modules
+    for pattern, arguments in tool.TESTS_FOR:
+        assert any(fnmatch.fnmatch(m, pattern) for m in modules), f"TESTS_FOR: {pattern} matches no module"
+        for test_file in (a for a in [*arguments, *tool.TESTS] if a.startswith("tests/")):
+            assert (REPO / test_file).is_file(), f"{pattern}: {test_file} does not exist"
