@@ -17,9 +17,9 @@ from hipcheck.citations import code_mask, find_citations, prose_mask
 from hipcheck.diagnostics import Span
 from hipcheck.loader.records import Record, read_records
 from hipcheck.loader.yaml_tree import walk_scalars
+from hipcheck.muscle_vocabulary import MuscleOptions, Vocabulary, options_from
 from hipcheck.rules.prose import article_prose
 from hipcheck.textpos import LineIndex
-from hipcheck.vocabulary import MuscleOptions, Vocabulary, options_from
 
 REPO = Path(__file__).resolve().parents[1]
 

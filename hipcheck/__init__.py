@@ -1,6 +1,6 @@
 """hipcheck: validate and lint health and fitness content."""
 
-__version__ = "0.1.0"
+__version__ = "0.1.0"  # the one source: pyproject.toml reads it, CHANGELOG.md has its entry
 
 
 def code_version(directory: str | None = None) -> str:

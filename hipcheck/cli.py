@@ -15,6 +15,7 @@ from typing import NoReturn
 from hipcheck import __version__
 from hipcheck.caching import runs
 from hipcheck.errors import ConfigError, UsageError
+from hipcheck.muscles_command import add_muscles_parser, run_muscles
 from hipcheck.reporters import REPORTERS, STATISTICS, ReportContext, should_color
 from hipcheck.reporters import render as render_report
 from hipcheck.reporters.base import printable
@@ -109,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     config = commands.add_parser("config", help="print the resolved configuration and where each value came from")
     config.add_argument("path", nargs="?", default=".", help="a content file or folder (default: .)")
     config.add_argument("--format", choices=("text", "json"), default="text")
+    add_muscles_parser(commands)
     rule = commands.add_parser("rule", help="print a rule's documentation")
     rule.add_argument("rule", metavar="CODE|NAME")
     rule.add_argument("--source", action="store_true", help="print only the file of the module that defines the rule")
@@ -146,6 +148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from hipcheck import exercise_import
 
             return exercise_import.run(args)
+        if args.command == "muscles":
+            return run_muscles(args)
         return run_rule(args)
     except (UsageError, ConfigError) as error:
         # One line, whatever a file name or value holds: a line break could start a CI workflow command.

@@ -19,9 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 from hipcheck.csl import CSL_TYPES
 from hipcheck.errors import ConfigError, UsageError
 from hipcheck.link_settings import LinkSettings
+from hipcheck.muscle_vocabulary import MuscleOptions
 from hipcheck.online.settings import OnlineSettings
 from hipcheck.prose_options import ProseOptions
-from hipcheck.vocabulary import MuscleOptions
 
 # Limits on what a configuration file can make hipcheck do (it may come from anyone's pull request).
 # 1 MiB for a configuration file and every file it extends, together: real ones are a few KiB, and parsing

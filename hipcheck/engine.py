@@ -30,13 +30,19 @@ from hipcheck.file_listing import listing_digest
 from hipcheck.file_reading import read_bytes
 from hipcheck.index import ContentIndex
 from hipcheck.loader.records import Record, kind_of, read_records
+from hipcheck.muscle_vocabulary import (
+    base_entries,
+    builtin_digest,
+    configure_vocabulary,
+    options_from,
+    vocabulary_for,
+)
 from hipcheck.rules.file_format import UNREADABLE
 from hipcheck.rules.registry import RULES, Check, file_pass_named, pass_name, selects
 from hipcheck.rules.suppression import apply_suppressions
 from hipcheck.run_result import RunResult
 from hipcheck.stages import Emitter, FileResult, RunSettings, Todo, enabled_rules, process_file, process_files
 from hipcheck.targets import Target, display_path, plan_targets, scope_to_changed
-from hipcheck.vocabulary import vocabulary_for
 
 __all__ = ["RunResult", "Target", "UsageError", "check_paths", "display_path", "plan_targets"]
 
@@ -334,7 +340,10 @@ def _add_muscle_index(settings: RunSettings, root: Path, files: list[tuple[str, 
             raw = None  # read_records reports why
         records += read_records(path, "muscle", relative, raw)
         parts.append(f"{relative}={digest(raw) if raw is not None else ''}")
+    options = options_from(settings.config)
+    parts.append(f"built-in={builtin_digest() if base_entries(options) else ''}")
     settings.muscle_index = ContentIndex(records)
+    configure_vocabulary(settings.muscle_index, options)  # the built-in vocabulary, unless configured off
     vocabulary_for(settings.muscle_index)
     settings.vocabulary_key = digest("\n".join(parts).encode())
 
@@ -350,6 +359,7 @@ def cross_record_stage(
     records = [record for records in records_by_path.values() for record in records]
     citations = {d: r.citations for d, r in by_path.items() if r.citations}
     index = ContentIndex(records, citations)
+    configure_vocabulary(index, options_from(settings.config))
     ctx = Context(
         config=settings.config,
         today=settings.today,

@@ -41,7 +41,7 @@ import yaml
 from hipcheck.file_writing import mode_of, write_atomically
 
 if TYPE_CHECKING:
-    from hipcheck.vocabulary import Vocabulary
+    from hipcheck.muscle_vocabulary import Vocabulary
 
 COARSE_MUSCLES: tuple[str, ...] = (
     "abdominals",
@@ -131,7 +131,7 @@ def coarse_vocabulary(muscles: Iterable[Mapping[str, Any]]) -> list[dict[str, An
         record = by_id.get(target)
         if record is not None and name not in record.setdefault("aliases", []):
             record["aliases"].append(name)
-    from hipcheck.vocabulary import Vocabulary
+    from hipcheck.muscle_vocabulary import Vocabulary
 
     vocabulary = Vocabulary.from_data(records)
     records.extend(coarse_group(name) for name in COARSE_MUSCLES if _resolve(vocabulary, name) is None)
@@ -182,7 +182,7 @@ def convert_exercise(raw: Mapping[str, Any], exercise_id: str, resolve: Any) -> 
 
 def convert(raw_records: Iterable[Mapping[str, Any]], muscles: Iterable[Mapping[str, Any]]) -> Converted:
     """Every record, with the vocabulary (content's muscles plus the coarse mapping) they refer to."""
-    from hipcheck.vocabulary import Vocabulary
+    from hipcheck.muscle_vocabulary import Vocabulary
 
     vocabulary_records = coarse_vocabulary(muscles)
     vocabulary = Vocabulary.from_data(vocabulary_records)
@@ -487,7 +487,7 @@ def content_vocabulary(root: Path) -> Vocabulary:
     (one call), so that imports map onto every muscle the checks know."""
     from hipcheck.discovery import walk
     from hipcheck.loader.records import read_records
-    from hipcheck.vocabulary import Vocabulary
+    from hipcheck.muscle_vocabulary import Vocabulary
 
     records = []
     for relative, kind in walk(root):

@@ -26,7 +26,7 @@ from bibtexparser.middlewares.names import parse_single_name_into_parts, split_m
 from bibtexparser.model import Block, DuplicateBlockKeyBlock, Entry
 from pylatexenc.latex2text import LatexNodes2Text
 
-from hipcheck.file_writing import write_atomically
+from hipcheck.file_writing import mode_of, write_atomically
 from hipcheck.identifiers import check_field
 from hipcheck.refkeys import key_to_stem
 
@@ -147,7 +147,10 @@ def import_references(source: Path, out_dir: Path, *, overwrite: bool = False) -
         if target.exists() and not overwrite:
             report.skipped.append((key, f"{target} exists (use --overwrite to replace it)"))
             continue
-        write_atomically(target, yaml.safe_dump(item, sort_keys=False, allow_unicode=True, width=100))
+        # A content file: an overwritten record keeps its mode, a new one is an ordinary 0644 file (not
+        # mkstemp's private 0600), and it reaches the disk before the rename.
+        dumped = yaml.safe_dump(item, sort_keys=False, allow_unicode=True, width=100)
+        write_atomically(target, dumped, mode=mode_of(target), durable=True)
         report.written.append(target)
     return report
 

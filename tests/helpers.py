@@ -1,29 +1,62 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
+from collections.abc import Callable
 from pathlib import Path
-
-import pytest
+from types import FrameType
+from typing import Any
 
 from hipcheck.reporters import REPORTERS, ReportContext
 from hipcheck.run_result import RunResult
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+DATA = REPO / "tests" / "data"
 TODAY = dt.date(2026, 11, 21)
 
 
-def shared_file(relative: str) -> Path:
-    """A file from ../shared, or skip the test naming what is missing."""
-    path = SHARED / relative
-    if not path.is_file():
-        pytest.skip(f"needs ../shared/{relative}, which is not present")
+def data_file(relative: str) -> Path:
+    """A file vendored in tests/data (origin, release and licence in tests/data/SOURCES.md): the tests never
+    read ../shared, so a fresh clone runs them all."""
+    path = DATA / relative
+    assert path.is_file(), f"tests/data/{relative} is missing; tests/data/SOURCES.md says where it comes from"
     return path
 
 
 def text_report(result: RunResult) -> str:
     """The concise report without colour: one line per finding, then the summary (README shows it)."""
     return REPORTERS["concise"](result, ReportContext())
+
+
+def steps(action: Callable[[], object], folder: Path) -> int:
+    """The work `action` does in the modules under `folder`, counted, not timed: the lines of those modules
+    it executes (a loop's every turn counts) and the calls those lines make into C (a regular expression
+    search, a rapidfuzz comparison). The same for the same code and input on any machine, however busy, so
+    a test can compare how it grows; wall-clock goals belong to benchmarks/."""
+    inside = str(folder)
+    count = 0
+
+    def line(frame: FrameType, event: str, arg: Any) -> Any:
+        nonlocal count
+        count += event == "line"
+        return line
+
+    def call(frame: FrameType, event: str, arg: Any) -> Any:
+        return line if frame.f_code.co_filename.startswith(inside) else None
+
+    def c_call(frame: FrameType, event: str, arg: Any) -> None:
+        nonlocal count
+        count += event == "c_call" and frame.f_code.co_filename.startswith(inside)
+
+    tracer, profiler = sys.gettrace(), sys.getprofile()  # a coverage tool's, restored after
+    sys.settrace(call)
+    sys.setprofile(c_call)
+    try:
+        action()
+    finally:
+        sys.settrace(tracer)
+        sys.setprofile(profiler)
+    return count
 
 
 def write_tree(root: Path, files: dict[str, str]) -> None:

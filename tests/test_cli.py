@@ -214,6 +214,8 @@ def test_given_files_report_only_themselves_and_what_they_break(tmp_path: Path) 
             "exercises/banded-walks.yaml": GOOD_EXERCISE,
             "exercises/other.yaml": "id: other\nname: Other\n",  # incomplete, but not changed
             "muscles/gluteus-medius.yaml": GOOD_MUSCLE,
+            # the house's muscles only: with the built-in vocabulary, gluteus-medius would stay known
+            "hipcheck.toml": '[muscles]\nvocabulary = "content"\n',
         },
     )
     subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)

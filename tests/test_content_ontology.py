@@ -1,19 +1,17 @@
 """Every ontology id in content/muscles/ must be real, current and about the muscle that claims it.
 
-Checked against the Uberon release in ../shared/data/uberon-basic.obo (2024-09-03, CC BY 3.0):
+Checked against the Uberon release 2024-09-03 (CC BY 3.0), through the facts tests/data/uberon/extract.py
+took from it into tests/data/uberon/muscles.json (tests/data/SOURCES.md; `extract.py --check RELEASE`
+re-derives them), so the test runs on a fresh clone without ../shared:
 
 - `ids.uberon`: the term exists under that exact id (not an alt_id), is not obsolete, and its name or one of
   its synonyms equals the record's `name`, one of its `synonyms` or one of its `aliases` (case-insensitive);
 - `ids.fma`: only next to an Uberon id, and listed as an `xref` of that Uberon term.
-
-The test is skipped, naming the missing file, when ../shared is absent. The records' `synonyms` are checked
-without ../shared, against the terms extracted into tests/data/uberon/muscles.json (test_muscle_synonyms.py).
 """
 
 from __future__ import annotations
 
-import re
-import warnings
+import json
 from pathlib import Path
 from typing import Any
 
@@ -21,14 +19,8 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-OBO = ROOT.parent / "shared" / "data" / "uberon-basic.obo"
+EXTRACT = ROOT / "tests" / "data" / "uberon" / "muscles.json"
 MUSCLES = ROOT / "content" / "muscles"
-
-# fastobo (pronto's parser) rejects a handful of URL xrefs in this release that contain backslash
-# escapes, e.g. `xref: http://neurolex.org/wiki/Category\:Adult_organism`. URL xrefs play no part in
-# these checks, so those lines are dropped from a scratch copy before parsing.
-_BAD_URL_XREF = re.compile(r"^xref: https?://\S*\\.*$", re.MULTILINE)
-_MAX_REPAIRS = 50
 
 
 def _muscle_records() -> list[tuple[str, dict[str, Any]]]:
@@ -43,43 +35,24 @@ RECORDS = _muscle_records()
 WITH_IDS = [(name, data) for name, data in RECORDS if data.get("ids")]
 
 
-def _parse_obo(text: str, scratch: Path) -> Any:
-    pronto = pytest.importorskip("pronto")
-    text = _BAD_URL_XREF.sub("", text)
-    lines = text.split("\n")
-    for _ in range(_MAX_REPAIRS):
-        scratch.write_text("\n".join(lines), encoding="utf-8")
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                return pronto.Ontology(str(scratch))
-        except SyntaxError as err:
-            # Only ever drop another unparseable URL xref; anything else is a real failure.
-            lineno = err.lineno
-            if not lineno or not lines[lineno - 1].startswith(("xref: http://", "xref: https://")):
-                raise
-            del lines[lineno - 1]
-    raise AssertionError(f"{OBO} still does not parse after {_MAX_REPAIRS} URL xref repairs")
-
-
 @pytest.fixture(scope="module")
-def uberon(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    if not OBO.is_file():
-        pytest.skip(f"ontology file not found: {OBO}")
-    scratch = tmp_path_factory.mktemp("uberon") / "uberon-basic.obo"
-    return _parse_obo(OBO.read_text(encoding="utf-8"), scratch)
+def uberon() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(EXTRACT.read_text("utf-8"))
+    assert data["data-version"] == "uberon/releases/2024-09-03/uberon-basic.owl"
+    return data
 
 
-def _term(uberon: Any, filename: str, uberon_id: str) -> Any:
-    try:
-        return uberon.get_term(uberon_id)
-    except KeyError:
-        pass
-    pytest.fail(f"{filename}: {uberon_id} is not a term in {OBO.name}")
+def _term(uberon: dict[str, Any], filename: str, uberon_id: str) -> dict[str, Any]:
+    primary = uberon["alt_ids"].get(uberon_id)
+    assert primary is None, f"{filename}: {uberon_id} is an alternative id of {primary}; use the primary id"
+    if uberon_id not in uberon["terms"]:
+        pytest.fail(f"{filename}: {uberon_id} is not a term of the release (re-run tests/data/uberon/extract.py)")
+    term: dict[str, Any] = uberon["terms"][uberon_id]
+    return term
 
 
-def _labels(term: Any) -> set[str]:
-    return {term.name.casefold()} | {syn.description.casefold() for syn in term.synonyms}
+def _labels(term: dict[str, Any]) -> set[str]:
+    return {label.casefold() for label in (term["name"], *term["exact"], *term["related"], *term["other"])}
 
 
 def _claims(record: dict[str, Any]) -> set[str]:
@@ -93,25 +66,24 @@ def test_muscle_records_exist() -> None:
 
 
 @pytest.mark.parametrize(("filename", "record"), WITH_IDS, ids=[name for name, _ in WITH_IDS])
-def test_uberon_id(uberon: Any, filename: str, record: dict[str, Any]) -> None:
+def test_uberon_id(uberon: dict[str, Any], filename: str, record: dict[str, Any]) -> None:
     ids = record["ids"]
     uberon_id = ids.get("uberon")
     if uberon_id is None:
         assert ids.get("fma") is None, f"{filename}: an FMA id needs the Uberon term that cross-references it"
         return
     term = _term(uberon, filename, uberon_id)
-    assert term.id == uberon_id, f"{filename}: {uberon_id} is an alternative id of {term.id}; use the primary id"
-    assert not term.obsolete, f"{filename}: {uberon_id} ({term.name}) is obsolete"
+    assert not term["obsolete"], f"{filename}: {uberon_id} ({term['name']}) is obsolete"
     labels = _labels(term)
     claims = _claims(record)
     assert labels & claims, (
-        f"{filename}: none of {sorted(claims)} is the name or a synonym of {uberon_id} ({term.name}); "
+        f"{filename}: none of {sorted(claims)} is the name or a synonym of {uberon_id} ({term['name']}); "
         f"the term's labels are {sorted(labels)}"
     )
 
 
 @pytest.mark.parametrize(("filename", "record"), WITH_IDS, ids=[name for name, _ in WITH_IDS])
-def test_fma_id(uberon: Any, filename: str, record: dict[str, Any]) -> None:
+def test_fma_id(uberon: dict[str, Any], filename: str, record: dict[str, Any]) -> None:
     ids = record["ids"]
     fma_id = ids.get("fma")
     if fma_id is None:
@@ -119,8 +91,6 @@ def test_fma_id(uberon: Any, filename: str, record: dict[str, Any]) -> None:
     uberon_id = ids.get("uberon")
     assert uberon_id, f"{filename}: {fma_id} given without an Uberon id to verify it against"
     term = _term(uberon, filename, uberon_id)
-    xrefs = {xref.id for xref in term.xrefs}
-    assert fma_id in xrefs, (
-        f"{filename}: {fma_id} is not an xref of {uberon_id} ({term.name}); "
-        f"its FMA xrefs are {sorted(x for x in xrefs if x.startswith('FMA:'))}"
+    assert fma_id in term["fma"], (
+        f"{filename}: {fma_id} is not an xref of {uberon_id} ({term['name']}); its FMA xrefs are {term['fma']}"
     )

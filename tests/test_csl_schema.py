@@ -11,14 +11,14 @@ import yaml
 from hipcheck.engine import check_paths
 from hipcheck.loader.records import Record, kind_of, read_records
 
-from helpers import REPO, TODAY, shared_file, write_tree
+from helpers import REPO, TODAY, data_file, write_tree
 
 # What makes hipcheck reject a reference record: any error on it.
 FIXTURES = REPO / "tests" / "fixtures" / "rules"
 
 
 def _csl_validator() -> jsonschema.protocols.Validator:
-    schema = json.loads(shared_file("oracles/csl-data.json").read_text("utf-8"))
+    schema = json.loads(data_file("csl/csl-data.json").read_text("utf-8"))
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
     return cls(schema)

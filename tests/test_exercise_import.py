@@ -22,7 +22,7 @@ from hipcheck.exercise_import import (
     report,
 )
 from hipcheck.models import Exercise
-from hipcheck.vocabulary import Vocabulary
+from hipcheck.muscle_vocabulary import Vocabulary
 
 from helpers import REPO, TODAY
 

@@ -20,7 +20,7 @@ import yaml
 import hipcheck.rules.prose  # noqa: F401  (registers HC601-HC612 until hipcheck.rules imports them)
 from hipcheck.engine import RunResult, check_paths
 from hipcheck.exercise_import import COARSE_MUSCLES, Converted, convert, derive_actions, files
-from hipcheck.vocabulary import Vocabulary
+from hipcheck.muscle_vocabulary import Vocabulary
 
 from helpers import REPO, TODAY, write_tree
 

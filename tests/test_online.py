@@ -315,9 +315,11 @@ def test_persistent_503_gives_up_as_unverified(tmp_path: Path, server: ReplaySer
 def test_retry_after_beyond_the_limit_gives_up(tmp_path: Path, server: ReplayServer) -> None:
     server.work(FICTIONAL, Reply(429, "slow down", {"Retry-After": "120"}))
     root, records = content(tmp_path, a=reference("a", doi=FICTIONAL))
-    started = time.monotonic()
-    results, _ = run(root, records, settings_for(server, **{"max-retry-after": 60}))
-    assert time.monotonic() - started < 5
+    clock = FakeClock()  # moves only when the verifier waits: it must not wait at all
+    verifier = Verifier(settings_for(server, **{"max-retry-after": 60}), clock=clock, sleep=clock.sleep)
+    with verifier:
+        results, _ = run(root, records, verifier.settings, verifier=verifier)
+    assert clock.sleeps == [] and clock.now == 0 and len(server.requests("crossref")) == 1
     assert results[f"doi:{FICTIONAL}"].error == "Crossref asked to wait 120 s (HTTP 429); gave up"
 
 

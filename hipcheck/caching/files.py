@@ -19,7 +19,7 @@ from typing import Any
 from hipcheck.caching.codec import Invalid, dumps, loads, mapping
 from hipcheck.file_reading import read_bytes
 
-FORMAT = 11  # of every user-folder cache file; bump when what any of them stores changes shape
+FORMAT = 12  # of every user-folder cache file; bump when what any of them stores changes shape
 RACY_NS = 2_000_000_000  # a file changed this close to a cache write may share its mtime with the old bytes
 MAX_CACHE_BYTES = 1 << 30  # a larger cache file is not read (100,000 records take about 60 MB)
 PRUNE_AFTER_S = 7 * 86_400  # cache files unused this long (yesterday's dates, older versions) are removed

@@ -10,13 +10,13 @@ from hipcheck.diagnostics import Edit, Finding, Fix, Severity
 from hipcheck.index import ContentIndex
 from hipcheck.loader.records import Record
 from hipcheck.loader.yaml_tree import Path
+from hipcheck.muscle_vocabulary import NEVER_MERGE, crosses_never_merge, muscle_refs, value_edit, vocabulary_for
 from hipcheck.rules import citekeys
 from hipcheck.rules.registry import RULES, index_check, muscle_check, rule, selected
 from hipcheck.suggest import closest
 from hipcheck.textpos import LineIndex
-from hipcheck.vocabulary import NEVER_MERGE, crosses_never_merge, muscle_refs, value_edit, vocabulary_for
 
-__all__ = ["NEVER_MERGE", "crosses_never_merge"]  # kept importable from here; they live in hipcheck.vocabulary
+__all__ = ["NEVER_MERGE", "crosses_never_merge"]  # kept importable from here; they live in hipcheck.muscle_vocabulary
 
 UNKNOWN_MUSCLE = rule(
     "HC401",

@@ -16,8 +16,8 @@ from hipcheck.diagnostics import Finding, Fix, Severity
 from hipcheck.index import ContentIndex
 from hipcheck.loader.records import Record
 from hipcheck.loader.yaml_tree import Path
+from hipcheck.muscle_vocabulary import Vocabulary, muscle_refs, value_edit, vocabulary_for
 from hipcheck.rules.registry import index_check, muscle_check, rule
-from hipcheck.vocabulary import Vocabulary, muscle_refs, value_edit, vocabulary_for
 
 RECORDS = ("exercise", "muscle")
 

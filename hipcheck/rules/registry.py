@@ -50,7 +50,7 @@ class Rule:
 
     @property
     def source_file(self) -> str:
-        """That file, named from the package's folder: `hipcheck/rules/prose.py`."""
+        """That file, named from the package's folder: `hipcheck/rules/prose/__init__.py`."""
         parts = self.module.split(".")
         suffix = "/__init__.py" if self.source.endswith("__init__.py") else ".py"
         return "/".join(parts) + suffix

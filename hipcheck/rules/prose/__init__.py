@@ -6,7 +6,7 @@ used before they are introduced, one muscle named several ways, misspelt names, 
 defined in prose that disagree with their record or with each other.
 
 The vocabulary is English, so an article is scanned only when its `lang` (else the `default-lang`
-option) is English. Options come from `[tool.hipcheck.muscles]` (`hipcheck.vocabulary.MuscleOptions`) when the
+option) is English. Options come from `[tool.hipcheck.muscles]` (`hipcheck.muscle_vocabulary.MuscleOptions`) when the
 configuration has them, else the defaults.
 
 The rules, their check (`check_prose`) and its per-file pass (`prose_file_pass`) are here; what is
@@ -26,6 +26,14 @@ from hipcheck.context import Context
 from hipcheck.diagnostics import Edit, Finding, Fix, Severity
 from hipcheck.index import ContentIndex
 from hipcheck.loader.records import Record
+from hipcheck.muscle_vocabulary import (
+    Mention,
+    Misspelling,
+    MuscleOptions,
+    Vocabulary,
+    options_from,
+    vocabulary_for,
+)
 from hipcheck.rules.muscles import MEMBER_CANNOT_ACT
 from hipcheck.rules.prose.definitions import Definition, _DefinitionParser, definition_in, definition_out
 from hipcheck.rules.prose.groups import CONFLICTING_DEFINITIONS, GROUP_MISMATCH, _against_record, _conflicts
@@ -37,14 +45,6 @@ from hipcheck.rules.prose.text import (
     prose_units,
 )
 from hipcheck.rules.registry import FileNote, file_pass, index_check, rule
-from hipcheck.vocabulary import (
-    Mention,
-    Misspelling,
-    MuscleOptions,
-    Vocabulary,
-    options_from,
-    vocabulary_for,
-)
 
 INFORMAL_NAME = rule(
     "HC607",

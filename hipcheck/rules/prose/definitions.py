@@ -10,8 +10,8 @@ from typing import Any
 
 from hipcheck.caching import codec
 from hipcheck.loader.records import Record
+from hipcheck.muscle_vocabulary import Mention, Term, Vocabulary, folded_for_cues
 from hipcheck.rules.prose.text import Unit, _Lines
-from hipcheck.vocabulary import Mention, Term, Vocabulary, folded_for_cues
 
 # --- prose: group definitions --------------------------------------------------------------------
 

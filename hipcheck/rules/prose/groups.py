@@ -9,11 +9,11 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from hipcheck.diagnostics import Finding, Severity
+from hipcheck.muscle_vocabulary import Vocabulary
 from hipcheck.rules.muscles import MEMBER_CANNOT_ACT
 from hipcheck.rules.prose.definitions import Definition
 from hipcheck.rules.prose.text import PROSE
 from hipcheck.rules.registry import rule
-from hipcheck.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
     from hipcheck.rules.prose import _Prose
