@@ -482,18 +482,12 @@ def read_json(path: Path) -> Any:
 
 
 def content_vocabulary(root: Path) -> Vocabulary:
-    """The muscle vocabulary a content root's checks use: its `muscles/` records, built as the engine builds
-    it. Where the engine lays the records over a built-in vocabulary, this must pass the same base entries
-    (one call), so that imports map onto every muscle the checks know."""
-    from hipcheck.discovery import walk
-    from hipcheck.loader.records import read_records
-    from hipcheck.muscle_vocabulary import Vocabulary
+    """The muscle vocabulary a content root's checks use, built as the engine builds it: the built-in
+    whole-body vocabulary under the root's `muscles/` records, or those records only when the root's
+    configuration says `[tool.hipcheck.muscles] vocabulary = "content"` (`hipcheck muscles` lists it)."""
+    from hipcheck.muscles_command import vocabulary_in_force
 
-    records = []
-    for relative, kind in walk(root):
-        if kind == "muscle":
-            records += read_records(root / relative, kind, relative)
-    return Vocabulary.from_records(records)
+    return vocabulary_in_force(root)[0]
 
 
 def report(result: Imported) -> str:
