@@ -110,6 +110,20 @@ def test_never_suggests_a_confusable_muscle(tmp_path: Path) -> None:
     assert abductors and all("adductor" not in d.message for d in abductors)
 
 
+def test_informal_quadriceps_names_are_reported(report: list[tuple[str, int, str]]) -> None:
+    # The drafts' muscles/ has no quadriceps record; the built-in one (quadriceps femoris) lists 'quads' and
+    # 'quad muscles' as informal aliases: "The glutes, quads, ..." and "quad dominated activities" on one line,
+    # "one of your quad muscles, the rectus femoris" later, which is a second informal name (HC609).
+    quads, quad_muscles = _line_of(FLAT_FEET, "The glutes, quads"), _line_of(FLAT_FEET, "one of your quad muscles")
+    found = sorted((line, code) for path, line, code in report if path == FLAT_FEET and line in (quads, quad_muscles))
+    assert [f for f in found if f[1] in ("HC607", "HC609")] == [
+        (quads, "HC607"),
+        (quads, "HC607"),
+        (quad_muscles, "HC607"),
+        (quad_muscles, "HC609"),
+    ]
+
+
 def test_cited_claims_are_not_reported(report: list[tuple[str, int, str]]) -> None:
     # "... improve mobility and prevent injuries [@reiman2013]": the flat-feet seed cites its one claim
     assert not [r for r in report if r[0] == FLAT_FEET and r[2] in ("HC710", "HC711", "HC712", "HC713")]
