@@ -3,7 +3,8 @@
 Two sources: free-exercise-db (yuhonas/free-exercise-db, Unlicense: a JSON list of records with
 `primaryMuscles`, `secondaryMuscles`, `instructions`, ...) and wger (wger.de's exerciseinfo API: a
 JSON page with `results`, each with `translations`, `muscles`/`muscles_secondary` and a licence and
-author per entry). Muscle names are mapped onto the content root's muscle Vocabulary (`map_muscle`):
+author per entry). Muscle names are mapped onto the muscle Vocabulary in force for the content root (the
+built-in one under its `muscles/` records, as its checks use; `map_muscle`):
 the name itself, or the anatomical names a dataset's coarse name stands for (`SOURCE_NAMES`), each
 looked up as a name, synonym or alias; whatever does not resolve to one record is reported with why.
 Licences and authors are kept in each record's `source`.
