@@ -24,23 +24,13 @@ from typing import Any
 
 import yaml
 
+from hipcheck.muscle_vocabulary.builtin import REGIONS  # the regions the package accepts
+
 ROOT = Path(__file__).resolve().parents[1]
 CURATED = ROOT / "tools" / "muscle_vocabulary_curated.yaml"
 OUTPUT = ROOT / "hipcheck" / "data" / "muscles.json"
 EXTRACT = ROOT / "tests" / "data" / "uberon" / "muscles.json"
 
-REGIONS = (
-    "neck",
-    "shoulder-girdle",
-    "arm",
-    "forearm-and-hand",
-    "trunk-and-back",
-    "abdominal-wall",
-    "pelvic-floor",
-    "hip",
-    "thigh",
-    "leg-and-foot",
-)
 # A synonym is kept when it is plain words (letters, spaces, hyphens, apostrophes): not an abbreviated
 # Latin form ("m.gastrocnemius"), nor a combination ("biceps brachii %26 brachialis muscles").
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z' -]*")

@@ -209,15 +209,7 @@ class Fetcher:
         return self.settings.backoff * 2.0**attempt * (0.5 + self._rng.random())
 
     def _once(self, service: Service, url: str, params: dict[str, str] | None) -> Answer:
-        down = service.down
-        if down is not None:
-            raise Unverifiable(f"{service.name} unreachable ({down})")
-        with service.slots:
-            service.limiter.acquire(self.deadline)
-            remaining = self.deadline - self._clock()
-            if remaining <= 0:
-                raise Unverifiable("the online check ran out of time")
-            budget = min(self.settings.timeout, remaining)
+        with turn(service, self.deadline, self.settings.timeout, self._clock) as budget:
             try:
                 answer = _request(self.client, service, url, params, budget)
             except httpx.TimeoutException:
@@ -235,6 +227,21 @@ class Fetcher:
         if rate is not None:
             service.limiter.limit(rate)
         return answer
+
+
+@contextmanager
+def turn(service: Service, deadline: float, timeout: float, clock: Callable[[], float]) -> Iterator[float]:
+    """A request's turn at a service: refused while it is down, then one of its slots and a rate-limit turn;
+    gives the seconds the request may take (its own bound, or what is left of the run's deadline)."""
+    down = service.down
+    if down is not None:
+        raise Unverifiable(f"{service.name} unreachable ({down})")
+    with service.slots:
+        service.limiter.acquire(deadline)
+        remaining = deadline - clock()
+        if remaining <= 0:
+            raise Unverifiable("the online check ran out of time")
+        yield min(timeout, remaining)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 
 from hipcheck.link_settings import LinkSettings
-from hipcheck.online.http import Service, Unverifiable, bounded_transport, time_bound
+from hipcheck.online.http import Service, Unverifiable, bounded_transport, time_bound, turn
 from hipcheck.online.links import (
     BROKEN_STATUSES,
     HEAD_REFUSED,
@@ -135,15 +135,7 @@ class LinkChecker:
 
     def _request(self, method: str, url: str) -> Hop:
         service = self._host(url)
-        down = service.down
-        if down is not None:
-            raise Unverifiable(f"{service.name} unreachable ({down})")
-        with service.slots:
-            service.limiter.acquire(self.deadline)
-            remaining = self.deadline - self._clock()
-            if remaining <= 0:
-                raise Unverifiable("the online check ran out of time")
-            budget = min(self.settings.timeout, remaining)
+        with turn(service, self.deadline, self.settings.timeout, self._clock) as budget:
             try:
                 with time_bound(budget), self.client.stream(method, url, timeout=budget) as response:
                     if method == "GET":
