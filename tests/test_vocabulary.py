@@ -362,6 +362,11 @@ def test_structure_queries() -> None:
     )
     assert VOCABULARY.incapable("gluteus-minimus", ["hip-extension"]) is None  # crosses the hip, actions unknown
     assert VOCABULARY.incapable("hamstrings", ["knee-flexion"]) is None  # nothing recorded: not judged
+    # a group crosses what its members cross: the quadriceps crosses the hip through rectus femoris
+    assert VOCABULARY.incapable("quadriceps", ["hip-adduction"]) == "its actions are hip-flexion, knee-extension"
+    assert VOCABULARY.incapable("quadriceps", ["ankle-plantarflexion"]) == (
+        "its actions are hip-flexion, knee-extension, and it is not recorded as crossing the ankle"
+    )
 
 
 # --- content and drafts -------------------------------------------------------------------------------

@@ -206,6 +206,20 @@ class Vocabulary:
         entry = self.entries.get(record_id)
         return frozenset(entry.crosses) if entry else frozenset()
 
+    def _crosses_within(self, record_id: str) -> frozenset[str]:
+        """The joints a record or any record under it crosses: a group crosses what its members cross (the
+        quadriceps crosses the hip through rectus femoris). Cycles are cut."""
+        found: set[str] = set()
+        seen: set[str] = set()
+        stack = [record_id]
+        while stack:
+            current = stack.pop()
+            if current not in seen:
+                seen.add(current)
+                found |= self.crosses(current)
+                stack.extend(self.members(current))
+        return frozenset(found)
+
     def incapable(self, record_id: str, wanted: Iterable[str]) -> str | None:
         """Why a muscle or group cannot do any of the `wanted` actions; None when it can or nobody knows."""
         wanted = set(wanted)
@@ -218,7 +232,7 @@ class Vocabulary:
             if actions & wanted:
                 return None
             reason = f"its actions are {', '.join(sorted(actions))}"
-            if not crosses & set(joints):
+            if not self._crosses_within(record_id) & set(joints):
                 reason += f", and it is not recorded as crossing the {' or '.join(joints)}"
             return reason
         if crosses and not crosses & set(joints):
