@@ -171,8 +171,8 @@ LOADED = frozenset({"barbell", "dumbbell", "kettlebell", "ez-bar"})  # hipcheck'
 
 def _no_dosage(record: dict[str, Any], rng: random.Random) -> list[str]:
     record.pop("dosage", None)
-    codes = ["HC203", "HC204"] if record.get("unilateral") else ["HC203"]  # no dosage: no per_side either
-    return [*codes, "HC810"] if LOADED.intersection(record["equipment"]) else codes  # nor an intensity
+    codes = ["HC203"]  # no dosage: HC204 leaves the missing per_side to it
+    return [*codes, "HC810"] if LOADED.intersection(record["equipment"]) else codes  # and no intensity
 
 
 def _unknown_muscle(record: dict[str, Any], rng: random.Random) -> list[str]:

@@ -109,7 +109,8 @@ NO_PER_SIDE = rule(
     ## What it does
     Treats an exercise as one-sided when `unilateral: true`, or when its text says so ("each
     side", "switch legs", "on your right side"), and then requires `dosage.per_side`. An explicit
-    `unilateral: false` turns the text heuristic off.
+    `unilateral: false` turns the text heuristic off. An exercise with no dosage at all is left to
+    `exercise-missing-dosage` (HC203).
 
     ## Why it matters
     "10 reps" of a one-legged exercise means 10 in total to one reader and 20 to another.
@@ -247,7 +248,8 @@ def check_per_side(record: Record, ctx: Context) -> Iterator[Finding]:
     if data.get("unilateral") is False:
         return
     dosage = _mapping(data.get("dosage"))
-    if "per_side" in dosage and dosage["per_side"] is not None:
+    # No dose at all is HC203's finding; whether it is per side is part of writing that dose.
+    if not dosage or dosage.get("per_side") is not None:
         return
     if data.get("unilateral") is True:
         reason = "unilateral: true"
@@ -257,8 +259,7 @@ def check_per_side(record: Record, ctx: Context) -> Iterator[Finding]:
         if match is None:
             return
         reason = f"its text says '{match.group(0)}'"
-    where = record.key_span(("dosage",)) if dosage else record.span(("dosage",))
-    yield Finding(f"one-sided exercise ({reason}) but dosage does not say per_side", where)
+    yield Finding(f"one-sided exercise ({reason}) but dosage does not say per_side", record.key_span(("dosage",)))
 
 
 @record_check(NO_PRIMARY_MUSCLE)
