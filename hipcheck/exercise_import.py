@@ -11,7 +11,10 @@ Licences and authors are kept in each record's `source`.
 
 Joint actions are read from exercise names that state them ("Cable Hip Adduction" -> hip-adduction,
 "Thigh Abductor" -> hip-abduction, "Leg Extensions" -> knee-extension, "Leg Curl" -> knee-flexion);
-nothing else is guessed. hipcheck never needs a dataset's file to run: the importer takes it as data.
+nothing else is guessed. free-exercise-db's opening instructions that close with a sentence naming the
+starting position ("... This will be your starting position.") become `starting_position`, verbatim and
+whole (`split_starting_position`); the rest are `steps`. hipcheck never needs a dataset's file to run: the
+importer takes it as data.
 """
 
 from __future__ import annotations
@@ -198,6 +201,32 @@ def _unique_id(base: str, taken: set[str]) -> str:
     return record_id
 
 
+# free-exercise-db closes its setup with a sentence naming the starting position, as the last sentence of
+# an opening instruction (bar a trailing "Tip:"/"Note:" aside): "This will be your starting position.",
+# "This is the starting position.", "... to get into the starting position with your arms locked out.".
+# Phrasings seen in the data only; "return to the starting position" in a later step is the movement's end.
+_STARTING_POSITION = re.compile(
+    r"(?:^|[.!?]\s*)(?:this|that)\s+(?:will\s+be\s+|is\s+)?(?:your|the)\s+start(?:ing)?\s+position"
+    r"(?:\s+of\s+the\s+exercise)?\s*[.!]?(?:\s*\(?(?:tip|note)s?:[^\n]*)?\s*$"
+    r"|\bto\s+(?:help\s+you\s+)?get\s+in(?:to)?\s+the\s+(?:proper\s+)?start(?:ing)?\s+position"
+    r"(?:\s+with\s+[^.!?]{1,80})?\s*[.!]\s*$",
+    re.I,
+)
+# Bounded: setups in one to three instructions (533 of free-exercise-db's records); the 15 that run to four
+# or five are left whole in `steps`.
+MAX_SETUP_INSTRUCTIONS = 3
+
+
+def split_starting_position(instructions: list[str]) -> tuple[list[str], list[str]]:
+    """The opening instructions up to the last (of the first `MAX_SETUP_INSTRUCTIONS`) that closes with a
+    sentence naming the starting position, and the rest, each instruction whole; nothing is taken when
+    no opening instruction closes so, or when taking it would leave no step."""
+    for count in range(min(MAX_SETUP_INSTRUCTIONS, len(instructions) - 1), 0, -1):
+        if _STARTING_POSITION.search(instructions[count - 1]):
+            return instructions[:count], instructions[count:]
+    return [], instructions
+
+
 def import_free_exercise_db(raw: Any, vocabulary: Vocabulary) -> Imported:
     """free-exercise-db's exercises.json (a list of records) as hipcheck exercise records."""
     result = Imported()
@@ -220,7 +249,10 @@ def import_free_exercise_db(raw: Any, vocabulary: Vocabulary) -> Imported:
         actions = derive_actions(record["name"])
         if actions:
             record["actions"] = actions
-        steps = [_clip(s) for s in item.get("instructions") or [] if isinstance(s, str) and s.strip()]
+        instructions = [_clip(s) for s in item.get("instructions") or [] if isinstance(s, str) and s.strip()]
+        setup, steps = split_starting_position(instructions)
+        if setup:
+            record["starting_position"] = " ".join(setup)
         record["steps"] = steps[:MAX_STEPS]
         record["muscles"] = {
             "primary": mapper.ids(item.get("primaryMuscles")),

@@ -21,6 +21,7 @@ from hipcheck.exercise_import import (
     import_wger,
     map_muscle,
     report,
+    split_starting_position,
 )
 from hipcheck.models import Exercise
 from hipcheck.muscle_vocabulary import Vocabulary, builtin_vocabulary
@@ -41,6 +42,93 @@ def test_every_record_imports_as_a_valid_exercise_with_its_licence(imported: Any
         Exercise.model_validate(record, strict=True)
         assert record["source"]["dataset"] == "free-exercise-db" and record["source"]["license"] == "Unlicense"
     assert len({r["id"] for r in imported.exercises}) == 873
+
+
+def _source(name: str) -> dict[str, Any]:
+    [item] = [r for r in json.loads(DATA.read_text("utf-8")) if r["name"] == name]
+    return item
+
+
+def _imported(imported: Any, name: str) -> dict[str, Any]:
+    [record] = [r for r in imported.exercises if r["source"]["id"] == _source(name)["id"]]
+    return record
+
+
+def test_every_instruction_is_kept_verbatim_and_in_order(imported: Any) -> None:
+    raw = {r["id"]: r for r in json.loads(DATA.read_text("utf-8"))}
+    with_start = 0
+    for record in imported.exercises:
+        # The importer drops empty instructions (one record has "") and strips the rest: nothing else.
+        instructions = [s.strip() for s in raw[record["source"]["id"]]["instructions"] if s.strip()]
+        steps = record["steps"]
+        assert steps == instructions[len(instructions) - len(steps) :]
+        setup = instructions[: len(instructions) - len(steps)]
+        if setup:
+            with_start += 1
+            assert record["starting_position"] == " ".join(setup) and steps  # whole, and a step remains
+            assert "start position" in setup[-1] or "starting position" in setup[-1]
+        else:
+            assert "starting_position" not in record
+    assert with_start == 533  # 237 from the first instruction, 201 from two, 95 from three
+
+
+def test_the_opening_instruction_that_names_the_starting_position_becomes_it(imported: Any) -> None:
+    # Its later step "push the bar back to the starting position" returns there: no split at that step.
+    record = _imported(imported, "Barbell Bench Press - Medium Grip")
+    instructions = _source("Barbell Bench Press - Medium Grip")["instructions"]
+    assert instructions[0].endswith("This will be your starting position.")
+    assert "back to the starting position" in instructions[2]
+    assert record["starting_position"] == instructions[0] and record["steps"] == instructions[1:]
+
+
+def test_opening_instructions_up_to_the_last_that_closes_the_setup(imported: Any) -> None:
+    # "Calf Press": the first names "the start position" mid-sentence; the second closes the setup.
+    instructions = _source("Calf Press")["instructions"]
+    assert split_starting_position(instructions) == (instructions[:2], instructions[2:])
+    assert _imported(imported, "Calf Press")["starting_position"] == " ".join(instructions[:2])
+    # "Linear 3-Part Start Technique": three instructions of setup, then the one movement.
+    instructions = _source("Linear 3-Part Start Technique")["instructions"]
+    assert split_starting_position(instructions) == (instructions[:3], instructions[3:])
+    # "Two-Arm Kettlebell Row": "... as you bend over to get in the starting position."
+    instructions = _source("Two-Arm Kettlebell Row")["instructions"]
+    assert split_starting_position(instructions) == (instructions[:1], instructions[1:])
+
+
+def test_two_instructions_keep_their_last_as_the_step(imported: Any) -> None:
+    # "Leverage Deadlift": its setup, then "Return the weight to the starting position." — a return, kept as
+    # the one step (the source gives no movement; HC201 says so), never taken as a starting position.
+    instructions = _source("Leverage Deadlift")["instructions"]
+    assert len(instructions) == 2 and instructions[1] == "Return the weight to the starting position."
+    record = _imported(imported, "Leverage Deadlift")
+    assert record["starting_position"] == instructions[0] and record["steps"] == [instructions[1]]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Natural Glute Ham Raise",  # "This will be your starting position. Lower yourself ...": not its close
+        "Kettlebell Hang Clean",  # "To get in the starting position, push your butt back ...": no close
+        "Iron Cross",  # no instructions
+        "Cable Hip Adduction",
+    ],
+)
+def test_records_that_do_not_close_a_setup_are_left_as_they_are(imported: Any, name: str) -> None:
+    instructions = _source(name)["instructions"]
+    record = _imported(imported, name)
+    assert "starting_position" not in record and record["steps"] == instructions
+
+
+@pytest.mark.parametrize(
+    "instructions",
+    [
+        ["Stand tall. This will be your starting position."],  # taking it would leave no step
+        ["Stand tall.", "Squat down.", "Return to the starting position."],
+        ["Stand tall.", "Squat down.", "Stand up.", "This is the starting position."],  # past the third
+        ["Stand tall.", "This will be your starting position. Squat down.", "Stand up."],
+    ],
+)
+def test_no_split_without_an_opening_close_or_a_remaining_step(instructions: list[str]) -> None:
+    assert split_starting_position(instructions) == ([], instructions)
 
 
 def test_mapping_rate_and_every_unmapped_name_with_why(imported: Any) -> None:
