@@ -95,11 +95,11 @@ HARD_EXERCISE = rule(
     "hard-to-read-instructions",
     Severity.WARNING,
     """
-    An exercise's summary and steps score above the reading-grade target.
+    An exercise's summary, starting position and steps score above the reading-grade target.
 
     ## What it does
-    Scores an exercise's `summary` and `steps` together (each value ends a sentence) with the
-    Flesch-Kincaid grade level and compares it with the content root's audience target
+    Scores an exercise's `summary`, `starting_position` and `steps` together (each value ends a
+    sentence) with the Flesch-Kincaid grade level and compares it with the content root's audience target
     (`[tool.hipcheck.prose] audience` and `reading-grade`). Texts with fewer than `min-words` words (40)
     are not scored.
 
@@ -219,7 +219,7 @@ def _line_end(text: str, start: int, end: int) -> int:
     return end if newline < 0 else newline
 
 
-_TEXT_FIELDS = ("summary", "steps")
+_TEXT_FIELDS = ("summary", "starting_position", "steps")  # all an exercise asks the reader to read
 
 
 @record_check(HARD_EXERCISE)
@@ -250,7 +250,7 @@ def check_exercise(record: Record, ctx: Context) -> Iterator[Finding]:
         drivers += "; longest words " + ", ".join(f"'{w}'" for w in words)
     field = "steps" if "steps" in record.data else "summary"
     yield Finding(
-        f"the summary and steps read at Flesch-Kincaid grade {result.grade:.1f}, above the target {limit:g} for "
-        f"{audience} readers: {drivers}",
+        f"the summary, starting position and steps read at Flesch-Kincaid grade {result.grade:.1f}, "
+        f"above the target {limit:g} for {audience} readers: {drivers}",
         record.key_span((field,)),
     )
