@@ -741,7 +741,8 @@ def test_extract_orcids_from_a_note():
         ("www.example.org", "url"),
         ("", None),
         ("hello", None),
-        ("0378-5956", None),  # ISSN-shaped, but the check character is wrong
+        ("0378-5956", None),  # ISSN-shaped, but the check character is wrong (above the right one, '5')
+        ("0378-5954", None),  # and below it
         ("0-306-40615-3", None),  # ISBN-shaped, but the check character is wrong (above the right one, '2')
         ("11.1000/x", None),
     ],
