@@ -85,3 +85,5 @@ def test_every_rule_has_passing_and_failing_fixtures() -> None:
     for code, rule in RULES.items():
         needed = {"pass", "fail"} | ({"fix"} if rule.fixable else set())
         assert needed <= seen[code], f"{code} {rule.name} lacks fixture cases: {sorted(needed - seen[code])}"
+        # and the converse: a rule whose fixture fixes a file says it is fixable (`hipcheck rules`, the docs)
+        assert rule.fixable or "fix" not in seen[code], f"{code} {rule.name} offers fixes but is not fixable"
