@@ -247,3 +247,27 @@ def test_the_mutation_tool_names_modules_and_tests_that_exist(monkeypatch: pytes
         assert any(fnmatch.fnmatch(m, pattern) for m in modules), f"TESTS_FOR: {pattern} matches no module"
         for test_file in (a for a in [*arguments, *tool.TESTS] if a.startswith("tests/")):
             assert (REPO / test_file).is_file(), f"{pattern}: {test_file} does not exist"
+
+
+_HARD = """Patellofemoral pain syndrome is characterised by multifactorial biomechanical aetiology, including
+diminished neuromuscular coordination of the hip abductors and external rotators, which consequently
+precipitates excessive femoral adduction and internal rotation during weight-bearing activities.
+
+Rehabilitation programmes emphasising progressive proximal strengthening demonstrate considerable
+heterogeneity regarding intervention characteristics, dosage parameters and outcome measurement,
+complicating interpretation of comparative effectiveness across methodologically diverse investigations.
+
+Walk every day. Sit less. Stand up and move each hour. Rest when your hip hurts. Then walk again.
+Keep your back straight. Bend your knees a bit. Lift the bag with your legs, not your back.
+"""
+
+
+def test_hc701_names_only_paragraphs_above_the_target(tmp_path: Path) -> None:
+    """Kills `result.grade > limit` -> `!=` in the scoring of paragraphs: the plain last paragraph (grade
+    below the target) is not one of the article's hardest."""
+    files = {
+        "hipcheck.toml": "[prose]\narticle-min-words = 40\nmin-words = 10\n",
+        "articles/hard.md": f"---\ntitle: Hips\n---\n{_HARD}",
+    }
+    (finding,) = _found(tmp_path, files, "HC701")
+    assert finding.endswith("above the target 9 for patient readers; hardest paragraphs: line 8 (33.1), line 4 (28.2)")
