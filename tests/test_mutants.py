@@ -271,3 +271,18 @@ def test_hc701_names_only_paragraphs_above_the_target(tmp_path: Path) -> None:
     }
     (finding,) = _found(tmp_path, files, "HC701")
     assert finding.endswith("above the target 9 for patient readers; hardest paragraphs: line 8 (33.1), line 4 (28.2)")
+
+
+def test_hc763_a_credit_line_in_the_body_spans_the_credit(tmp_path: Path) -> None:
+    """Kills `body_offset + match.end("credit")` -> `body_offset & ...`: the finding's range is the credit."""
+    write_tree(
+        tmp_path,
+        {
+            "hipcheck.toml": "[links]\nimage-credit-licence = true\n",
+            "articles/hips.md": "---\ntitle: Hips\n---\n\nPhoto source: John Roe\n",
+        },
+    )
+    result = check_paths([str(tmp_path)], cwd=tmp_path, today=TODAY, select=["HC763"])
+    (finding,) = result.diagnostics
+    span = finding.span
+    assert (span.line, span.column, span.end_line, span.end_column) == (5, 15, 5, 23)
