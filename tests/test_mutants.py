@@ -286,3 +286,10 @@ def test_hc763_a_credit_line_in_the_body_spans_the_credit(tmp_path: Path) -> Non
     (finding,) = result.diagnostics
     span = finding.span
     assert (span.line, span.column, span.end_line, span.end_column) == (5, 15, 5, 23)
+
+
+def test_hc611_members_after_a_closed_parenthesis_count(tmp_path: Path) -> None:
+    """Kills `depth + count("(") - count(")")` -> `+ count(")")`: a member after an aside in parentheses
+    is still listed, so the definition agrees with the record."""
+    article = "---\ntitle: Hips\n---\nThe iliopsoas is made up of the iliacus (a fan-shaped muscle) and the psoas major.\n"
+    assert _found(tmp_path, {**_GROUP_MUSCLES, "articles/hips.md": article}, "HC611") == []
