@@ -495,6 +495,8 @@ def test_isbn_as_int():
         ("0-306-4O615-2", "'0-306-4O615-2' contains 'O'"),
         ("", "ISBN is empty"),
         ("0-306-40615-2, 0-306-40615-3", "'0-306-40615-3' fails the ISBN-10 check"),
+        # a whole ISBN-10 is never joined to the group before it
+        ("978 0-306-40615-2", "an ISBN has 10 or 13 digits; '978' has 3"),
     ],
 )
 def test_invalid_isbn(isbn, fragment):
