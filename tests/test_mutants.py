@@ -293,3 +293,18 @@ def test_hc611_members_after_a_closed_parenthesis_count(tmp_path: Path) -> None:
     is still listed, so the definition agrees with the record."""
     article = "---\ntitle: Hips\n---\nThe iliopsoas is made up of the iliacus (a fan-shaped muscle) and the psoas major.\n"
     assert _found(tmp_path, {**_GROUP_MUSCLES, "articles/hips.md": article}, "HC611") == []
+
+
+def test_hc766_a_moved_angle_bracketed_destination_keeps_its_brackets(tmp_path: Path) -> None:
+    """Kills `link.kind != "autolink"` -> `link.kind <= "autolink"`: the fix of `[text](<url>)` writes the
+    new address inside the brackets. (Only the link's own finding is looked at: the bracketed address is
+    also read as an autolink one column on, a second finding left to markdown_links.py's owner.)"""
+    cache = (
+        '{"version": 1, "entries": {"http://example.org/hip-guide": {"status": "redirected", '
+        '"checked": "2026-01-01T00:00:00Z", "http-status": 200, "target": "https://example.org/guides/hip"}}}'
+    )
+    article = "---\ntitle: Hips\n---\n\nRead [the guide](<http://example.org/hip-guide>).\n"
+    write_tree(tmp_path, {".hipcheck/links.json": cache, "articles/hips.md": article})
+    result = check_paths([str(tmp_path)], cwd=tmp_path, today=TODAY, select=["HC766"])
+    (link,) = [d for d in result.diagnostics if (d.span.line, d.span.column) == (5, 18)]
+    assert link.fix is not None and [e.replacement for e in link.fix.edits] == ["<https://example.org/guides/hip>"]
