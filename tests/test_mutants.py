@@ -247,6 +247,13 @@ def test_the_mutation_tool_names_modules_and_tests_that_exist(monkeypatch: pytes
         assert any(fnmatch.fnmatch(m, pattern) for m in modules), f"TESTS_FOR: {pattern} matches no module"
         for test_file in (a for a in [*arguments, *tool.TESTS] if a.startswith("tests/")):
             assert (REPO / test_file).is_file(), f"{pattern}: {test_file} does not exist"
+    for test_file in tool.SLOW_TESTS:
+        assert (REPO / test_file).is_file(), f"SLOW_TESTS: {test_file} does not exist"
+    # a rule's own test files run too: those importing its module or naming its codes, not the slow ones
+    online = tool.tests_for("hipcheck/rules/online.py", (REPO / "hipcheck/rules/online.py").read_text("utf-8"))
+    assert online[1] == ["tests/test_online.py"]
+    registry = tool.tests_for("hipcheck/rules/registry.py", (REPO / "hipcheck/rules/registry.py").read_text("utf-8"))
+    assert "tests/test_cli.py" in registry[1]
 
 
 _HARD = """Patellofemoral pain syndrome is characterised by multifactorial biomechanical aetiology, including
