@@ -298,7 +298,8 @@ def test_hc763_a_credit_line_in_the_body_spans_the_credit(tmp_path: Path) -> Non
 def test_hc611_members_after_a_closed_parenthesis_count(tmp_path: Path) -> None:
     """Kills `depth + count("(") - count(")")` -> `+ count(")")`: a member after an aside in parentheses
     is still listed, so the definition agrees with the record."""
-    article = "---\ntitle: Hips\n---\nThe iliopsoas is made up of the iliacus (a fan-shaped muscle) and the psoas major.\n"
+    body = "The iliopsoas is made up of the iliacus (a fan-shaped muscle) and the psoas major.\n"
+    article = f"---\ntitle: Hips\n---\n{body}"
     assert _found(tmp_path, {**_GROUP_MUSCLES, "articles/hips.md": article}, "HC611") == []
 
 
