@@ -176,6 +176,8 @@ def test_valid_doi(doi):
         ("10.1002/(SICI)1097-4636(199706)35:4<...>", "'<', '>'"),  # older Wiley SICI DOI: warning, not error
         ("10.1000.10/182", "registrant code '1000.10' is not 4-9 digits"),  # subdivided registrant code
         ("10.1097/00042752\u2013200501000-00004", "is '\u2013' (U+2013) meant to be '-'?"),  # en dash from a PDF
+        # a ']' that closes a '[' of the suffix is part of it, not punctuation copied from the sentence
+        ("10.1000/182[a]", "'[', ']'"),
     ],
 )
 def test_doi_failing_crossref_pattern_is_a_warning(doi, fragment):
@@ -493,6 +495,8 @@ def test_isbn_as_int():
         ("0-306-4O615-2", "'0-306-4O615-2' contains 'O'"),
         ("", "ISBN is empty"),
         ("0-306-40615-2, 0-306-40615-3", "'0-306-40615-3' fails the ISBN-10 check"),
+        # a whole ISBN-10 is never joined to the group before it
+        ("978 0-306-40615-2", "an ISBN has 10 or 13 digits; '978' has 3"),
     ],
 )
 def test_invalid_isbn(isbn, fragment):
@@ -739,7 +743,9 @@ def test_extract_orcids_from_a_note():
         ("www.example.org", "url"),
         ("", None),
         ("hello", None),
-        ("0378-5956", None),  # ISSN-shaped, but the check character is wrong
+        ("0378-5956", None),  # ISSN-shaped, but the check character is wrong (above the right one, '5')
+        ("0378-5954", None),  # and below it
+        ("0-306-40615-3", None),  # ISBN-shaped, but the check character is wrong (above the right one, '2')
         ("11.1000/x", None),
     ],
 )

@@ -247,3 +247,72 @@ def test_the_mutation_tool_names_modules_and_tests_that_exist(monkeypatch: pytes
         assert any(fnmatch.fnmatch(m, pattern) for m in modules), f"TESTS_FOR: {pattern} matches no module"
         for test_file in (a for a in [*arguments, *tool.TESTS] if a.startswith("tests/")):
             assert (REPO / test_file).is_file(), f"{pattern}: {test_file} does not exist"
+    for test_file in tool.SLOW_TESTS:
+        assert (REPO / test_file).is_file(), f"SLOW_TESTS: {test_file} does not exist"
+    # a rule's own test files run too: those importing its module or naming its codes, not the slow ones
+    online = tool.tests_for("hipcheck/rules/online.py", (REPO / "hipcheck/rules/online.py").read_text("utf-8"))
+    assert online[1] == ["tests/test_online.py"]
+    registry = tool.tests_for("hipcheck/rules/registry.py", (REPO / "hipcheck/rules/registry.py").read_text("utf-8"))
+    assert "tests/test_cli.py" in registry[1]
+
+
+_HARD = """Patellofemoral pain syndrome is characterised by multifactorial biomechanical aetiology, including
+diminished neuromuscular coordination of the hip abductors and external rotators, which consequently
+precipitates excessive femoral adduction and internal rotation during weight-bearing activities.
+
+Rehabilitation programmes emphasising progressive proximal strengthening demonstrate considerable
+heterogeneity regarding intervention characteristics, dosage parameters and outcome measurement,
+complicating interpretation of comparative effectiveness across methodologically diverse investigations.
+
+Walk every day. Sit less. Stand up and move each hour. Rest when your hip hurts. Then walk again.
+Keep your back straight. Bend your knees a bit. Lift the bag with your legs, not your back.
+"""
+
+
+def test_hc701_names_only_paragraphs_above_the_target(tmp_path: Path) -> None:
+    """Kills `result.grade > limit` -> `!=` in the scoring of paragraphs: the plain last paragraph (grade
+    below the target) is not one of the article's hardest."""
+    files = {
+        "hipcheck.toml": "[prose]\narticle-min-words = 40\nmin-words = 10\n",
+        "articles/hard.md": f"---\ntitle: Hips\n---\n{_HARD}",
+    }
+    (finding,) = _found(tmp_path, files, "HC701")
+    assert finding.endswith("above the target 9 for patient readers; hardest paragraphs: line 8 (33.1), line 4 (28.2)")
+
+
+def test_hc763_a_credit_line_in_the_body_spans_the_credit(tmp_path: Path) -> None:
+    """Kills `body_offset + match.end("credit")` -> `body_offset & ...`: the finding's range is the credit."""
+    write_tree(
+        tmp_path,
+        {
+            "hipcheck.toml": "[links]\nimage-credit-licence = true\n",
+            "articles/hips.md": "---\ntitle: Hips\n---\n\nPhoto source: John Roe\n",
+        },
+    )
+    result = check_paths([str(tmp_path)], cwd=tmp_path, today=TODAY, select=["HC763"])
+    (finding,) = result.diagnostics
+    span = finding.span
+    assert (span.line, span.column, span.end_line, span.end_column) == (5, 15, 5, 23)
+
+
+def test_hc611_members_after_a_closed_parenthesis_count(tmp_path: Path) -> None:
+    """Kills `depth + count("(") - count(")")` -> `+ count(")")`: a member after an aside in parentheses
+    is still listed, so the definition agrees with the record."""
+    body = "The iliopsoas is made up of the iliacus (a fan-shaped muscle) and the psoas major.\n"
+    article = f"---\ntitle: Hips\n---\n{body}"
+    assert _found(tmp_path, {**_GROUP_MUSCLES, "articles/hips.md": article}, "HC611") == []
+
+
+def test_hc766_a_moved_angle_bracketed_destination_keeps_its_brackets(tmp_path: Path) -> None:
+    """Kills `link.kind != "autolink"` -> `link.kind <= "autolink"`: the fix of `[text](<url>)` writes the
+    new address inside the brackets. (Only the link's own finding is looked at: the bracketed address is
+    also read as an autolink one column on, a second finding left to markdown_links.py's owner.)"""
+    cache = (
+        '{"version": 1, "entries": {"http://example.org/hip-guide": {"status": "redirected", '
+        '"checked": "2026-01-01T00:00:00Z", "http-status": 200, "target": "https://example.org/guides/hip"}}}'
+    )
+    article = "---\ntitle: Hips\n---\n\nRead [the guide](<http://example.org/hip-guide>).\n"
+    write_tree(tmp_path, {".hipcheck/links.json": cache, "articles/hips.md": article})
+    result = check_paths([str(tmp_path)], cwd=tmp_path, today=TODAY, select=["HC766"])
+    (link,) = [d for d in result.diagnostics if (d.span.line, d.span.column) == (5, 18)]
+    assert link.fix is not None and [e.replacement for e in link.fix.edits] == ["<https://example.org/guides/hip>"]

@@ -3,7 +3,8 @@
 A case writes `files` into a fresh content root, runs hipcheck with only that rule selected, and
 compares `expect` (each "path:line:col", optionally with a message fragment) with what it reports.
 A rule about other rules (unused suppressions) can name them in `also_run`; only its own findings count.
-A case with `fixed` also applies every fix the rule offers and compares the files afterwards.
+A case with `fixed` also applies every fix the rule offers and compares the files afterwards; its fixes
+must all be safe (applied by `--fix`), or, with `unsafe: true`, all need judgment (`--unsafe-fixes`).
 """
 
 from __future__ import annotations
@@ -63,6 +64,8 @@ def test_rule_fixture(tmp_path: Path, code: str, case: dict[str, Any]) -> None:
             if d.fix is not None:
                 by_file.setdefault(d.path, []).append(d.fix)
         assert by_file, "a fix case must offer a fix"
+        safe = not case.get("unsafe", False)
+        assert all(f.safe is safe for fixes in by_file.values() for f in fixes), f"every fix must have safe={safe}"
         for relative, want_text in case["fixed"].items():
             text = (root / relative).read_text("utf-8")
             fixed, _ = apply_fixes(text, by_file.get(relative, []))
@@ -82,3 +85,5 @@ def test_every_rule_has_passing_and_failing_fixtures() -> None:
     for code, rule in RULES.items():
         needed = {"pass", "fail"} | ({"fix"} if rule.fixable else set())
         assert needed <= seen[code], f"{code} {rule.name} lacks fixture cases: {sorted(needed - seen[code])}"
+        # and the converse: a rule whose fixture fixes a file says it is fixable (`hipcheck rules`, the docs)
+        assert rule.fixable or "fix" not in seen[code], f"{code} {rule.name} offers fixes but is not fixable"

@@ -113,8 +113,12 @@ def _in_capital_run(text: str, start: int, end: int) -> bool:
 def _defines(text: str, start: int, end: int) -> bool:
     # "words (ACL)" or "words (ACL, ...)" / "(ACL; ...)"
     if text[start - 1 : start] == "(" and text[end : end + 1] in (")", ",", ";"):
+        # the word may stand any number of spaces back: a link's destination is blanked out to spaces
+        word_end = start - 1
+        while word_end > 0 and text[word_end - 1] in " \t":
+            word_end -= 1
         return _WORD_BEFORE.search(text, max(0, start - 6), start - 1) is not None or bool(
-            re.search(r"[A-Za-z]{2,}[ \t]*$", text[max(0, start - 40) : start - 1])
+            _LETTERS.fullmatch(text, max(0, word_end - 2), word_end)
         )
     # "ACL (anterior cruciate ligament)": two words or more in parentheses on the same line
     opening = _OPENING.match(text, end)
@@ -124,7 +128,8 @@ def _defines(text: str, start: int, end: int) -> bool:
         if inside and "\n" not in inside and "(" not in inside and len(_LETTERS.findall(inside)) >= 2:
             return True
     # a glossary line: "ACL: anterior cruciate ligament", "**ACL** - ..."
-    return bool(_LINE_START.search(text, max(0, start - 12), start)) and bool(_GLOSSARY_AFTER.match(text, end))
+    line = max(0, text.rfind("\n", 0, start))  # its newline, or the text's start: any depth of list indentation
+    return bool(_LINE_START.match(text, line, start)) and bool(_GLOSSARY_AFTER.match(text, end))
 
 
 _FRONT_MATTER_PROSE = ("abstract", "summary", "description")
