@@ -13,6 +13,7 @@ make the scan quadratic in its length.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from collections.abc import Iterator
@@ -62,7 +63,13 @@ def find_links(body: str) -> list[Link]:
     masked = masked_body(body)
     found = list(_inline_links(masked, body))
     found += [_link("definition", body, m.start("dest"), m.end("dest")) for m in _DEFINITION.finditer(masked)]
-    found += [_link("autolink", body, m.start("dest"), m.end("dest")) for m in _AUTOLINK.finditer(masked)]
+    # A destination written in angle brackets (`[text](<https://x.org>)`) is not also an autolink.
+    written = sorted((link.start, link.end) for link in found)
+    starts = [start for start, _ in written]
+    for match in _AUTOLINK.finditer(masked):
+        before = bisect.bisect_right(starts, match.start()) - 1
+        if before < 0 or match.start() >= written[before][1]:
+            found.append(_link("autolink", body, match.start("dest"), match.end("dest")))
     for match in _HTML_ATTRIBUTE.finditer(masked):
         group = "double" if match.group("double") is not None else "single"
         kind: LinkKind = "html-image" if match.group("tag").lower() == "img" else "html-link"

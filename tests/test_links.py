@@ -80,6 +80,13 @@ def test_headings_in_code_are_not_headings() -> None:
     assert anchors("```\n# Not a heading\n```\n\n    # Nor this\n", "pandoc") == set()
 
 
+def test_an_angle_bracketed_destination_is_one_link_not_also_an_autolink() -> None:
+    # Written so, a URL was read twice (link and autolink): HC765/HC766 reported it twice with clashing fixes.
+    body = "[a](<https://e.org/x>) and <https://f.org/>\n\n[d]: <https://g.org/>\n"
+    found = [(link.kind, link.destination) for link in find_links(body)]
+    assert found == [("link", "https://e.org/x"), ("autolink", "https://f.org/"), ("definition", "https://g.org/")]
+
+
 def test_find_links_kinds_and_offsets() -> None:
     body = (
         '[a](x.md) ![b](y.png "t") [c][d] <https://e.org/> `[f](g.md)` [h](<i j.md>)\n\n'
