@@ -42,7 +42,7 @@ from hipcheck.rules.registry import RULES, Check, file_pass_named, pass_name, se
 from hipcheck.rules.suppression import apply_suppressions
 from hipcheck.run_result import RunResult
 from hipcheck.stages import Emitter, FileResult, RunSettings, Todo, enabled_rules, process_file, process_files
-from hipcheck.targets import Target, display_path, plan_targets, scope_to_changed
+from hipcheck.targets import Target, display_path, enclosing_root, plan_targets, scope_to_changed
 
 __all__ = ["RunResult", "Target", "UsageError", "check_paths", "display_path", "plan_targets"]
 
@@ -57,11 +57,13 @@ def check_paths(
     progress: bool = False,
     cache: bool = True,
     jobs: int | None = None,
+    overlays: Mapping[Path, bytes] | None = None,
 ) -> RunResult:
     """Check files and folders; `select` and `ignore` override the configured rule selection.
 
     `jobs` worker processes share the per-file stage (default: one per CPU); `cache` reuses the
-    results of unchanged files from `.hipcheck_cache/`.
+    results of unchanged files from `.hipcheck_cache/`. `overlays`: files' text as an editor holds it
+    (absolute path -> bytes), read instead of the disk; no cache is read or written then.
     """
     check_selection_options(select, ignore)
     cwd = (cwd or Path.cwd()).resolve()
@@ -81,12 +83,40 @@ def check_paths(
                 ignore=ignore,
                 online=online,
                 progress=progress,
-                cache=cache,
+                cache=cache and not overlays,
                 jobs=workers,
+                overlays=overlays,
             )
     finally:
         if collecting:
             gc.enable()
+    result.diagnostics.sort(key=lambda d: d.sort_key)
+    return result
+
+
+def check_text(
+    path: Path,
+    text: bytes,
+    cwd: Path | None = None,
+    today: dt.date | None = None,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    jobs: int | None = None,
+) -> RunResult:
+    """Check `text` as if it were the file at `path` (which need not exist yet): the findings on it and
+    on the records that refer to it, as `check_paths` reports a single file. A path outside any content
+    root has nothing to check."""
+    check_selection_options(select, ignore)
+    cwd = (cwd or Path.cwd()).resolve()
+    path = (cwd / path).resolve()
+    result = RunResult()
+    root = enclosing_root(path)
+    if root is None:
+        return result
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    when = today or dt.date.today()
+    target = Target(root, {path})
+    check_target(target, cwd, when, result, select, ignore=ignore, cache=False, jobs=workers, overlays={path: text})
     result.diagnostics.sort(key=lambda d: d.sort_key)
     return result
 
@@ -109,6 +139,7 @@ class Plan:
     online: bool
     store: ResultCache | None  # None: no cache
     summary: Summary  # what the cache holds of the last run (empty without one)
+    overlays: Mapping[str, bytes] = dataclasses.field(default_factory=dict)  # file path -> unsaved text
 
 
 @dataclass
@@ -144,10 +175,11 @@ def check_target(
     progress: bool = False,
     cache: bool = True,
     jobs: int = 1,
+    overlays: Mapping[Path, bytes] | None = None,
 ) -> None:
     """One content root: plan -> load and per-file stage -> index and cross-record stage -> suppress ->
     scope -> report (into `result`)."""
-    plan = plan_run(target, cwd, today, select, ignore, online=online, cache=cache)
+    plan = plan_run(target, cwd, today, select, ignore, online=online, cache=cache, overlays=overlays)
     files = per_file_stage(plan, jobs)
     cross = cross_record_results(plan, files, progress)
     save_to_cache(plan, files, cross)
@@ -164,8 +196,11 @@ def plan_run(
     *,
     online: bool,
     cache: bool,
+    overlays: Mapping[Path, bytes] | None = None,
 ) -> Plan:
-    """Configuration (with the command line's selection), files, and the last run's cached summary."""
+    """Configuration (with the command line's selection), files, and the last run's cached summary.
+    `overlays` (unsaved text by absolute path) are read instead of the disk, and added to the files
+    when they are content files the disk does not have yet."""
     config = load_config(target.root)
     overrides: dict[str, list[str]] = {}
     if select is not None:
@@ -178,8 +213,11 @@ def plan_run(
     settings = RunSettings(config, enabled_rules(config), today, for_cache=cache)
     leaving: dict[str, str] = {}
     files = walk(target.root, exclude=config.exclude, leaving=leaving)
+    texts = {str(path): text for path, text in (overlays or {}).items()}
+    if texts:
+        files = _with_unsaved(files, target.root, texts)
     if settings.needs_muscles:
-        _add_muscle_index(settings, target.root, files)
+        _add_muscle_index(settings, target.root, files, texts)
     base = display_path(target.root, cwd)
     base = "" if base == "." else base + "/"
     top = str(target.root)
@@ -188,7 +226,19 @@ def plan_run(
     summary = store.load_summary() if store else Summary()
     if not _summary_fits(summary, displays):
         summary = Summary()  # written for other files than these: trust none of it
-    return Plan(target, cwd, config, settings, files, leaving, displays, base, online, store, summary)
+    return Plan(target, cwd, config, settings, files, leaving, displays, base, online, store, summary, texts)
+
+
+def _with_unsaved(files: list[tuple[str, str]], root: Path, texts: Mapping[str, bytes]) -> list[tuple[str, str]]:
+    """The files, with the unsaved content files of the root that the disk does not have yet."""
+    known = {relative for relative, _ in files}
+    added = []
+    for name in texts:
+        path = Path(name)
+        kind = kind_of(path, root) if root in path.parents else None
+        if kind is not None and (relative := path.relative_to(root).as_posix()) not in known:
+            added.append((relative, kind))
+    return sorted([*files, *added]) if added else files
 
 
 def per_file_stage(plan: Plan, jobs: int) -> PerFileResults:
@@ -202,7 +252,7 @@ def per_file_stage(plan: Plan, jobs: int) -> PerFileResults:
         if not digests[display]:  # new, changed or touched: the per-file stage reads and digests it
             todo.append((path, kind, display, summary.digests.get(display, "")))
     fresh: dict[str, FileResult] = {}
-    for processed in process_files(todo, plan.settings, jobs):
+    for processed in process_planned(todo, plan, jobs):
         digests[processed.path] = processed.digest  # "" if unreadable: redone next time, and reported
         if not processed.unchanged:
             fresh[processed.path] = processed
@@ -210,6 +260,19 @@ def per_file_stage(plan: Plan, jobs: int) -> PerFileResults:
     by_path = {d: r for d, r in summary.results.items() if d in digests and d not in fresh}
     by_path.update((d, r) for d, r in fresh.items() if not r.is_empty)
     return PerFileResults(digests, stats, fresh, by_path)
+
+
+def process_planned(todo: Todo, plan: Plan, jobs: int) -> list[FileResult]:
+    """The per-file stage on `todo`, in its order: unsaved files in this process (their text is not on
+    disk for workers to read), the rest in `jobs` processes."""
+    if not plan.overlays:
+        return process_files(todo, plan.settings, jobs)
+    unsaved = {i for i, (path, *_) in enumerate(todo) if path in plan.overlays}
+    rest = iter(process_files([item for i, item in enumerate(todo) if i not in unsaved], plan.settings, jobs))
+    return [
+        process_file(path, kind, display, plan.settings, text=plan.overlays[path]) if i in unsaved else next(rest)
+        for i, (path, kind, display, _) in enumerate(todo)
+    ]
 
 
 def cross_record_results(plan: Plan, files: PerFileResults, progress: bool) -> CrossRecordResults:
@@ -251,7 +314,8 @@ def load_records(plan: Plan, files: PerFileResults) -> dict[str, list[Record]]:
             records_by_path[display] = cached
         else:  # the records file is missing or stale: redo this file
             path = Path(plan.displays[display])
-            redone = process_file(path, kind_of(path, plan.target.root) or "", display, plan.settings)
+            kind = kind_of(path, plan.target.root) or ""
+            redone = process_file(path, kind, display, plan.settings, text=plan.overlays.get(str(path)))
             fresh[display] = redone
             records_by_path[display] = redone.records
             if not redone.is_empty:
@@ -300,7 +364,9 @@ def suppress(plan: Plan, files: PerFileResults, cross: CrossRecordResults) -> li
 def scope(plan: Plan, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """What was asked about: every finding for a whole root, else those on the given files and on the
     records that refer to theirs (pre-commit)."""
-    return diagnostics if plan.target.files is None else scope_to_changed(diagnostics, plan.target, plan.cwd)
+    if plan.target.files is None:
+        return diagnostics
+    return scope_to_changed(diagnostics, plan.target, plan.cwd, plan.overlays)
 
 
 def report(
@@ -327,17 +393,21 @@ def _summary_fits(summary: Summary, displays: dict[str, str]) -> bool:
     return True
 
 
-def _add_muscle_index(settings: RunSettings, root: Path, files: list[tuple[str, str]]) -> None:
+def _add_muscle_index(
+    settings: RunSettings, root: Path, files: list[tuple[str, str]], texts: Mapping[str, bytes]
+) -> None:
     """Read the muscle records before the per-file stage, so that checks depending only on a file and
     the muscles (`muscle_check`, `file_pass`) run there, in parallel and cached. Their vocabulary is
     built here, once, before worker processes start (they inherit it)."""
     records, parts = [], []
     for relative in (relative for relative, kind in files if kind == "muscle"):
         path = root / relative
-        try:
-            raw: bytes | None = read_bytes(path)
-        except OSError:
-            raw = None  # read_records reports why
+        raw: bytes | None = texts.get(str(path))
+        if raw is None:
+            try:
+                raw = read_bytes(path)
+            except OSError:
+                raw = None  # read_records reports why
         records += read_records(path, "muscle", relative, raw)
         parts.append(f"{relative}={digest(raw) if raw is not None else ''}")
     options = options_from(settings.config)

@@ -126,13 +126,18 @@ class FileResult:
         return not (self.diagnostics or self.suppressions.items or self.citations or self.internal_errors or self.notes)
 
 
-def process_file(path: str | Path, kind: str, display: str, settings: RunSettings, known: str = "") -> FileResult:
+def process_file(
+    path: str | Path, kind: str, display: str, settings: RunSettings, known: str = "", *, text: bytes | None = None
+) -> FileResult:
     """Load one file and run its per-file checks; when its bytes still have the digest `known` (a file
-    touched but not changed), only say so."""
-    try:
-        raw: bytes | None = read_bytes(path)
-    except OSError:
-        raw = None  # read_records reports why
+    touched but not changed), only say so. `text`: the file's bytes as an editor holds them (unsaved),
+    read instead of the disk; its records keep that text, since the disk's would place findings wrongly."""
+    raw: bytes | None = text
+    if raw is None:
+        try:
+            raw = read_bytes(path)
+        except OSError:
+            raw = None  # read_records reports why
     content = digest(raw) if raw is not None and settings.for_cache else ""
     if known and content == known:
         return FileResult(display, [], [], suppressions.FileSuppressions(), digest=content, unchanged=True)
@@ -163,7 +168,8 @@ def process_file(path: str | Path, kind: str, display: str, settings: RunSetting
         # The node tree and the text are the bulk of a record's memory (and of what a worker sends
         # back); cross-record rules need them only to place a finding, and rebuild them then.
         record.release()
-        record.drop_text()
+        if text is None:
+            record.drop_text()
         if not keep_whole:  # a file pass asked for the record whole in the cross-record stage
             keep_index_fields(record)
     result.facts = index_facts(records) if settings.for_cache else ""

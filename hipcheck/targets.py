@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,14 +88,18 @@ def display_path(path: Path, cwd: Path) -> str:
 # --- pre-commit: report on the given files and the records they break --------------------------
 
 
-def scope_to_changed(diagnostics: list[Diagnostic], target: Target, cwd: Path) -> list[Diagnostic]:
+def scope_to_changed(
+    diagnostics: list[Diagnostic], target: Target, cwd: Path, texts: Mapping[str, bytes] | None = None
+) -> list[Diagnostic]:
+    """`texts`: unsaved text by file path, read instead of the disk."""
     assert target.files is not None
     given = {display_path(p, cwd) for p in target.files}
+    texts = texts or {}
     keys = {
         f"{record.kind}:{record.id}"
         for path in target.files
         if (kind := kind_of(path, target.root))
-        for record in read_records(path, kind, display_path(path, cwd))
+        for record in read_records(path, kind, display_path(path, cwd), texts.get(str(path)))
         if record.id
     }
     keys |= _previous_keys(target.files, target.root)  # ids a change renamed away still matter

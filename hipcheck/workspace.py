@@ -1,0 +1,161 @@
+"""A content root kept in memory for an editor: every file's per-file results and records, the unsaved
+text of open documents, and the findings of the whole root, updated file by file.
+
+The pipeline is the engine's (plan -> per-file stage -> index and cross-record stage -> suppress);
+what the workspace adds is that a change re-runs the per-file stage only where it can change a
+result — the changed file, or every file when a muscle record changes, since the per-file stage reads
+the muscle vocabulary — and then the cross-record stage over the records it holds. No cache is read or
+written: unsaved text must never reach `.hipcheck_cache/`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from hipcheck.diagnostics import Diagnostic
+from hipcheck.engine import (
+    CrossRecordResults,
+    PerFileResults,
+    Plan,
+    cross_record_stage,
+    plan_run,
+    process_planned,
+    suppress,
+)
+from hipcheck.index import ContentIndex
+from hipcheck.loader.records import Record, kind_of
+from hipcheck.muscle_vocabulary import Vocabulary, configure_vocabulary, options_from, vocabulary_for
+from hipcheck.stages import FileResult, Todo
+from hipcheck.targets import Target
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The records and vocabulary of the last completed check: what hover and completion read, while
+    the next check may be running (it builds a new snapshot and swaps it in whole)."""
+
+    index: ContentIndex
+    vocabulary: Vocabulary
+
+
+class Workspace:
+    """One content root. Not thread-safe: one caller at a time changes it (the server's check thread);
+    `snapshot` and `findings` are replaced whole, so other threads may read them."""
+
+    def __init__(self, root: Path, *, today: dt.date | None = None, jobs: int | None = None) -> None:
+        self.root = root.resolve()
+        self.today = today
+        self.jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+        self.unsaved: dict[Path, bytes] = {}  # open documents' text, by absolute path
+        self.findings: dict[Path, list[Diagnostic]] = {}  # the root's findings, by absolute path
+        self.internal_errors: list[str] = []
+        self.lock = threading.Lock()
+        self.plan: Plan
+        self.results: dict[str, FileResult] = {}  # display path -> the per-file stage's result
+        self.snapshot: Snapshot
+        self.reload()
+
+    # --- changes ----------------------------------------------------------------------------------
+
+    def reload(self) -> set[Path]:
+        """Everything from scratch: the configuration, the file list, every file (a configuration file
+        changed, or many files did, as in a git checkout). Returns the files whose findings changed."""
+        self.plan = self._plan()
+        plan = self.plan
+        todo = [(plan.displays[d], kind, d, "") for d, (_, kind) in zip(plan.displays, plan.files, strict=True)]
+        self.results = {r.path: r for r in process_planned(todo, self.plan, self.jobs)}
+        return self._cross_record()
+
+    def update(self, changes: Iterable[tuple[Path, bytes | None]]) -> set[Path]:
+        """Files changed: (absolute path, the editor's unsaved text, or None to read the disk). A file
+        that is no longer there is dropped; one not yet known is added. Returns the files whose findings
+        changed (those of other files too: a record that cites the changed one)."""
+        touched: list[Path] = []
+        for path, text in changes:
+            path = path.resolve()
+            if text is None:
+                self.unsaved.pop(path, None)
+            else:
+                self.unsaved[path] = text
+            if kind_of(path, self.root) is not None:
+                touched.append(path)
+        if not touched:
+            return set()
+        if any(kind_of(p, self.root) == "muscle" for p in touched) or self._file_list_changed(touched):
+            # The per-file stage of every file reads the muscle vocabulary; a new or removed file
+            # changes the listing that link checks read: plan again, keep nothing.
+            return self.reload()
+        self.plan.overlays = {str(p): t for p, t in self.unsaved.items()}
+        todo: Todo = []
+        for path in touched:
+            display = path.relative_to(self.root).as_posix()
+            todo.append((str(path), kind_of(path, self.root) or "", display, ""))
+        for result in process_planned(todo, self.plan, 1):
+            self.results[result.path] = result
+        return self._cross_record()
+
+    def close(self, path: Path) -> set[Path]:
+        """The editor closed a document: the disk's text counts again."""
+        return self.update([(path, None)])
+
+    # --- what it knows ----------------------------------------------------------------------------
+
+    def findings_for(self, path: Path) -> list[Diagnostic]:
+        return self.findings.get(path.resolve(), [])
+
+    def text_of(self, path: Path) -> str | None:
+        """The file's text as the findings were computed from it (unsaved, else the disk's)."""
+        from hipcheck.file_reading import read_bytes
+
+        raw = self.unsaved.get(path)
+        if raw is None:
+            try:
+                raw = read_bytes(path)
+            except OSError:
+                return None
+        return raw.decode("utf-8-sig", "replace")
+
+    def owns(self, path: Path) -> bool:
+        return kind_of(path.resolve(), self.root) is not None
+
+    # --- the pipeline -----------------------------------------------------------------------------
+
+    def _plan(self) -> Plan:
+        when = self.today or dt.date.today()
+        target = Target(self.root)
+        return plan_run(target, self.root, when, None, None, online=False, cache=False, overlays=self.unsaved)
+
+    def _file_list_changed(self, touched: list[Path]) -> bool:
+        for path in touched:
+            display = path.relative_to(self.root).as_posix()
+            there = path in self.unsaved or path.is_file()
+            if there != (display in self.plan.displays):
+                return True
+        return False
+
+    def _cross_record(self) -> set[Path]:
+        plan = self.plan
+        by_path = {d: r for d, r in self.results.items() if not r.is_empty}
+        records_by_path = {d: r.records for d, r in self.results.items()}
+        files = PerFileResults({d: "" for d in self.results}, {}, {}, by_path)
+        late, errors = cross_record_stage(by_path, records_by_path, plan.settings, plan, False)
+        cross = CrossRecordResults(late, errors, "", "", False, False, records_by_path)
+        kept = suppress(plan, files, cross)
+        found: dict[Path, list[Diagnostic]] = {}
+        for diagnostic in sorted(kept, key=lambda d: d.sort_key):
+            found.setdefault(self.root / diagnostic.path, []).append(diagnostic)
+        changed = {p for p in found.keys() | self.findings.keys() if found.get(p) != self.findings.get(p)}
+        self.findings = found
+        self.internal_errors = [e for r in by_path.values() for e in r.internal_errors] + errors
+        self.snapshot = self._snapshot([r for rs in records_by_path.values() for r in rs])
+        return changed
+
+    def _snapshot(self, records: list[Record]) -> Snapshot:
+        index = ContentIndex(records)
+        configure_vocabulary(index, options_from(self.plan.config))
+        return Snapshot(index, vocabulary_for(index))
