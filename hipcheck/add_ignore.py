@@ -93,7 +93,7 @@ def _ignore_in_file(
         for line, code in sorted(lost):
             outcome.unsuppressible.append(f"{relative}:{line}: {code} cannot be suppressed by an inline comment")
         return 0
-    new_body, count, lost = _with_suppressions(body, old, relative, wanted, reason, raw, path, kind)
+    new_body, count, lost = with_suppressions(body, old, relative, wanted, reason, raw, path, kind)
     for line, code in sorted(lost):
         outcome.unsuppressible.append(f"{relative}:{line}: {code} cannot be suppressed by an inline comment")
     if not count:
@@ -102,7 +102,7 @@ def _ignore_in_file(
     return count
 
 
-def _with_suppressions(
+def with_suppressions(
     text: str,
     old: list[Record],
     relative: str,

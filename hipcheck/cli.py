@@ -70,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--ignore", type=_codes, metavar="CODES", help="skip these rules (codes, names, prefixes)")
     check.add_argument("--no-cache", action="store_true", help="read and write no cache (with --fix too)")
     check.add_argument("--jobs", "-j", type=_count, metavar="N", help="worker processes (default: one per CPU)")
+    check.add_argument(
+        "--stdin-filename",
+        metavar="PATH",
+        help="check standard input as if it were the file PATH (give - as the only path)",
+    )
     check.add_argument("--output-file", "-o", type=Path, metavar="PATH", help="write the report to PATH, not stdout")
     check.add_argument("--statistics", action="store_true", help="count findings per rule instead of listing them")
     check.add_argument("--show-fixes", action="store_true", help="list the available fixes after the findings")
@@ -111,6 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
     config.add_argument("path", nargs="?", default=".", help="a content file or folder (default: .)")
     config.add_argument("--format", choices=("text", "json"), default="text")
     add_muscles_parser(commands)
+    server = commands.add_parser("server", help="run the language server over stdio (needs the lsp extra)")
+    server.add_argument("--jobs", "-j", type=_count, metavar="N", help="worker processes (default: one per CPU)")
     rule = commands.add_parser("rule", help="print a rule's documentation")
     rule.add_argument("rule", metavar="CODE|NAME")
     rule.add_argument("--source", action="store_true", help="print only the file of the module that defines the rule")
@@ -150,6 +157,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return exercise_import.run(args)
         if args.command == "muscles":
             return run_muscles(args)
+        if args.command == "server":
+            return run_server(args)
         return run_rule(args)
     except (UsageError, ConfigError) as error:
         # One line, whatever a file name or value holds: a line break could start a CI workflow command.
@@ -205,8 +214,24 @@ def run_check(args: argparse.Namespace) -> int:
     return EXIT_FAILURE if left_alone else status
 
 
+def run_server(args: argparse.Namespace) -> int:
+    try:
+        from hipcheck.language_server.server import serve
+    except ImportError as missing:
+        raise UsageError(f"the language server needs the lsp extra: pip install 'hipcheck[lsp]' ({missing})") from None
+    gc.enable()  # a long-lived process: unlike a run, it must collect what it no longer uses
+    return serve(args.jobs)
+
+
 def _refuse_conflicts(args: argparse.Namespace, name: str) -> None:
     """UsageError for options that exclude each other."""
+    if args.stdin_filename is not None:
+        if args.paths != ["-"]:
+            raise UsageError("--stdin-filename checks standard input: give - as the only path")
+        if args.fix or args.diff or args.add_ignore or args.online:
+            raise UsageError("--stdin-filename works without --fix, --diff, --add-ignore and --online")
+    elif "-" in args.paths:
+        raise UsageError("- (standard input) needs --stdin-filename PATH: the file the text stands for")
     if args.statistics and name not in STATISTICS:
         raise UsageError(f"--statistics works with the {', '.join(STATISTICS)} formats, not {name}")
     if args.fix and args.diff:
@@ -259,10 +284,23 @@ def _write_bytes(text: str) -> None:
     buffer.flush()
 
 
+def _check_stdin(args: argparse.Namespace, today: dt.date) -> RunResult:
+    """Standard input checked as the file --stdin-filename names (editors, scripts): its findings and
+    those of the records that refer to it, as `hipcheck check PATH` reports them."""
+    from hipcheck.engine import check_text
+    from hipcheck.file_reading import MAX_FILE_BYTES
+
+    text = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)  # the loader reports a file over the limit
+    path = Path(args.stdin_filename)
+    return check_text(path, text, today=today, select=args.select, ignore=args.ignore, jobs=args.jobs)
+
+
 def _run_engine(args: argparse.Namespace) -> RunResult:
     """The result from the fast path when nothing changed since the same run, else from the engine."""
     today = args.today or dt.date.today()
     cwd = Path.cwd()
+    if args.stdin_filename is not None:
+        return _check_stdin(args, today)
     replayable = not (args.no_cache or args.online) and all(Path(p).is_dir() for p in args.paths)
     selection = {"select": args.select, "ignore": args.ignore}
     key = tuple(f"{name}={','.join(codes)}" for name, codes in selection.items() if codes is not None)
