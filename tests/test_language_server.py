@@ -7,15 +7,18 @@ that files may be changed on disk and the repository's stay as they are.
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
+import subprocess
+import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
+from lsp_session import Session, apply_edits
 from lsprotocol import types
 
 from hipcheck.engine import check_paths
-from lsp_session import Session, apply_edits
 
 REPO = Path(__file__).resolve().parent.parent
 DRAFT = "articles/hips-and-flat-feet.md"
@@ -149,7 +152,9 @@ def test_code_actions_fix_suppress_and_fix_all(drafts: Path) -> None:
             session.change(uri, silenced)
             after = list(await session.diagnostics_after(uri, mark))
             assert len(after) == len(diagnostics) - 1
-            assert not any(d.code == "HC607" and d.range.start.line == line and "'glute medius'" in d.message for d in after)
+            assert not any(
+                d.code == "HC607" and d.range.start.line == line and "'glute medius'" in d.message for d in after
+            )
             # Fix all: only when asked for source.fixAll; every safe fix, and the result is stable.
             everything = await session.code_actions(uri, target.range, only=[types.CodeActionKind.SourceFixAll])
             assert [a.kind for a in everything] == ["source.fixAll.hipcheck"]
@@ -311,7 +316,9 @@ def test_files_changed_on_disk_and_configuration_reload(site: Path) -> None:
             # A git checkout writes a new exercise with an unknown muscle: picked up from the file event.
             new = site / "exercises" / "new-walks.yaml"
             text = (site / "exercises" / "banded-walks.yaml").read_text(encoding="utf-8")
-            new.write_text(text.replace("id: banded-walks", "id: new-walks").replace("[gluteus-medius]", "[glute-mdius]"))
+            new.write_text(
+                text.replace("id: banded-walks", "id: new-walks").replace("[gluteus-medius]", "[glute-mdius]")
+            )
             mark = len(session.published)
             session.files_changed([(new.as_uri(), types.FileChangeType.Created)])
             found = list(await session.diagnostics_after(new.as_uri(), mark))
@@ -319,7 +326,11 @@ def test_files_changed_on_disk_and_configuration_reload(site: Path) -> None:
             # The configuration turns that rule off: reloaded on its file event.
             codes = {str(d.code) for d in found}
             config = site.parent / "pyproject.toml"
-            config.write_text(SITE_CONFIG.replace('[tool.hipcheck]\n', f'[tool.hipcheck]\nignore = {sorted(codes)!r}\n'.replace("'", '"')))
+            config.write_text(
+                SITE_CONFIG.replace(
+                    "[tool.hipcheck]\n", f"[tool.hipcheck]\nignore = {sorted(codes)!r}\n".replace("'", '"')
+                )
+            )
             mark = len(session.published)
             session.files_changed([(config.as_uri(), types.FileChangeType.Changed)])
             assert list(await session.diagnostics_after(new.as_uri(), mark)) == []
@@ -327,5 +338,28 @@ def test_files_changed_on_disk_and_configuration_reload(site: Path) -> None:
             mark = len(session.published)
             session.files_changed([(new.as_uri(), types.FileChangeType.Deleted)])
             assert list(await session.diagnostics_after(new.as_uri(), mark)) == []
+
+    run(scenario)
+
+
+def test_a_root_large_enough_for_worker_processes(tmp_path: Path) -> None:
+    """The per-file stage forks workers from 200 files on, while the server's reader thread blocks on
+    stdin: the build must finish (a child touching the inherited stdin lock would hang forever)."""
+    root = tmp_path / "corpus"
+    generate = [sys.executable, str(REPO / "benchmarks" / "generate.py"), str(root), "--exercises", "300"]
+    subprocess.run(generate, check=True, capture_output=True)
+    manifest = json.loads((root / "benchmark-manifest.json").read_text(encoding="utf-8"))
+    assert len(list((root / "exercises").glob("*.yaml"))) == 300
+
+    async def scenario() -> None:
+        async with Session(root, jobs=2) as session:
+            articles = sorted(p.relative_to(root).as_posix() for p in (root / "articles").glob("*.md"))
+            defective = sorted(d["path"] for d in manifest["defects"] if d["path"].startswith("articles/"))
+            article = (defective or articles)[0]
+            uri = session.open(article)
+            found = list(await session.diagnostics_after(uri, 0))
+            # generate.py seeds its defects and lists them: the server reports exactly those of this file.
+            wanted = sorted(d["code"] for d in manifest["defects"] if d["path"] == article)
+            assert sorted(str(d.code) for d in found) == wanted
 
     run(scenario)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -442,5 +443,12 @@ def serve(jobs: int | None = None, on_start: Callable[[], Any] | None = None) ->
     server = build_server(jobs)
     if on_start is not None:
         on_start()
-    server.start_io()
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    # The per-file stage forks worker processes while a thread blocks reading stdin. A child that touched
+    # sys.stdin (multiprocessing closes it on start) or flushed sys.stdout would wait forever for a lock
+    # held in the parent at the fork. The protocol gets the streams; the rest of the process gets none
+    # (stdout must carry nothing but the protocol anyway).
+    sys.stdin = None  # type: ignore[assignment]
+    sys.stdout = sys.stderr
+    server.start_io(stdin, stdout)
     return 0
