@@ -8,8 +8,10 @@ its file: 1 <= line <= number of lines, 1 <= column <= length of the line + 1, o
 
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_right
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -73,13 +75,19 @@ class Lines:
         return Span(line, column, end_line, end_column, start, end)
 
 
-def within_files(diagnostics: list[Diagnostic], cwd: Path) -> list[Diagnostic]:
-    """Every diagnostic placed and clamped with the text of its file (read once per file)."""
+def within_files(
+    diagnostics: list[Diagnostic], cwd: Path, texts: Mapping[str, bytes] | None = None
+) -> list[Diagnostic]:
+    """Every diagnostic placed and clamped with the text of its file (read once per file); `texts`:
+    unsaved text by absolute path, which the findings were computed from, instead of the disk's."""
     tables: dict[str, tuple[Lines, bool] | None] = {}
+    unsaved = {os.path.normpath(name): text for name, text in (texts or {}).items()}
     placed = []
     for diagnostic in diagnostics:
         if diagnostic.path not in tables:
-            tables[diagnostic.path] = _lines_of(cwd / diagnostic.path)
+            path = cwd / diagnostic.path
+            text = unsaved.get(os.path.normpath(path))
+            tables[diagnostic.path] = _lines_of(path) if text is None else _decoded(text)
         table = tables[diagnostic.path]
         if table is None:
             placed.append(diagnostic)
@@ -96,6 +104,10 @@ def _lines_of(path: Path) -> tuple[Lines, bool] | None:
         raw = read_bytes(path)  # within the content file limit, and only a regular file
     except OSError:
         return None  # a folder, gone, or too large (then reported at 1:1): nothing to measure against
+    return _decoded(raw)
+
+
+def _decoded(raw: bytes) -> tuple[Lines, bool]:
     try:
         return Lines(raw.decode("utf-8-sig")), True
     except UnicodeDecodeError:

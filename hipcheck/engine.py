@@ -28,6 +28,7 @@ from hipcheck.discovery import walk
 from hipcheck.errors import UsageError
 from hipcheck.file_listing import listing_digest
 from hipcheck.file_reading import read_bytes
+from hipcheck.incremental import CheckMemo, Remembered, TrackedIndex, TrackedNotes
 from hipcheck.index import ContentIndex
 from hipcheck.loader.records import Record, kind_of, read_records
 from hipcheck.muscle_vocabulary import (
@@ -352,7 +353,7 @@ def suppress(plan: Plan, files: PerFileResults, cross: CrossRecordResults) -> li
     comments drop; plus the links not read, and the suppression rules' own findings."""
     emit = Emitter(plan.config, plan.settings.enabled)
     found = [d for r in files.by_path.values() for d in r.diagnostics] + list(cross.diagnostics)
-    emit.diagnostics = within_files(found, plan.cwd)
+    emit.diagnostics = within_files(found, plan.cwd, plan.overlays)
     for relative, outside in sorted(plan.leaving.items()):
         message = f"not read: a symbolic link to {outside}, outside the content root"
         emit(Finding(message, Span.start_of_file(), code=UNREADABLE.code), plan.base + relative)
@@ -424,12 +425,17 @@ def cross_record_stage(
     settings: RunSettings,
     plan: Plan,
     progress: bool,
+    memo: CheckMemo | None = None,
 ) -> tuple[list[Diagnostic], list[str]]:
-    """Index every record, then run the checks that read other records (and online answers)."""
+    """Index every record, then run the checks that read other records (and online answers). With a
+    `memo` (an editor's workspace), a check that read nothing an edit changed is replayed from it."""
     records = [record for records in records_by_path.values() for record in records]
     citations = {d: r.citations for d, r in by_path.items() if r.citations}
     index = ContentIndex(records, citations)
     configure_vocabulary(index, options_from(settings.config))
+    if memo is not None:
+        vocabulary_for(index)  # built once here: checks see the index through views that share it
+        memo.index = index
     ctx = Context(
         config=settings.config,
         today=settings.today,
@@ -445,11 +451,27 @@ def cross_record_stage(
             for check in settings.late_record_checks[record.kind]:
                 emit.run(check, record.path, check.fn, record, ctx)
     where = display_path(plan.target.root, plan.cwd)
-    for check in settings.index_checks:
-        scoped = index
+    if memo is not None:
+        memo.replayed = 0
+    for place, check in enumerate(settings.index_checks):
+        scoped, kinds = index, None
         if check in settings.per_file_index_checks:  # other files' findings came from the per-file stage
-            scoped = index.scoped([r for r in records if r.kind in check.depends_on])
-        emit.run(check, where, check.fn, scoped, ctx)
+            scoped, kinds = index.scoped([r for r in records if r.kind in check.depends_on]), check.depends_on
+        if memo is None:
+            emit.run(check, where, check.fn, scoped, ctx)
+            continue
+        replayed = memo.replay(place)
+        if replayed is not None:
+            emit.diagnostics += replayed.diagnostics
+            emit.internal_errors += replayed.internal_errors
+            memo.replayed += 1
+            continue
+        read: set[str] = set()
+        found, errors = len(emit.diagnostics), len(emit.internal_errors)
+        notes = TrackedNotes(ctx.notes, read) if ctx.notes is not None else None
+        tracked = TrackedIndex(scoped, read, kinds)
+        emit.run(check, where, check.fn, tracked, dataclasses.replace(ctx, index=tracked, notes=notes))
+        memo.remembered[place] = Remembered(read, emit.diagnostics[found:], emit.internal_errors[errors:])
     for record in records:
         record.release()  # positions of cross-record findings are computed; let the trees go
     return emit.diagnostics, emit.internal_errors

@@ -27,9 +27,10 @@ from hipcheck.engine import (
     process_planned,
     suppress,
 )
+from hipcheck.incremental import CheckMemo
 from hipcheck.index import ContentIndex
-from hipcheck.loader.records import Record, kind_of
-from hipcheck.muscle_vocabulary import Vocabulary, configure_vocabulary, options_from, vocabulary_for
+from hipcheck.loader.records import kind_of
+from hipcheck.muscle_vocabulary import Vocabulary, vocabulary_for
 from hipcheck.stages import FileResult, Todo
 from hipcheck.targets import Target
 
@@ -56,6 +57,7 @@ class Workspace:
         self.internal_errors: list[str] = []
         self.lock = threading.Lock()
         self.plan: Plan
+        self.memo = CheckMemo()  # what each cross-record check read and found: replayed when an edit cannot change it
         self.results: dict[str, FileResult] = {}  # display path -> the per-file stage's result
         self.snapshot: Snapshot
         self.reload()
@@ -66,6 +68,7 @@ class Workspace:
         """Everything from scratch: the configuration, the file list, every file (a configuration file
         changed, or many files did, as in a git checkout). Returns the files whose findings changed."""
         self.plan = self._plan()
+        self.memo.changed = None  # everything may have changed
         plan = self.plan
         todo = [(plan.displays[d], kind, d, "") for d, (_, kind) in zip(plan.displays, plan.files, strict=True)]
         self.results = {r.path: r for r in process_planned(todo, self.plan, self.jobs)}
@@ -76,6 +79,7 @@ class Workspace:
         that is no longer there is dropped; one not yet known is added. Returns the files whose findings
         changed (those of other files too: a record that cites the changed one)."""
         touched: list[Path] = []
+        outside = False  # a file under the root that is no record: an image, a link's target, an answer cache
         for path, text in changes:
             path = path.resolve()
             if text is None:
@@ -84,13 +88,19 @@ class Workspace:
                 self.unsaved[path] = text
             if kind_of(path, self.root) is not None:
                 touched.append(path)
+            elif self.root in path.parents:
+                outside = True
         if not touched:
-            return set()
+            if not outside:
+                return set()
+            self.memo.changed = None  # link and answer checks read such files: run every check
+            return self._cross_record()
         if any(kind_of(p, self.root) == "muscle" for p in touched) or self._file_list_changed(touched):
             # The per-file stage of every file reads the muscle vocabulary; a new or removed file
             # changes the listing that link checks read: plan again, keep nothing.
             return self.reload()
         self.plan.overlays = {str(p): t for p, t in self.unsaved.items()}
+        self.memo.changed = {kind_of(p, self.root) or "" for p in touched}
         todo: Todo = []
         for path in touched:
             display = path.relative_to(self.root).as_posix()
@@ -143,7 +153,7 @@ class Workspace:
         by_path = {d: r for d, r in self.results.items() if not r.is_empty}
         records_by_path = {d: r.records for d, r in self.results.items()}
         files = PerFileResults({d: "" for d in self.results}, {}, {}, by_path)
-        late, errors = cross_record_stage(by_path, records_by_path, plan.settings, plan, False)
+        late, errors = cross_record_stage(by_path, records_by_path, plan.settings, plan, False, self.memo)
         cross = CrossRecordResults(late, errors, "", "", False, False, records_by_path)
         kept = suppress(plan, files, cross)
         found: dict[Path, list[Diagnostic]] = {}
@@ -152,10 +162,6 @@ class Workspace:
         changed = {p for p in found.keys() | self.findings.keys() if found.get(p) != self.findings.get(p)}
         self.findings = found
         self.internal_errors = [e for r in by_path.values() for e in r.internal_errors] + errors
-        self.snapshot = self._snapshot([r for rs in records_by_path.values() for r in rs])
+        assert self.memo.index is not None
+        self.snapshot = Snapshot(self.memo.index, vocabulary_for(self.memo.index))
         return changed
-
-    def _snapshot(self, records: list[Record]) -> Snapshot:
-        index = ContentIndex(records)
-        configure_vocabulary(index, options_from(self.plan.config))
-        return Snapshot(index, vocabulary_for(index))

@@ -229,7 +229,7 @@ def test_completion_of_keys_and_ids(site: Path) -> None:
             await session.diagnostics_after(exercise, 0)
             lines = session.texts[exercise].split("\n")
             row = next(i for i, line in enumerate(lines) if "primary:" in line)
-            edited = lines[:row] + ["  primary: [gluteus-m"] + lines[row + 1 :]
+            edited = [*lines[:row], "  primary: [gluteus-m", *lines[row + 1 :]]
             session.change(exercise, "\n".join(edited))
             labels = await session.complete(exercise, row, len("  primary: [gluteus-m"))
             assert labels == ["gluteus-maximus", "gluteus-medius", "gluteus-minimus"]

@@ -448,7 +448,7 @@ def serve(jobs: int | None = None, on_start: Callable[[], Any] | None = None) ->
     # sys.stdin (multiprocessing closes it on start) or flushed sys.stdout would wait forever for a lock
     # held in the parent at the fork. The protocol gets the streams; the rest of the process gets none
     # (stdout must carry nothing but the protocol anyway).
-    sys.stdin = None  # type: ignore[assignment]
+    sys.stdin = None
     sys.stdout = sys.stderr
     server.start_io(stdin, stdout)
     return 0
