@@ -55,7 +55,7 @@ async def measure_server(root: Path, article: str, edits: int, jobs: int) -> dic
             edited = text + f"\nEdit number {i} adds one more sentence to the article.\n"
             sent = time.perf_counter()
             session.change(uri, edited)
-            await session.until(lambda m=mark: [p for p in session.published[m:] if p[1] == uri], "diagnostics")
+            await session.diagnostics_after(uri, mark)
             arrived = next(p for p in session.published[mark:] if p[1] == uri)[0]
             latencies.append(arrived - sent)
         return {"build": build, "latencies": latencies}
