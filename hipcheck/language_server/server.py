@@ -12,12 +12,13 @@ fixes are offered only while the document is the text its findings were computed
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import sys
 import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -45,6 +46,7 @@ _SEVERITIES = {
 }
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class HipcheckServer(LanguageServer):
@@ -77,7 +79,8 @@ class HipcheckServer(LanguageServer):
             future: asyncio.Future[Workspace | None] = asyncio.get_running_loop().create_future()
             self.workspaces[root] = future
             try:
-                built = await asyncio.to_thread(Workspace, root, jobs=self.jobs)
+                built = await asyncio.to_thread(without_collector, lambda: Workspace(root, jobs=self.jobs))
+                gc.freeze()  # the index lives as long as the server: later collections need not scan it
                 self.info(f"indexed {len(built.results)} files under {root}")
                 future.set_result(built)
             except Exception as error:  # a broken root must not take the server down
@@ -135,6 +138,10 @@ class HipcheckServer(LanguageServer):
 
     @staticmethod
     def _apply(workspace: Workspace, changes: dict[Path, bytes | None], reload: bool) -> set[Path]:
+        return without_collector(lambda: HipcheckServer._apply_now(workspace, changes, reload))
+
+    @staticmethod
+    def _apply_now(workspace: Workspace, changes: dict[Path, bytes | None], reload: bool) -> set[Path]:
         with workspace.lock:
             if reload:
                 for path, text in changes.items():
@@ -180,6 +187,19 @@ class HipcheckServer(LanguageServer):
     def error(self, message: str, error: BaseException | None = None) -> None:
         detail = "".join(traceback.format_exception(error)) if error is not None else ""
         self.window_log_message(types.LogMessageParams(types.MessageType.Error, message + ("\n" + detail)))
+
+
+def without_collector(work: Callable[[], T]) -> T:
+    """Run `work` with the cyclic garbage collector paused, as `hipcheck check` runs: a check builds many
+    small acyclic objects, which reference counting frees, and collection passes over them would only
+    cost time (a pass over a 10,000-record index takes a tenth of a second)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return work()
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def to_lsp(diagnostic: Diagnostic, document: DocumentText, workspace: Workspace | None) -> types.Diagnostic:
