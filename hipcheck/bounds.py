@@ -13,6 +13,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
 from hipcheck.diagnostics import Diagnostic, Span
@@ -107,6 +108,7 @@ def _lines_of(path: Path) -> tuple[Lines, bool] | None:
     return _decoded(raw)
 
 
+@lru_cache(maxsize=512)  # an editor's workspace places findings in the same unchanged files run after run
 def _decoded(raw: bytes) -> tuple[Lines, bool]:
     try:
         return Lines(raw.decode("utf-8-sig")), True

@@ -36,6 +36,7 @@ from hipcheck.muscle_vocabulary import (
     builtin_digest,
     configure_vocabulary,
     options_from,
+    share_vocabulary,
     vocabulary_for,
 )
 from hipcheck.rules.file_format import UNREADABLE
@@ -434,7 +435,9 @@ def cross_record_stage(
     index = ContentIndex(records, citations)
     configure_vocabulary(index, options_from(settings.config))
     if memo is not None:
-        vocabulary_for(index)  # built once here: checks see the index through views that share it
+        if memo.vocabulary is not None and memo.changed is not None and "muscle" not in memo.changed:
+            share_vocabulary(index, memo.vocabulary)  # no muscle record changed: the same vocabulary
+        memo.vocabulary = vocabulary_for(index)  # built once here: checks see the index through views
         memo.index = index
     ctx = Context(
         config=settings.config,
@@ -456,7 +459,8 @@ def cross_record_stage(
     for place, check in enumerate(settings.index_checks):
         scoped, kinds = index, None
         if check in settings.per_file_index_checks:  # other files' findings came from the per-file stage
-            scoped, kinds = index.scoped([r for r in records if r.kind in check.depends_on]), check.depends_on
+            depends = [r for kind in sorted(check.depends_on) for r in index.of_kind(kind)]
+            scoped, kinds = index.scoped(depends), check.depends_on
         if memo is None:
             emit.run(check, where, check.fn, scoped, ctx)
             continue

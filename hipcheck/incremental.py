@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from hipcheck.diagnostics import Diagnostic
 from hipcheck.index import ContentIndex
 from hipcheck.loader.records import Record
+from hipcheck.muscle_vocabulary import Vocabulary
 
 T = TypeVar("T")
 EVERYTHING = "*"
@@ -157,6 +158,7 @@ class CheckMemo:
     remembered: dict[int, Remembered] = field(default_factory=dict)  # by the check's place in CHECKS
     replayed: int = 0  # checks replayed in the last run (for tests and the benchmark)
     index: ContentIndex | None = None  # the index of the last run
+    vocabulary: Vocabulary | None = None  # its muscle vocabulary: kept while no muscle record changes
 
     def replay(self, key: int) -> Remembered | None:
         found = self.remembered.get(key)

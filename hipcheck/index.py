@@ -90,7 +90,8 @@ class ContentIndex:
 
     def scoped(self, records: list[Record]) -> ContentIndex:
         """An index that iterates only `records` but looks ids up in this whole index."""
-        view = ContentIndex(records, {})
+        view = ContentIndex([], {})  # its tables are this index's: none built for the view
+        view.records = records
         view.by_kind = self.by_kind
         return view
 

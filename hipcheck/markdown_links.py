@@ -18,6 +18,7 @@ import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from hipcheck.citations import code_mask, mask_comments
@@ -53,12 +54,16 @@ class Link:
         return bool(_TEMPLATE.search(self.raw))
 
 
+# Both are pure functions of a body that several rules scan, run after run in an editor's workspace,
+# where unchanged articles keep their text (a str caches its hash): remembered for the latest bodies.
+@lru_cache(maxsize=512)
 def masked_body(body: str) -> str:
     """The body with code and HTML comments replaced by spaces (newlines kept)."""
     return mask_comments(code_mask(body))
 
 
-def find_links(body: str) -> list[Link]:
+@lru_cache(maxsize=512)
+def find_links(body: str) -> tuple[Link, ...]:
     """Every link destination in the body, in order of where it is written."""
     masked = masked_body(body)
     found = list(_inline_links(masked, body))
@@ -75,7 +80,7 @@ def find_links(body: str) -> list[Link]:
         kind: LinkKind = "html-image" if match.group("tag").lower() == "img" else "html-link"
         found.append(_link(kind, body, match.start(group), match.end(group)))
     found.sort(key=lambda link: link.start)
-    return found
+    return tuple(found)
 
 
 def _link(kind: LinkKind, body: str, start: int, end: int) -> Link:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import lru_cache
 
 from hipcheck.diagnostics import Span
 
@@ -23,3 +24,10 @@ class LineIndex:
         line, column = self.position(start)
         end_line, end_column = self.position(end)
         return Span(line, column, end_line, end_column, start, end)
+
+
+@lru_cache(maxsize=512)
+def line_index(text: str) -> LineIndex:
+    """The LineIndex of a file's text, shared: rules place findings in the same unchanged articles run
+    after run in an editor's workspace (a LineIndex is never changed once built)."""
+    return LineIndex(text)

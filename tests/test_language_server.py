@@ -120,7 +120,7 @@ def test_debounced_changes_check_the_last_text_once(drafts: Path) -> None:
                 session.change(uri, text + "\nMore text." * (i + 1))
             await session.diagnostics_after(uri, mark)
             await asyncio.sleep(1.0)
-            assert [p for p in session.published[mark:] if p[1] == uri] == session.published[mark : mark + 1]
+            assert len([p for p in session.published[mark:] if p[1] == uri]) == 1
 
     run(scenario)
 
@@ -274,16 +274,17 @@ def test_malformed_documents_get_findings_and_the_server_keeps_serving(drafts: P
         async with Session(drafts) as session:
             broken = session.open("exercises/broken.yaml", "id: [\n\x00\ufeff: {")
             found = list(await session.diagnostics_after(broken, 0))
-            assert [d.code for d in found] == ["HC001"] or found[0].code.startswith("HC00")
+            assert [d.code for d in found] == ["HC006"]  # a NUL byte: binary, not a record
             huge = session.open("exercises/huge.yaml", "a: " + "[" * 200_000)
             found = list(await session.diagnostics_after(huge, 0))
-            assert found and all(str(d.code).startswith("HC0") for d in found)
+            assert [d.code for d in found] == ["HC001"] and "nesting depth" in found[0].message
             article = session.open("articles/odd.md", "---\ntitle: [unclosed\n---\n\U0001f600 @x \n")
             found = list(await session.diagnostics_after(article, 0))
             assert found
             for d in found:  # every range inside the document
                 assert d.range.start.line <= 4 and d.range.end.line <= 4
-            assert await session.hover(article, 3, 3) is None or True
+            # The emoji is two UTF-16 units: character 3 is the `@` of `@x`, an unknown key.
+            assert await session.hover(article, 3, 3) == "`@x`: no reference record has this key"
             uri = session.open(DRAFT)
             assert len(await session.diagnostics_after(uri, 0)) == 30
 

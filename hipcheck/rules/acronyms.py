@@ -22,7 +22,7 @@ from hipcheck.loader.records import Record
 from hipcheck.prose_options import prose_options
 from hipcheck.prose_text import english, prose_text
 from hipcheck.rules.registry import muscle_check, rule
-from hipcheck.textpos import LineIndex
+from hipcheck.textpos import line_index
 
 ACRONYM_FIRST = rule(
     "HC720",
@@ -175,7 +175,7 @@ def check_acronyms(record: Record, index: ContentIndex, ctx: Context) -> Iterato
         uses.setdefault(acronym, []).append((match.start(), match.end(), _defines(text, match.start(), match.end())))
     if not uses:
         return
-    lines = LineIndex(record.text)
+    lines = line_index(record.text)
     base = record.body_offset
     for acronym, found in uses.items():
         first_start, first_end, defined_here = found[0]

@@ -18,7 +18,7 @@ from hipcheck.context import Context
 from hipcheck.diagnostics import Edit, Finding, Fix, Severity
 from hipcheck.loader.records import Record
 from hipcheck.rules.registry import record_check, rule
-from hipcheck.textpos import LineIndex
+from hipcheck.textpos import LineIndex, line_index
 
 ARTICLE = ("article",)
 
@@ -264,7 +264,7 @@ def check_affiliate_links(record: Record, ctx: Context) -> Iterator[Finding]:
     for link in links(record):
         if not affiliate(link.url, patterns):
             continue
-        lines = lines or LineIndex(record.text)
+        lines = lines or line_index(record.text)
         span = lines.span(link.start, link.end)
         if not disclosed:
             yield Finding(
@@ -318,7 +318,7 @@ def check_campaign_tracking(record: Record, ctx: Context) -> Iterator[Finding]:
         names = _tracking(written)
         if not names:
             continue
-        lines = lines or LineIndex(record.text)
+        lines = lines or line_index(record.text)
         clean = without_tracking(written)
         fix = Fix(f"remove {', '.join(names)}", (Edit(link.start, link.end, clean),))
         yield Finding(
@@ -349,7 +349,7 @@ def check_products(record: Record, ctx: Context) -> Iterator[Finding]:
     match = pattern.search(prose_mask(record.body))
     if match:
         start, end = record.body_offset + match.start(), record.body_offset + match.end()
-        yield Finding(_product_message(record.text[start:end]), LineIndex(record.text).span(start, end))
+        yield Finding(_product_message(record.text[start:end]), line_index(record.text).span(start, end))
 
 
 def _product_message(name: str) -> str:

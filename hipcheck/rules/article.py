@@ -15,7 +15,7 @@ from hipcheck.diagnostics import Finding, Severity
 from hipcheck.index import ContentIndex
 from hipcheck.loader.records import Record
 from hipcheck.rules.registry import index_check, record_check, rule
-from hipcheck.textpos import LineIndex
+from hipcheck.textpos import line_index
 
 ARTICLE = ("article",)
 
@@ -306,7 +306,7 @@ def check_image_credit(record: Record, ctx: Context) -> Iterator[Finding]:
             name = image.get("src") or f"images[{i}]"
             path = ("images", i, "credit") if "credit" in image else ("images", i, "src")
             yield Finding(f"image '{name}' has no credit", record.span(path))
-    lines = LineIndex(record.text)
+    lines = line_index(record.text)
     prose = prose_mask(record.body)  # a credit line inside code or a comment is not a credit
     for match in _CREDIT_LINE.finditer(prose):
         following = prose[match.end() + 1 :].split("\n", 1)[0]
@@ -323,7 +323,7 @@ def check_image_alt(record: Record, ctx: Context) -> Iterator[Finding]:
         if not _filled(image.get("alt")):
             path = ("images", i, "alt") if "alt" in image else ("images", i, "src")
             yield Finding(f"image '{image.get('src') or f'images[{i}]'}' has no alt text", record.span(path))
-    lines = LineIndex(record.text)
+    lines = line_index(record.text)
     masked = code_mask(record.body)  # keep link destinations: the image's src is one
     for match in _BODY_IMAGE.finditer(masked):
         if not match.group("alt").strip():
@@ -354,7 +354,7 @@ def check_promotion(record: Record, ctx: Context) -> Iterator[Finding]:
     masked = prose_mask(record.body)
     match = pattern.search(masked)
     if match:
-        lines = LineIndex(record.text)
+        lines = line_index(record.text)
         start, end = record.body_offset + match.start(), record.body_offset + match.end()
         yield Finding(_promotion_message(record.text[start:end]), lines.span(start, end))
 

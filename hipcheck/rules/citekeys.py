@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -23,7 +24,7 @@ from hipcheck.identifiers import check_field, doi_key
 from hipcheck.index import ContentIndex
 from hipcheck.loader.records import Record
 from hipcheck.rules.registry import index_check, rule
-from hipcheck.textpos import LineIndex
+from hipcheck.textpos import line_index
 
 # Manubot's citation prefixes (case-insensitive, as Manubot reads `@PMID:`), and the noun each
 # identifier is named by in a finding.
@@ -73,7 +74,8 @@ def nocite_keys(record: Record) -> list[str]:
     return keys
 
 
-def tag_definitions(body: str) -> dict[str, str]:
+@lru_cache(maxsize=512)  # a pure function of the body; read-only for callers
+def tag_definitions(body: str) -> Mapping[str, str]:
     return {m["tag"]: m["target"] for m in _TAG_DEFINITION.finditer(body)}
 
 
@@ -272,7 +274,7 @@ def check_crossrefs(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
             continue
         targets = targets if targets is not None else crossref_targets(index)
         known = targets.get(record.path, set())
-        lines = LineIndex(record.text)
+        lines = line_index(record.text)
         for citation in crossrefs:
             if citation.key not in known:
                 yield Finding(
@@ -326,7 +328,7 @@ def check_identifier_citations(index: ContentIndex, ctx: Context) -> Iterator[Fi
     for record in index.of_kind("article"):
         citations = index.citations.get(record.path, [])
         nocite = nocite_keys(record) if record.loaded and "nocite" in record.data else []
-        lines = LineIndex(record.text) if citations else None
+        lines = line_index(record.text) if citations else None
         for citation in citations:
             found = resolve(citation.key, extra=extra)
             if found.identifier and not found.ids and lines is not None:

@@ -23,7 +23,7 @@ from hipcheck.loader.records import Record
 from hipcheck.prose_options import ClaimCategory, ProseOptions, prose_options
 from hipcheck.prose_text import ProseText, Sentence, english, paragraphs, prose_text
 from hipcheck.rules.registry import record_check, rule
-from hipcheck.textpos import LineIndex
+from hipcheck.textpos import line_index
 
 _TRAPS = """
     Not reported: a sentence with a citation (`[@key]`, a footnote mark or a link) in it or right after it,
@@ -301,7 +301,7 @@ def check_claims(record: Record, ctx: Context) -> Iterator[Finding]:
     claims = find_claims(prose_text(record.body), prose_options(ctx.config))
     if not claims:
         return
-    lines = LineIndex(record.text)
+    lines = line_index(record.text)
     base = record.body_offset
     for claim in claims:
         yield Finding(claim.message, lines.span(base + claim.start, base + claim.end), code=claim.code)

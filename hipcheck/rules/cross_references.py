@@ -14,7 +14,7 @@ from hipcheck.muscle_vocabulary import NEVER_MERGE, crosses_never_merge, muscle_
 from hipcheck.rules import citekeys
 from hipcheck.rules.registry import RULES, index_check, muscle_check, rule, selected
 from hipcheck.suggest import closest
-from hipcheck.textpos import LineIndex
+from hipcheck.textpos import line_index
 
 __all__ = ["NEVER_MERGE", "crosses_never_merge"]  # kept importable from here; they live in hipcheck.muscle_vocabulary
 
@@ -220,7 +220,7 @@ def check_citation_keys(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
         nocite = citekeys.nocite_keys(record) if record.loaded and "nocite" in record.data else []
         if not citations and not nocite:
             continue
-        lines = LineIndex(record.text)
+        lines = line_index(record.text)
         for citation in citations:
             if (
                 citation.key == "*"

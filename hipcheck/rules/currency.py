@@ -15,7 +15,7 @@ from hipcheck.loader.records import Record
 from hipcheck.rules.citekeys import resolver
 from hipcheck.rules.reference_dates import date_parts
 from hipcheck.rules.registry import index_check, record_check, rule
-from hipcheck.textpos import LineIndex
+from hipcheck.textpos import LineIndex, line_index
 
 ARTICLE = ("article",)
 
@@ -201,7 +201,7 @@ def check_sources_after_review(index: ContentIndex, ctx: Context) -> Iterator[Fi
             if published is not None and _after(issued, published):
                 continue  # issued after publication: source-after-article (HC511) reports it
             seen.add(citation.key)
-            lines = lines or LineIndex(record.text)
+            lines = lines or line_index(record.text)
             when = "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(issued))
             yield Finding(
                 f"'{citation.key}' was issued {when}, after the last review ({review}): have it reviewed",

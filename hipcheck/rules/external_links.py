@@ -21,7 +21,7 @@ from hipcheck.markdown_links import find_links
 from hipcheck.online.links import LinkResult, link_key
 from hipcheck.online.results import shown
 from hipcheck.rules.registry import index_check, reads_outside, rule
-from hipcheck.textpos import LineIndex
+from hipcheck.textpos import LineIndex, line_index
 
 ARTICLE = ("article",)
 
@@ -152,7 +152,7 @@ def check_external_links(index: ContentIndex, ctx: Context) -> Iterator[Finding]
             result = answers.get(key) if key else None
             if result is None:
                 continue
-            lines = lines or LineIndex(article.text)
+            lines = lines or line_index(article.text)
             start, end = article.body_offset + link.start, article.body_offset + link.end
             span = lines.span(start, end)
             shown_url = shown(key, 120)

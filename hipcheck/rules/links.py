@@ -28,7 +28,7 @@ from hipcheck.index import ContentIndex
 from hipcheck.loader.records import Record
 from hipcheck.markdown_links import Link, find_links
 from hipcheck.rules.registry import index_check, reads_outside, record_check, rule
-from hipcheck.textpos import LineIndex
+from hipcheck.textpos import LineIndex, line_index
 
 ARTICLE = ("article",)
 MARKDOWN_SUFFIXES = (".md", ".qmd", ".rmd", ".markdown")
@@ -286,7 +286,7 @@ def check_urls(record: Record, ctx: Context) -> Iterator[Finding]:
         problem = url_problem(link.destination)
         if problem is None:
             continue
-        lines = lines or LineIndex(record.text)
+        lines = lines or line_index(record.text)
         start, end = record.body_offset + link.start, record.body_offset + link.end
         yield Finding(
             f"link address '{_shown(link.destination)}' {problem}",
@@ -335,7 +335,7 @@ def check_credit_licence(record: Record, ctx: Context) -> Iterator[Finding]:
         return
     from hipcheck.citations import prose_mask
 
-    lines = LineIndex(record.text)
+    lines = line_index(record.text)
     for match in _CREDIT_LINE.finditer(prose_mask(body)):
         credit = body[match.start("credit") : match.end("credit")].strip()
         if credit and not _names_licence(credit, settings.licence_words):
@@ -526,7 +526,7 @@ def check_relative_links(index: ContentIndex, ctx: Context) -> Iterator[Finding]
             elif _is_relative(destination):
                 target = resolver.resolve(base, destination)
                 if target.problem is not None:
-                    lines = lines or LineIndex(article.text)
+                    lines = lines or line_index(article.text)
                     span = lines.span(article.body_offset + link.start, article.body_offset + link.end)
                     code = IMAGE_NOT_FOUND.code if image else BROKEN_LINK.code
                     message = _missing("image" if image else "link target", destination, target, resolver)
@@ -540,7 +540,7 @@ def check_relative_links(index: ContentIndex, ctx: Context) -> Iterator[Finding]
             known = ids_of(target.article)
             if anchor in known:
                 continue
-            lines = lines or LineIndex(article.text)
+            lines = lines or line_index(article.text)
             span = lines.span(article.body_offset + link.start, article.body_offset + link.end)
             where = "this article" if target.article is article else target.article.path
             close = difflib.get_close_matches(anchor, sorted(known), n=1, cutoff=0.6)

@@ -23,7 +23,7 @@ from hipcheck.loader.records import Record
 from hipcheck.prose_options import ProseOptions, prose_options
 from hipcheck.prose_text import Paragraph, Sentence, english, paragraphs, prose_text
 from hipcheck.rules.registry import record_check, rule
-from hipcheck.textpos import LineIndex
+from hipcheck.textpos import LineIndex, line_index
 
 if TYPE_CHECKING:
     import pyphen  # type: ignore[import-untyped]
@@ -187,7 +187,7 @@ def check_article(record: Record, ctx: Context) -> Iterator[Finding]:
         return
     audience, limit = target(options, record.data)
     text, base = prose.text, record.body_offset
-    lines = LineIndex(record.text)
+    lines = line_index(record.text)
     scored: list[tuple[float, Paragraph]] = []
     for paragraph in found:
         result = score(text, paragraph.sentences)

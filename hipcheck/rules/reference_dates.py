@@ -209,7 +209,7 @@ def _issued(record: Record | None) -> tuple[int, ...] | None:
 
 @index_check(NEWER_THAN_ARTICLE)
 def check_source_dates(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
-    from hipcheck.textpos import LineIndex
+    from hipcheck.textpos import line_index
 
     for record in index.of_kind("article"):
         published = record.data.get("published")
@@ -231,7 +231,7 @@ def check_source_dates(index: ContentIndex, ctx: Context) -> Iterator[Finding]:
             # Compare at the source's precision: a source of 2020-09 is after 2020-05-01, one of 2020 is not.
             after = issued > (day.year, day.month, day.day)[: len(issued)]
             if after:
-                lines = lines or LineIndex(record.text)
+                lines = lines or line_index(record.text)
                 when = "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(issued))
                 yield Finding(
                     f"'{citation.key}' was issued {when}, after this article was published ({day})",
