@@ -432,7 +432,11 @@ def cross_record_stage(
     `memo` (an editor's workspace), a check that read nothing an edit changed is replayed from it."""
     records = [record for records in records_by_path.values() for record in records]
     citations = {d: r.citations for d, r in by_path.items() if r.citations}
-    index = ContentIndex(records, citations)
+    index = None
+    if memo is not None and memo.index is not None and memo.changed is not None and memo.replaced is not None:
+        index = memo.index.replacing(records, citations, *memo.replaced)
+    if index is None:
+        index = ContentIndex(records, citations)
     configure_vocabulary(index, options_from(settings.config))
     if memo is not None:
         if memo.vocabulary is not None and memo.changed is not None and "muscle" not in memo.changed:

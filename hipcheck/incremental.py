@@ -159,6 +159,8 @@ class CheckMemo:
     replayed: int = 0  # checks replayed in the last run (for tests and the benchmark)
     index: ContentIndex | None = None  # the index of the last run
     vocabulary: Vocabulary | None = None  # its muscle vocabulary: kept while no muscle record changes
+    # The records an edit replaced (before, after): the next index is patched from the last one.
+    replaced: tuple[list[Record], list[Record]] | None = None
 
     def replay(self, key: int) -> Remembered | None:
         found = self.remembered.get(key)

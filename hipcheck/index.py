@@ -88,6 +88,30 @@ class ContentIndex:
             if record.id is not None:
                 self.by_kind[record.kind][record.id].append(record)
 
+    def replacing(
+        self, records: list[Record], citations: dict[str, list[Citation]], old: list[Record], new: list[Record]
+    ) -> ContentIndex | None:
+        """The index of `records`, built from this one, in which `new` took the places of `old`: the
+        same kinds and ids, in the same order (an edit that renames nothing). None otherwise: build it
+        whole. This index is left as it is (another thread may be reading it)."""
+        if len(old) != len(new) or any((a.kind, a.id) != (b.kind, b.id) for a, b in zip(old, new, strict=True)):
+            return None
+        patched = ContentIndex([], citations)
+        patched.records = records
+        by_kind: dict[str, dict[str, list[Record]]] = defaultdict(lambda: defaultdict(list))
+        by_kind.update(self.by_kind)
+        copied: set[str] = set()
+        for before, after in zip(old, new, strict=True):
+            if after.id is None:
+                continue
+            if after.kind not in copied:  # copy on write: the kinds an edit touched, one level deep
+                by_kind[after.kind] = defaultdict(list, by_kind[after.kind])
+                copied.add(after.kind)
+            same = by_kind[after.kind][after.id]
+            by_kind[after.kind][after.id] = [after if r is before else r for r in same]
+        patched.by_kind = by_kind
+        return patched
+
     def scoped(self, records: list[Record]) -> ContentIndex:
         """An index that iterates only `records` but looks ids up in this whole index."""
         view = ContentIndex([], {})  # its tables are this index's: none built for the view

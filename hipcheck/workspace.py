@@ -29,7 +29,7 @@ from hipcheck.engine import (
 )
 from hipcheck.incremental import CheckMemo
 from hipcheck.index import ContentIndex
-from hipcheck.loader.records import kind_of
+from hipcheck.loader.records import Record, kind_of
 from hipcheck.muscle_vocabulary import Vocabulary, vocabulary_for
 from hipcheck.stages import FileResult, Todo
 from hipcheck.targets import Target
@@ -59,6 +59,8 @@ class Workspace:
         self.plan: Plan
         self.memo = CheckMemo()  # what each cross-record check read and found: replayed when an edit cannot change it
         self.results: dict[str, FileResult] = {}  # display path -> the per-file stage's result
+        self.by_path: dict[str, FileResult] = {}  # those with something to say
+        self.records_by_path: dict[str, list[Record]] = {}
         self.snapshot: Snapshot
         self.reload()
 
@@ -72,6 +74,10 @@ class Workspace:
         plan = self.plan
         todo = [(plan.displays[d], kind, d, "") for d, (_, kind) in zip(plan.displays, plan.files, strict=True)]
         self.results = {r.path: r for r in process_planned(todo, self.plan, self.jobs)}
+        # What the cross-record stage reads of them, kept up to date file by file from here on.
+        self.by_path = {d: r for d, r in self.results.items() if not r.is_empty}
+        self.records_by_path = {d: r.records for d, r in self.results.items()}
+        self.memo.replaced = None
         return self._cross_record()
 
     def update(self, changes: Iterable[tuple[Path, bytes | None]]) -> set[Path]:
@@ -105,8 +111,18 @@ class Workspace:
         for path in touched:
             display = path.relative_to(self.root).as_posix()
             todo.append((str(path), kind_of(path, self.root) or "", display, ""))
+        before: list[Record] = []
+        after: list[Record] = []
         for result in process_planned(todo, self.plan, 1):
+            before += self.results[result.path].records
+            after += result.records
             self.results[result.path] = result
+            self.records_by_path[result.path] = result.records
+            if result.is_empty:
+                self.by_path.pop(result.path, None)
+            else:
+                self.by_path[result.path] = result
+        self.memo.replaced = (before, after)
         return self._cross_record()
 
     def close(self, path: Path) -> set[Path]:
@@ -150,9 +166,8 @@ class Workspace:
 
     def _cross_record(self) -> set[Path]:
         plan = self.plan
-        by_path = {d: r for d, r in self.results.items() if not r.is_empty}
-        records_by_path = {d: r.records for d, r in self.results.items()}
-        files = PerFileResults({d: "" for d in self.results}, {}, {}, by_path)
+        by_path, records_by_path = self.by_path, self.records_by_path
+        files = PerFileResults({}, {}, {}, by_path)  # suppress reads only what files say
         late, errors = cross_record_stage(by_path, records_by_path, plan.settings, plan, False, self.memo)
         cross = CrossRecordResults(late, errors, "", "", False, False, records_by_path)
         kept = suppress(plan, files, cross)
