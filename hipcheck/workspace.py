@@ -53,7 +53,9 @@ class Workspace:
         self.today = today
         self.jobs = jobs if jobs is not None else (os.cpu_count() or 1)
         self.unsaved: dict[Path, bytes] = {}  # open documents' text, by absolute path
-        self.findings: dict[Path, list[Diagnostic]] = {}  # the root's findings, by absolute path
+        # The root's findings by absolute path, and the unsaved text they were computed from: replaced as
+        # one pair when a check ends, so a reader in another thread never pairs new text with old findings.
+        self.state: tuple[dict[Path, list[Diagnostic]], dict[Path, bytes]] = ({}, {})
         self.internal_errors: list[str] = []
         self.lock = threading.Lock()
         self.plan: Plan
@@ -131,14 +133,28 @@ class Workspace:
 
     # --- what it knows ----------------------------------------------------------------------------
 
+    @property
+    def findings(self) -> dict[Path, list[Diagnostic]]:
+        return self.state[0]
+
     def findings_for(self, path: Path) -> list[Diagnostic]:
         return self.findings.get(path.resolve(), [])
 
+    def findings_and_text(self, path: Path) -> tuple[list[Diagnostic], str | None]:
+        """A file's findings and the text they were computed from, from one state."""
+        findings, checked = self.state
+        path = path.resolve()
+        return findings.get(path, []), self._text(path, checked)
+
     def text_of(self, path: Path) -> str | None:
         """The file's text as the findings were computed from it (unsaved, else the disk's)."""
+        return self._text(path.resolve(), self.state[1])
+
+    @staticmethod
+    def _text(path: Path, checked: dict[Path, bytes]) -> str | None:
         from hipcheck.file_reading import read_bytes
 
-        raw = self.unsaved.get(path)
+        raw = checked.get(path)
         if raw is None:
             try:
                 raw = read_bytes(path)
@@ -166,6 +182,7 @@ class Workspace:
 
     def _cross_record(self) -> set[Path]:
         plan = self.plan
+        checked = dict(self.unsaved)
         by_path, records_by_path = self.by_path, self.records_by_path
         files = PerFileResults({}, {}, {}, by_path)  # suppress reads only what files say
         late, errors = cross_record_stage(by_path, records_by_path, plan.settings, plan, False, self.memo)
@@ -175,7 +192,7 @@ class Workspace:
         for diagnostic in sorted(kept, key=lambda d: d.sort_key):
             found.setdefault(self.root / diagnostic.path, []).append(diagnostic)
         changed = {p for p in found.keys() | self.findings.keys() if found.get(p) != self.findings.get(p)}
-        self.findings = found
+        self.state = (found, checked)
         self.internal_errors = [e for r in by_path.values() for e in r.internal_errors] + errors
         assert self.memo.index is not None
         self.snapshot = Snapshot(self.memo.index, vocabulary_for(self.memo.index))

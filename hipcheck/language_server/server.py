@@ -94,7 +94,7 @@ class HipcheckServer(LanguageServer):
         another change comes first."""
         root = self.root_of(path)
         if root is None:
-            self.publish_now(path, [], None)
+            self.publish_now(path, None)
             self.info(f"{path}: outside any content root; not checked")
             return
         self.pending.setdefault(root, {})[path] = text
@@ -154,10 +154,11 @@ class HipcheckServer(LanguageServer):
 
     async def publish(self, paths: Iterable[Path], workspace: Workspace) -> None:
         for path in sorted(paths):
-            self.publish_now(path, workspace.findings_for(path), workspace)
+            self.publish_now(path, workspace)
 
-    def publish_now(self, path: Path, findings: list[Diagnostic], workspace: Workspace | None) -> None:
-        text = workspace.text_of(path) if workspace is not None else None
+    def publish_now(self, path: Path, workspace: Workspace | None) -> None:
+        """Publish a file's findings (none outside a workspace), placed in the text they were found in."""
+        findings, text = workspace.findings_and_text(path) if workspace is not None else ([], None)
         document = DocumentText(text or "")
         diagnostics = [to_lsp(d, document, workspace) for d in findings]
         uri = from_fs_path(str(path)) or path.as_uri()
@@ -390,7 +391,8 @@ def code_actions(params: types.CodeActionParams, path: Path, workspace: Workspac
     """Each finding's fix (safe ones preferred, unsafe ones marked), a suppression for each finding,
     and one action applying every safe fix in the file. None while the document differs from the text
     the findings were computed from: an edit placed by stale offsets could corrupt it."""
-    if workspace.text_of(path) != text:
+    findings, checked = workspace.findings_and_text(path)
+    if checked != text:
         return []
     document = DocumentText(text)
     uri = params.text_document.uri
@@ -408,7 +410,6 @@ def code_actions(params: types.CodeActionParams, path: Path, workspace: Workspac
             )
 
     actions: list[types.CodeAction] = []
-    findings = workspace.findings_for(path)
     for diagnostic in findings:
         shown = to_lsp(diagnostic, document, None)
         if not _overlaps(shown.range, params.range):
