@@ -212,3 +212,13 @@ def replay_matches_full_runs(drafts: Path, edits: list[tuple[str, bytes, bytes]]
         full = check_paths([str(drafts)], cwd=drafts, today=TODAY, cache=False, overlays=unsaved)
         assert keyed(held) == keyed(full.diagnostics), relative
     return replayed
+
+
+def test_the_server_without_the_lsp_extra(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from hipcheck.cli import main
+
+    monkeypatch.setitem(sys.modules, "pygls.lsp.server", None)  # as if pygls were not installed
+    monkeypatch.delitem(sys.modules, "hipcheck.language_server.server", raising=False)
+    assert main(["server"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("hipcheck: the language server needs the lsp extra: pip install 'hipcheck[lsp]'")
