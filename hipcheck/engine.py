@@ -28,7 +28,7 @@ from hipcheck.discovery import walk
 from hipcheck.errors import UsageError
 from hipcheck.file_listing import listing_digest
 from hipcheck.file_reading import read_bytes
-from hipcheck.incremental import CheckMemo, Remembered, TrackedIndex, TrackedNotes
+from hipcheck.incremental import CheckMemo, Remembered, TrackedIndex, TrackedNotes, carry_memos
 from hipcheck.index import ContentIndex
 from hipcheck.loader.records import Record, kind_of, read_records
 from hipcheck.muscle_vocabulary import (
@@ -435,6 +435,8 @@ def cross_record_stage(
     index = None
     if memo is not None and memo.index is not None and memo.changed is not None and memo.replaced is not None:
         index = memo.index.replacing(records, citations, *memo.replaced)
+        if index is not None:
+            carry_memos(memo.index, index, memo.changed)
     if index is None:
         index = ContentIndex(records, citations)
     configure_vocabulary(index, options_from(settings.config))

@@ -84,6 +84,8 @@ class TrackedIndex(ContentIndex):
     def memo(self, key: str, compute: Callable[[ContentIndex], T]) -> T:
         """The base index's memo, with the kinds its computation read (recorded once, replayed on hits)."""
         reads: dict[str, set[str]] = self._base.__dict__.setdefault("_memo_reads", {})
+        if key not in reads and key in self._base._memo:  # computed untracked: what it read is unknown
+            reads[key] = {EVERYTHING}
         if key not in reads:
             inner: set[str] = set()
             value = self._base.memo(key, lambda _: compute(TrackedIndex(self._base, inner)))
@@ -167,3 +169,12 @@ class CheckMemo:
         if found is None or self.changed is None or EVERYTHING in found.read or found.read & self.changed:
             return None
         return found
+
+
+def carry_memos(old: ContentIndex, new: ContentIndex, changed: set[str]) -> None:
+    """Give `new` (patched from `old` after an edit of the `changed` kinds) the values `old` derived,
+    through a tracked view, from kinds that did not change: the same inputs, the same values."""
+    reads: dict[str, set[str]] = old.__dict__.get("_memo_reads", {})
+    kept = {k: r for k, r in reads.items() if EVERYTHING not in r and not r & changed and k in old._memo}
+    new._memo.update((k, old._memo[k]) for k in kept)
+    new.__dict__["_memo_reads"] = dict(kept)

@@ -323,6 +323,8 @@ def cited_keys(index: ContentIndex) -> dict[str, list[tuple[Record, Path | None]
     references[i]."""
     resolve = resolver(index).resolve
     cited: dict[str, list[tuple[Record, Path | None]]] = defaultdict(list)
+    for key, places in index.memo("cited-keys:exercises", _cited_by_exercises).items():
+        cited[key] += places
     for record in index.of_kind("article"):
         keys = [citation.key for citation in index.citations.get(record.path, [])]
         if record.loaded and "nocite" in record.data:
@@ -330,6 +332,13 @@ def cited_keys(index: ContentIndex) -> dict[str, list[tuple[Record, Path | None]
         for key in dict.fromkeys(keys):
             for record_id in resolve(key).ids:
                 cited[record_id].append((record, None))
+    return cited
+
+
+def _cited_by_exercises(index: ContentIndex) -> dict[str, list[tuple[Record, Path | None]]]:
+    """The reference ids exercises cite, with where (apart: an editor's workspace keeps this while only
+    articles change)."""
+    cited: dict[str, list[tuple[Record, Path | None]]] = defaultdict(list)
     for record in index.of_kind("exercise"):
         refs = record.data.get("references")
         for i, key in enumerate(refs if isinstance(refs, list) else []):
