@@ -162,9 +162,6 @@ class Workspace:
                 return None
         return raw.decode("utf-8-sig", "replace")
 
-    def owns(self, path: Path) -> bool:
-        return kind_of(path.resolve(), self.root) is not None
-
     # --- the pipeline -----------------------------------------------------------------------------
 
     def _plan(self) -> Plan:

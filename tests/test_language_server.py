@@ -364,3 +364,26 @@ def test_a_root_large_enough_for_worker_processes(tmp_path: Path) -> None:
             assert sorted(str(d.code) for d in found) == wanted
 
     run(scenario)
+
+
+def test_a_broken_configuration_is_shown_and_a_fixed_one_picked_up(site: Path) -> None:
+    config = site.parent / "pyproject.toml"
+    config.write_text(SITE_CONFIG.replace('prescription-profile = "basic"', "prescription-profile = 5"))
+
+    async def scenario() -> None:
+        async with Session(site) as session:
+            uri = session.open("articles/hips-and-flat-feet.md")
+            shown = await session.until(
+                lambda: [m for m in session.client.messages if "cannot check" in m.message], "the error message"
+            )
+            assert "prescription-profile" in shown[0].message and shown[0].type == types.MessageType.Error
+            assert session.diagnostics(uri) is None  # nothing checked with a configuration it cannot read
+            config.write_text(SITE_CONFIG.replace("[tool.hipcheck]\n", '[tool.hipcheck]\nselect = ["HC301"]\n'))
+            session.files_changed([(config.as_uri(), types.FileChangeType.Changed)])
+            # Rebuilt with the open document's text: the article (with its authors) is clean under HC301.
+            await session.until(lambda: session.diagnostics(uri) is not None, "the article's diagnostics")
+            assert list(session.diagnostics(uri) or []) == []
+            walks = session.uri("exercises/banded-walks.yaml")
+            assert session.diagnostics(walks) is None  # clean files are not published at all
+
+    run(scenario)

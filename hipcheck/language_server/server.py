@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import logging
 import sys
 import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -45,7 +44,6 @@ _SEVERITIES = {
     Severity.INFO: types.DiagnosticSeverity.Information,
 }
 
-log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
@@ -83,9 +81,11 @@ class HipcheckServer(LanguageServer):
                 gc.freeze()  # the index lives as long as the server: later collections need not scan it
                 self.info(f"indexed {len(built.results)} files under {root}")
                 future.set_result(built)
-            except Exception as error:  # a broken root must not take the server down
-                self.error(f"cannot check {root}: {type(error).__name__}: {error}", error)
-                future.set_result(None)
+            except Exception as error:  # a broken root (a bad configuration file) must not take the server down
+                message = f"hipcheck cannot check {root}: {' '.join(str(error).split())}"
+                self.error(message, error)
+                self.window_show_message(types.ShowMessageParams(types.MessageType.Error, message))
+                future.set_result(None)  # until a configuration file changes (reload_for_config)
             self.unpublished.add(root)  # the first check publishes every file's findings
         return await asyncio.shield(self.workspaces[root])
 
@@ -123,6 +123,8 @@ class HipcheckServer(LanguageServer):
             if workspace is None:
                 return
             everything = set(workspace.findings) if root in self.unpublished else set()
+            if root in self.unpublished:  # built now (again, after a failure): with every open document
+                changes = {**self.open_documents(root), **changes}
             self.unpublished.discard(root)
             if not (changes or reload):
                 await self.publish(everything, workspace)
@@ -163,6 +165,16 @@ class HipcheckServer(LanguageServer):
         diagnostics = [to_lsp(d, document, workspace) for d in findings]
         uri = from_fs_path(str(path)) or path.as_uri()
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics))
+
+    def open_documents(self, root: Path) -> dict[Path, bytes | None]:
+        """The editor's text of the documents open under `root`."""
+        found: dict[Path, bytes | None] = {}
+        for uri, document in list(self.workspace.text_documents.items()):
+            name = to_fs_path(uri)
+            path = Path(name).resolve() if name else None
+            if path is not None and self.root_of(path) == root:
+                found[path] = document.source.encode("utf-8", "surrogatepass")
+        return found
 
     # --- what a request asks about ----------------------------------------------------------------
 
@@ -371,8 +383,12 @@ def build_server(jobs: int | None = None) -> HipcheckServer:
 
 def reload_for_config(ls: HipcheckServer, config_file: Path) -> None:
     """A configuration file changed: reload every root it can configure (its folder and those below)."""
-    for root in list(ls.workspaces):
+    for root, future in list(ls.workspaces.items()):
         if root == config_file.parent or config_file.parent in root.parents:
+            if future.done() and future.result() is None:  # it failed to build: try again from scratch
+                del ls.workspaces[root]
+                ls.schedule(root, 0)
+                continue
             if find_config_file(root) not in (None, config_file) and config_file.parent != root:
                 continue  # a nearer configuration file decides for this root
             ls.reload_wanted.add(root)
@@ -459,11 +475,9 @@ def _overlaps(a: types.Range, b: types.Range) -> bool:
     return key(a.start) <= key(b.end) and key(b.start) <= key(a.end)
 
 
-def serve(jobs: int | None = None, on_start: Callable[[], Any] | None = None) -> int:
+def serve(jobs: int | None = None) -> int:
     """Serve over stdin/stdout until the client says exit."""
     server = build_server(jobs)
-    if on_start is not None:
-        on_start()
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     # The per-file stage forks worker processes while a thread blocks reading stdin. A child that touched
     # sys.stdin (multiprocessing closes it on start) or flushed sys.stdout would wait forever for a lock
