@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,7 +45,8 @@ class Snapshot:
 
 class Workspace:
     """One content root. Not thread-safe: one caller at a time changes it (the server's check thread);
-    `snapshot` and `findings` are replaced whole, so other threads may read them."""
+    `snapshot` and `state` (findings and the text they came from) are replaced whole, so other threads
+    may read them."""
 
     def __init__(self, root: Path, *, today: dt.date | None = None, jobs: int | None = None) -> None:
         self.root = root.resolve()
@@ -57,7 +57,6 @@ class Workspace:
         # one pair when a check ends, so a reader in another thread never pairs new text with old findings.
         self.state: tuple[dict[Path, list[Diagnostic]], dict[Path, bytes]] = ({}, {})
         self.internal_errors: list[str] = []
-        self.lock = threading.Lock()
         self.plan: Plan
         self.memo = CheckMemo()  # what each cross-record check read and found: replayed when an edit cannot change it
         self.results: dict[str, FileResult] = {}  # display path -> the per-file stage's result
@@ -82,10 +81,11 @@ class Workspace:
         self.memo.replaced = None
         return self._cross_record()
 
-    def update(self, changes: Iterable[tuple[Path, bytes | None]]) -> set[Path]:
+    def update(self, changes: Iterable[tuple[Path, bytes | None]], *, reload: bool = False) -> set[Path]:
         """Files changed: (absolute path, the editor's unsaved text, or None to read the disk). A file
-        that is no longer there is dropped; one not yet known is added. Returns the files whose findings
-        changed (those of other files too: a record that cites the changed one)."""
+        that is no longer there is dropped; one not yet known is added. `reload`: and the configuration
+        may have changed. Returns the files whose findings changed (those of other files too: a record
+        that cites the changed one)."""
         touched: list[Path] = []
         outside = False  # a file under the root that is no record: an image, a link's target, an answer cache
         for path, text in changes:
@@ -98,6 +98,8 @@ class Workspace:
                 touched.append(path)
             elif self.root in path.parents:
                 outside = True
+        if reload:
+            return self.reload()
         if not touched:
             if not outside:
                 return set()
@@ -126,10 +128,6 @@ class Workspace:
                 self.by_path[result.path] = result
         self.memo.replaced = (before, after)
         return self._cross_record()
-
-    def close(self, path: Path) -> set[Path]:
-        """The editor closed a document: the disk's text counts again."""
-        return self.update([(path, None)])
 
     # --- what it knows ----------------------------------------------------------------------------
 

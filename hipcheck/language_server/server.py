@@ -140,19 +140,7 @@ class HipcheckServer(LanguageServer):
 
     @staticmethod
     def _apply(workspace: Workspace, changes: dict[Path, bytes | None], reload: bool) -> set[Path]:
-        return without_collector(lambda: HipcheckServer._apply_now(workspace, changes, reload))
-
-    @staticmethod
-    def _apply_now(workspace: Workspace, changes: dict[Path, bytes | None], reload: bool) -> set[Path]:
-        with workspace.lock:
-            if reload:
-                for path, text in changes.items():
-                    if text is None:
-                        workspace.unsaved.pop(path, None)
-                    else:
-                        workspace.unsaved[path] = text
-                return workspace.reload()
-            return workspace.update(changes.items())
+        return without_collector(lambda: workspace.update(changes.items(), reload=reload))
 
     async def publish(self, paths: Iterable[Path], workspace: Workspace) -> None:
         for path in sorted(paths):
