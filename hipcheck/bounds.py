@@ -102,10 +102,24 @@ def within_files(
 def _lines_of(path: Path) -> tuple[Lines, bool] | None:
     """The file's lines, and whether offsets index them (not for a file that is not UTF-8)."""
     try:
+        # An editor's workspace places findings in the same unchanged files run after run: their
+        # tables are kept while the file's identity, size and change times are what they were.
+        info = os.stat(path)
+        signature = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+        known = _TABLES.get(path)
+        if known is not None and known[0] == signature:
+            return known[1]
         raw = read_bytes(path)  # within the content file limit, and only a regular file
     except OSError:
         return None  # a folder, gone, or too large (then reported at 1:1): nothing to measure against
-    return _decoded(raw)
+    table = _decoded(raw)
+    if len(_TABLES) >= 4096:
+        _TABLES.clear()
+    _TABLES[path] = (signature, table)
+    return table
+
+
+_TABLES: dict[Path, tuple[tuple[int, int, int, int], tuple[Lines, bool]]] = {}
 
 
 @lru_cache(maxsize=512)  # an editor's workspace places findings in the same unchanged files run after run

@@ -3,11 +3,14 @@ the Language Server Protocol does (0-based lines, columns in UTF-16 code units).
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
 from lsprotocol import types
 
 from hipcheck.diagnostics import Span
+
+_NEWLINE = re.compile("\n")
 
 
 class DocumentText:
@@ -17,7 +20,7 @@ class DocumentText:
     def __init__(self, text: str) -> None:
         self.text = text
         self.starts = [0]
-        self.starts.extend(i + 1 for i, char in enumerate(text) if char == "\n")
+        self.starts.extend(match.end() for match in _NEWLINE.finditer(text))
 
     def _line(self, index: int) -> str:
         start = self.starts[index]
