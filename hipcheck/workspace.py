@@ -110,7 +110,8 @@ class Workspace:
             # changes the listing that link checks read: plan again, keep nothing.
             return self.reload()
         self.plan.overlays = {str(p): t for p, t in self.unsaved.items()}
-        self.memo.changed = {kind_of(p, self.root) or "" for p in touched}
+        # A non-record file changed too: the checks that read files under the root must run again.
+        self.memo.changed = None if outside else {kind_of(p, self.root) or "" for p in touched}
         todo: Todo = []
         for path in touched:
             display = path.relative_to(self.root).as_posix()

@@ -222,3 +222,18 @@ def test_the_server_without_the_lsp_extra(monkeypatch: pytest.MonkeyPatch, capsy
     assert main(["server"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("hipcheck: the language server needs the lsp extra: pip install 'hipcheck[lsp]'")
+
+
+def test_a_record_and_a_non_record_file_changed_together(drafts: Path) -> None:
+    """A checkout that changes an exercise and adds an image: the image check reads no exercise, but
+    it reads the files under the root, so it must not be replayed."""
+    workspace = Workspace(drafts, today=TODAY, jobs=1)
+    exercise = drafts / "exercises" / "banded-walks.yaml"
+    exercise.write_bytes(exercise.read_bytes().replace(b"references: [niemuth2005]", b"references: []"))
+    image = drafts / "articles" / "images" / "foot-arches.jpg"
+    image.parent.mkdir()
+    image.write_bytes(b"\xff\xd8\xff\xe0")
+    workspace.update([(exercise, None), (image, None)])
+    held = [d for found in workspace.findings.values() for d in found]
+    assert keyed(held) == keyed(check_paths([str(drafts)], cwd=drafts, today=TODAY, cache=False).diagnostics)
+    assert sum(d.code == "HC762" for d in held) == 1  # the other image is still missing

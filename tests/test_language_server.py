@@ -390,3 +390,24 @@ def test_a_broken_configuration_is_shown_and_a_fixed_one_picked_up(site: Path) -
             assert session.diagnostics(walks) is None  # clean files are not published at all
 
     run(scenario)
+
+
+def test_an_image_added_on_disk_clears_its_finding(drafts: Path) -> None:
+    async def scenario() -> None:
+        async with Session(drafts) as session:
+            uri = session.open(DRAFT)
+            before = list(await session.diagnostics_after(uri, 0))
+            missing = [d for d in before if d.code == "HC762"]
+            assert len(missing) == 2  # images/foot-arches.jpg and images/hip-muscles.jpg: not in the drafts
+            image = drafts / "articles" / "images" / "foot-arches.jpg"
+            image.parent.mkdir()
+            image.write_bytes(b"\xff\xd8\xff\xe0")  # a JPEG's first bytes: only its presence counts
+            mark = len(session.published)
+            session.files_changed([(image.as_uri(), types.FileChangeType.Created)])
+            after = list(await session.diagnostics_after(uri, mark))
+            assert [d.message for d in after if d.code == "HC762"] == [
+                d.message for d in missing if "hip-muscles" in d.message
+            ]
+            assert len(after) == len(before) - 1
+
+    run(scenario)

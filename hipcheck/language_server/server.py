@@ -89,10 +89,10 @@ class HipcheckServer(LanguageServer):
             self.unpublished.add(root)  # the first check publishes every file's findings
         return await asyncio.shield(self.workspaces[root])
 
-    def change(self, path: Path, text: bytes | None, delay: float) -> None:
+    def change(self, path: Path, text: bytes | None, delay: float, root: Path | None = None) -> None:
         """Queue a file's change for its root's next check, which starts after `delay` seconds unless
         another change comes first."""
-        root = self.root_of(path)
+        root = root or self.root_of(path)
         if root is None:
             self.publish_now(path, None)
             self.info(f"{path}: outside any content root; not checked")
@@ -312,14 +312,15 @@ def build_server(jobs: int | None = None) -> HipcheckServer:
             if path.name in CONFIG_FILES:
                 reload_for_config(ls, path)
                 continue
-            root = ls.root_of(path)
+            # A record's root; or, for any other file (an image, a link's target), a root it lies in.
+            root = ls.root_of(path) or next((r for r in ls.workspaces if r in path.parents), None)
             if root is None or root not in ls.workspaces:
                 continue
             future = ls.workspaces[root]
             workspace = future.result() if future.done() else None
             if workspace is not None and path in workspace.unsaved:
                 continue  # open in the editor: its text, not the disk's, is what the author sees
-            ls.change(path, None, ls.debounce)
+            ls.change(path, None, ls.debounce, root)
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
