@@ -312,10 +312,13 @@ def build_server(jobs: int | None = None) -> HipcheckServer:
             if path.name in CONFIG_FILES:
                 reload_for_config(ls, path)
                 continue
-            # A record's root; or, for any other file (an image, a link's target), a root it lies in.
-            root = ls.root_of(path) or next((r for r in ls.workspaces if r in path.parents), None)
-            if root is None or root not in ls.workspaces:
+            # The (deepest) root being served that holds the file: a record's, or an image's, a link target's.
+            roots = [r for r in ls.workspaces if r in path.parents]
+            if not roots:
                 continue
+            root = max(roots, key=lambda r: len(r.parts))
+            if any(part.startswith(".") for part in path.relative_to(root).parts):
+                continue  # .git, .hipcheck_cache, editors' folders: never content (discovery skips them too)
             future = ls.workspaces[root]
             workspace = future.result() if future.done() else None
             if workspace is not None and path in workspace.unsaved:
